@@ -1,0 +1,156 @@
+//! The command line: subcommands, their arguments, and the mapping of every
+//! failure to one exit code (README.md, "Exit codes").
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes (README.md, "Exit codes").
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_MISMATCH: u8 = 1;
+pub const EXIT_BAD_INPUT: u8 = 2;
+pub const EXIT_IO: u8 = 3;
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// A failure and the exit code it ends the program with.
+pub struct Failure {
+    pub error: anyhow::Error,
+    pub code: u8,
+}
+
+pub fn bad_input(error: anyhow::Error) -> Failure {
+    Failure {
+        error,
+        code: EXIT_BAD_INPUT,
+    }
+}
+
+pub fn io_failure(error: anyhow::Error) -> Failure {
+    Failure {
+        error,
+        code: EXIT_IO,
+    }
+}
+
+pub fn interrupted() -> Failure {
+    Failure {
+        error: anyhow::anyhow!("interrupted; nothing was written under a final name"),
+        code: EXIT_INTERRUPTED,
+    }
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether Ctrl-C was pressed; long loops check it and stop cleanly.
+pub fn was_interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
+#[derive(Parser)]
+#[command(
+    name = "resist",
+    version,
+    about = "Deterministic agent-based simulation of community resistance to armed extremist factions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario once and write timeseries.csv, events.csv, summary.json and manifest.json.
+    Run {
+        /// Scenario file.
+        #[arg(default_value = "scenarios/atarib.toml")]
+        scenario: PathBuf,
+        /// Master seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Replicate number: runs with the same seed and another replicate are independent.
+        #[arg(long, default_value_t = 0)]
+        replicate: u64,
+        /// Days to simulate (default: the scenario's `days`).
+        #[arg(long)]
+        days: Option<u32>,
+        /// Output directory (default: out/<scenario file stem>-seed<seed>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace the output directory if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate a scenario file and print it fully resolved (every parameter, defaults included).
+    Check { scenario: PathBuf },
+    /// Re-run a run from its manifest.json alone and compare fingerprints (exit 0 if they match, 1 if not).
+    Replay { manifest: PathBuf },
+    /// Print every scenario parameter with its default, range, unit and source.
+    Params {
+        /// As the Markdown of docs/scenario-reference.md.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Check the reproducibility fixtures in seeds/, or refresh their fingerprints.
+    Seeds {
+        /// Rewrite each fixture's fingerprint (when the model changed on purpose).
+        #[arg(long)]
+        refresh: bool,
+        /// The fixtures' directory.
+        #[arg(long, default_value = "seeds")]
+        dir: PathBuf,
+    },
+}
+
+pub fn main() -> Result<u8, Failure> {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_OK
+            };
+            let _ = e.print();
+            return Ok(code);
+        }
+    };
+    // Ctrl-C sets a flag that the run loops check; no handler is fatal to install.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
+    match cli.command {
+        Command::Run {
+            scenario,
+            seed,
+            replicate,
+            days,
+            out,
+            force,
+        } => super::run::run(&scenario, seed, replicate, days, out, force),
+        Command::Check { scenario } => {
+            let s = super::files::load_scenario(&scenario)?;
+            print!("{}", s.resolved);
+            eprintln!("{}: valid (scenario hash {})", scenario.display(), s.hash());
+            Ok(EXIT_OK)
+        }
+        Command::Replay { manifest } => super::manifest::replay(&manifest),
+        Command::Params { markdown } => {
+            if markdown {
+                print!("{}", resist::scenario::reference_markdown());
+            } else {
+                for d in resist::scenario::reference() {
+                    println!(
+                        "{} = {}  [{}{}{}]  {}",
+                        d.key,
+                        d.default,
+                        d.allowed,
+                        if d.unit.is_empty() { "" } else { "; " },
+                        d.unit,
+                        d.doc
+                    );
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Seeds { refresh, dir } => super::seeds::seeds(&dir, refresh),
+    }
+}

@@ -1,0 +1,8 @@
+//! Everything around the core: the command line, reading scenario files,
+//! writing outputs atomically, manifests, replays and fixtures.
+
+pub mod cli;
+pub mod files;
+pub mod manifest;
+pub mod run;
+pub mod seeds;

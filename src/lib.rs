@@ -1,0 +1,21 @@
+//! `resist`: a deterministic agent-based simulator of how communities resist
+//! armed extremist factions. This library is the core: it never prints, never
+//! touches the file system and never reads a clock. The `resist` binary
+//! (src/main.rs and src/app/) reads scenario files, writes outputs, and runs
+//! sweeps and charts around it.
+//!
+//! A run: load a [`scenario::Scenario`], pick a [`rng::RunKey`] (seed and
+//! replicate), and call [`sim::run`] or step a [`sim::Simulation`]; render
+//! its records with [`render`].
+
+pub mod attitude;
+pub mod faction;
+pub mod fixture;
+pub mod process;
+pub mod record;
+pub mod render;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod society;
+pub mod world;

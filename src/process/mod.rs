@@ -1,0 +1,40 @@
+//! The day's schedule (MODEL.md, "Schedule"; docs/model.md, "Process overview
+//! and scheduling"): one function per process, called in this order from this
+//! one place. Each process lives in its own file with its parameters beside it;
+//! the file names are the submodel titles of docs/model.md.
+
+pub mod affiliation;
+pub mod aftermath;
+pub mod amnesty;
+pub mod confrontation;
+pub mod environment;
+pub mod mobilisation;
+pub mod observation;
+pub mod prisoners;
+pub mod relaxation;
+pub mod rival_faction;
+pub mod soft_power;
+pub mod surveillance_and_coercion;
+
+use crate::record::DayRecord;
+use crate::scenario::Scenario;
+use crate::world::World;
+
+/// Simulate one day and record it.
+pub fn day(w: &mut World, s: &Scenario) -> DayRecord {
+    w.day += 1;
+    environment::step(w, &s.environment); //               1
+    soft_power::step(w, s); //                              2
+    surveillance_and_coercion::step(w, s); //               3
+    affiliation::step(w, s); //                             4
+    mobilisation::step(w, s); //                            5
+    amnesty::step(w, s); //                                 6
+    confrontation::step(w, s); //                           7
+    aftermath::step(w, s); //                               8
+    prisoners::step(w, s); //                               9
+    rival_faction::step(w, s); //                          10
+    relaxation::step(w, &s.relaxation); //                 11
+    let record = observation::step(w); //                  12
+    w.compact_if_due(); // between days: indices stay stable within one
+    record
+}

@@ -1,0 +1,58 @@
+//! Observation (step 12 of the day): record the day. Head counts and attitude sums are kept
+//! incrementally by the columns, so recording costs O(factions), not a pass
+//! over people.
+
+use crate::process::environment;
+use crate::record::DayRecord;
+use crate::society::institutions::Controller;
+use crate::society::people::Status;
+use crate::world::World;
+
+pub fn step(w: &World) -> DayRecord {
+    let p = &w.society.people;
+    let t = &p.tally;
+    let present: u64 = Status::ALL
+        .iter()
+        .filter(|s| s.present())
+        .map(|&s| t.status[s as usize])
+        .sum();
+    let n = present.max(1) as f64;
+    let mean_base = p.need_base.sum() / n;
+    let mut grievance = [0.0; crate::society::people::MAX_FACTIONS];
+    for (f, col) in p.grievance.iter().enumerate() {
+        grievance[f] = col.sum() / n;
+    }
+    DayRecord {
+        day: w.day,
+        present,
+        status: t.status,
+        members: t.members,
+        crises: w.crises.active(),
+        pressure: w.crises.pressure,
+        need: mean_base + (1.0 - mean_base) * w.crises.pressure,
+        fear: p.fear.sum() / n,
+        efficacy: ((p.efficacy_base.sum() + p.efficacy_lift.sum()) / n).clamp(0.0, 1.0),
+        commitment: p.commitment.sum() / n,
+        stigma: p.stigma.sum() / n,
+        grievance,
+        community_institutions: w
+            .society
+            .institutions
+            .iter()
+            .filter(|i| i.controller == Controller::Community)
+            .count() as u32,
+    }
+}
+
+/// Mean need computed person by person (for tests of the shared pressure).
+pub fn mean_need_by_person(w: &World) -> f64 {
+    let p = &w.society.people;
+    let (mut s, mut n) = (0.0, 0u64);
+    for i in 0..p.len() {
+        if p.status[i].present() {
+            s += f64::from(environment::need(w, i));
+            n += 1;
+        }
+    }
+    s / n.max(1) as f64
+}

@@ -1,0 +1,43 @@
+//! What a run records: one [`DayRecord`] a day (observation) and [`Event`]s as
+//! they happen. Rendering them to CSV and JSON is in `render`.
+
+use crate::society::people::{MAX_FACTIONS, Status};
+
+/// One thing that happened, for events.csv.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub day: u32,
+    /// What happened, in snake_case (`crisis_start`, `crisis_end`, ...).
+    pub kind: &'static str,
+    /// Who acted: `environment`, `community`, a faction's or group's name.
+    pub actor: String,
+    /// The person it happened to (their stable id), if one.
+    pub target: Option<u32>,
+    /// A size: a duration in days, a count of people, an amount.
+    pub size: f64,
+    /// What else a reader needs (the crisis kind, an institution).
+    pub detail: String,
+}
+
+/// The state of the town at the end of a day.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DayRecord {
+    pub day: u32,
+    /// People present in town (not elsewhere, displaced or dead).
+    pub present: u64,
+    pub status: [u64; Status::COUNT],
+    /// Faction members in town by faction, local and foreign.
+    pub members: [[u64; 2]; MAX_FACTIONS],
+    /// Which crises (gas, water, bread) are under way.
+    pub crises: [bool; 3],
+    /// The town's crisis pressure on need, in [0, 1].
+    pub pressure: f64,
+    pub need: f64,
+    pub fear: f64,
+    pub efficacy: f64,
+    pub commitment: f64,
+    pub stigma: f64,
+    pub grievance: [f64; MAX_FACTIONS],
+    /// Institutions run by the community (not a group or faction).
+    pub community_institutions: u32,
+}

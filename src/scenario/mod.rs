@@ -1,0 +1,263 @@
+//! Scenarios in two stages: [`RawScenario`] mirrors the TOML file (unknown keys
+//! rejected, every value optional), and [`Scenario`] holds validated, typed
+//! values with defaults filled in. The core accepts only a `Scenario`.
+
+mod check;
+mod error;
+mod source;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use check::{Check, Int, ParamDoc, Real, fmt_real};
+pub use error::{Location, ScenarioError};
+pub use source::{Layer, ReadSource, Sources, locate_offset};
+
+use crate::faction;
+use crate::process::{environment, relaxation};
+use crate::society::{groups, institutions, network, population};
+
+/// The TOML file as written: every key optional, unknown keys rejected.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub base: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub model: Option<String>,
+    pub seed: Option<i64>,
+    pub days: Option<i64>,
+    pub population: Option<population::Raw>,
+    pub network: Option<network::Raw>,
+    pub armed_groups: Option<groups::Raw>,
+    pub institutions: Option<institutions::Raw>,
+    pub factions: Option<BTreeMap<String, faction::Raw>>,
+    pub environment: Option<environment::Raw>,
+    pub relaxation: Option<relaxation::Raw>,
+}
+
+/// Which model of the engine a scenario runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Model {
+    /// The main model of MODEL.md.
+    Resist,
+}
+
+/// A validated scenario: what the core runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub model: Model,
+    pub seed: u64,
+    pub days: u32,
+    pub population: population::Params,
+    pub network: network::Params,
+    pub armed_groups: groups::Params,
+    pub institutions: institutions::Params,
+    /// Factions ordered by name.
+    pub factions: Vec<faction::Params>,
+    pub environment: environment::Params,
+    pub relaxation: relaxation::Params,
+    /// The resolved scenario as TOML: every parameter, defaults included.
+    pub resolved: String,
+}
+
+impl Scenario {
+    /// Load, merge and validate a scenario file and its bases.
+    pub fn load(path: &Path, reader: &dyn ReadSource) -> Result<Scenario, ScenarioError> {
+        let sources = Sources::load(path, reader)?;
+        Scenario::from_sources(&sources)
+    }
+
+    /// Validate a scenario given as text (a manifest's resolved scenario, a test).
+    pub fn from_text(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let sources = Sources::from_text(name, text.to_string())?;
+        Scenario::from_sources(&sources)
+    }
+
+    pub fn from_sources(sources: &Sources) -> Result<Scenario, ScenarioError> {
+        // Types and unknown keys are checked file by file, so that the error
+        // points into the file that has the mistake.
+        for layer in &sources.layers {
+            if let Err(e) = toml::from_str::<RawScenario>(&layer.text) {
+                let offset = e.span().map(|s| s.start).unwrap_or(0);
+                let at = source::locate_offset(&layer.name, &layer.text, offset);
+                let message = e.message().lines().next().unwrap_or("").trim().to_string();
+                return Err(match layer.key_at(offset) {
+                    Some(key) => ScenarioError::Invalid { at, key, message },
+                    None => ScenarioError::Syntax { at, message },
+                });
+            }
+        }
+        let merged = sources.merged();
+        let raw: RawScenario =
+            toml::Value::Table(merged)
+                .try_into()
+                .map_err(|e: toml::de::Error| ScenarioError::Invalid {
+                    at: sources.locate(&[]),
+                    key: String::new(),
+                    message: e.message().to_string(),
+                })?;
+        let mut c = Check::new(Some(sources));
+        resolve(&raw, &mut c)
+    }
+
+    /// The 64-bit blake3 prefix of the resolved text, as hex: names the scenario exactly.
+    pub fn hash(&self) -> String {
+        blake3::hash(self.resolved.as_bytes()).to_hex()[..16].to_string()
+    }
+
+    /// Index of a faction by name.
+    pub fn faction(&self, name: &str) -> Option<usize> {
+        self.factions.iter().position(|f| f.name == name)
+    }
+}
+
+fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> {
+    let name = c.text(
+        "name",
+        raw.name.as_deref(),
+        "unnamed",
+        "The scenario's name, shown in outputs and charts.",
+    );
+    let description = c.text(
+        "description",
+        raw.description.as_deref(),
+        "",
+        "What the scenario is for.",
+    );
+    let model = c.choice(
+        "model",
+        raw.model.as_deref(),
+        &[("resist", Model::Resist)],
+        "resist",
+        "Which model of the engine runs the scenario.",
+        "MODEL.md",
+    )?;
+    let seed = c.int("seed", raw.seed, Int {
+        default: 1,
+        min: 0,
+        max: i64::MAX,
+        unit: "",
+        doc: "Master seed; `resist run --seed` overrides it. Every random stream derives from (seed, replicate, stream).",
+        source: "",
+    })? as u64;
+    let days = c.int(
+        "days",
+        raw.days,
+        Int {
+            default: 365,
+            min: 1,
+            max: 100_000,
+            unit: "days",
+            doc: "Days to simulate (1 tick = 1 day); `resist run --days` overrides it.",
+            source: "MODEL.md, Scales",
+        },
+    )? as u32;
+    let population = c.section("population", |c| {
+        population::Params::resolve(&raw.population.clone().unwrap_or_default(), c)
+    })?;
+    let network = c.section("network", |c| {
+        network::Params::resolve(
+            &raw.network.clone().unwrap_or_default(),
+            c,
+            population.people,
+            population.family_size_mean,
+        )
+    })?;
+    let ties = f64::from(population.people)
+        * (population.household_size_mean + network.kin_degree + network.peer_degree);
+    if ties > 3.5e9 {
+        return Err(c.section("network", |c| -> Result<(), ScenarioError> {
+            Err(c.fail("peer_degree", format!("the network would hold about {ties:.0} tie entries: allowed people x (household size + kin_degree + peer_degree) up to 3.5 billion")))
+        }).unwrap_err());
+    }
+    let armed_groups = c.section("armed_groups", |c| {
+        groups::Params::resolve(
+            &raw.armed_groups.clone().unwrap_or_default(),
+            c,
+            &population,
+        )
+    })?;
+    let institutions = c.section("institutions", |c| {
+        institutions::Params::resolve(&raw.institutions.clone().unwrap_or_default(), c)
+    })?;
+    let factions = c.section("factions", |c| {
+        let mut out = Vec::new();
+        for (name, f) in raw.factions.iter().flatten() {
+            if !faction::valid_name(name) {
+                return Err(c.fail(name, format!("\"{name}\" is not a usable faction name: allowed lower-case letters, digits and `_`, starting with a letter, at most 32 characters")));
+            }
+            out.push(c.section(name, |c| faction::Params::resolve(name, f, c))?);
+        }
+        if out.len() > 8 {
+            return Err(c.fail("", format!("{} factions: allowed at most 8", out.len())));
+        }
+        Ok(out)
+    })?;
+    let environment = c.section("environment", |c| {
+        environment::Params::resolve(&raw.environment.clone().unwrap_or_default(), c)
+    })?;
+    let relaxation = c.section("relaxation", |c| {
+        relaxation::Params::resolve(&raw.relaxation.clone().unwrap_or_default(), c)
+    })?;
+    Ok(Scenario {
+        name,
+        description,
+        model,
+        seed,
+        days,
+        population,
+        network,
+        armed_groups,
+        institutions,
+        factions,
+        environment,
+        relaxation,
+        resolved: c.resolved_toml(),
+    })
+}
+
+/// Every parameter with its default, range, unit, meaning and source, in the
+/// order a scenario file lists them (one example faction stands for all).
+pub fn reference() -> Vec<ParamDoc> {
+    let mut raw = RawScenario::default();
+    raw.factions = Some(BTreeMap::from([(
+        "example".to_string(),
+        faction::Raw::default(),
+    )]));
+    let mut c = Check::new(None);
+    resolve(&raw, &mut c).expect("the defaults are valid");
+    c.into_docs()
+        .into_iter()
+        .map(|mut d| {
+            d.key = d.key.replace("factions.example.", "factions.<name>.");
+            d
+        })
+        .collect()
+}
+
+/// The scenario reference as a Markdown document (docs/scenario-reference.md).
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Scenario reference\n\n\
+         Generated by `resist params --markdown` from the declarations in the code; a test keeps this file current.\n\
+         Every key is optional: a missing key takes its default. Unknown keys are errors. A scenario may start from\n\
+         another with `base = \"other.toml\"` (a path relative to the file) and override any key; tables merge key by key.\n\n\
+         | key | type | default | allowed | unit | meaning | source |\n|---|---|---|---|---|---|---|\n",
+    );
+    for d in reference() {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            d.key,
+            d.kind,
+            d.default,
+            d.allowed,
+            d.unit,
+            d.doc.replace('|', "\\|"),
+            d.source.replace('|', "\\|")
+        ));
+    }
+    out
+}

@@ -1,0 +1,177 @@
+//! Running a scenario: a [`Simulation`] steps the day's schedule and keeps the
+//! records; [`run`] goes to the end and summarises. Callers that need to stop
+//! early (Ctrl-C) or stream records step it themselves.
+
+use crate::process;
+use crate::record::{DayRecord, Event};
+use crate::rng::RunKey;
+use crate::scenario::Scenario;
+use crate::society::people::Status;
+use crate::world::World;
+
+pub struct Simulation<'s> {
+    scenario: &'s Scenario,
+    world: World,
+    days: u32,
+    records: Vec<DayRecord>,
+}
+
+impl<'s> Simulation<'s> {
+    /// Build the society and record day 0.
+    pub fn new(scenario: &'s Scenario, key: RunKey, days: u32) -> Self {
+        let world = World::new(scenario, key);
+        let first = process::observation::step(&world);
+        let mut records = Vec::with_capacity(days as usize + 1);
+        records.push(first);
+        Simulation {
+            scenario,
+            world,
+            days,
+            records,
+        }
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    pub fn done(&self) -> bool {
+        self.world.day >= self.days
+    }
+
+    /// Simulate the next day; returns its record.
+    pub fn step(&mut self) -> &DayRecord {
+        let r = process::day(&mut self.world, self.scenario);
+        self.records.push(r);
+        self.records.last().expect("just pushed")
+    }
+
+    pub fn finish(self) -> RunOutput {
+        let summary = Summary::of(self.scenario, &self.world, &self.records);
+        RunOutput {
+            records: self.records,
+            events: self.world.events,
+            summary,
+        }
+    }
+}
+
+/// Everything a finished run reports.
+#[derive(Clone, Debug)]
+pub struct RunOutput {
+    pub records: Vec<DayRecord>,
+    pub events: Vec<Event>,
+    pub summary: Summary,
+}
+
+/// Run a scenario to the end.
+pub fn run(scenario: &Scenario, key: RunKey, days: u32) -> RunOutput {
+    let mut sim = Simulation::new(scenario, key, days);
+    while !sim.done() {
+        sim.step();
+    }
+    sim.finish()
+}
+
+/// Per-run outcomes (summary.json). Later issues add the uprising and aftermath.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub seed: u64,
+    pub replicate: u64,
+    pub days: u32,
+    pub people_start: u64,
+    pub people_end: u64,
+    pub families: u64,
+    pub households: u64,
+    pub armed_groups: u64,
+    pub local_fighters_start: u64,
+    pub notables: u64,
+    pub crises: Vec<CrisisSummary>,
+    pub peak_need: f64,
+    pub peak_need_day: u32,
+    pub end: EndState,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CrisisSummary {
+    pub kind: &'static str,
+    pub onsets: u64,
+    pub days: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EndState {
+    pub civilians: u64,
+    pub activists: u64,
+    pub local_fighters: u64,
+    pub members: u64,
+    pub ex_members: u64,
+    pub detained: u64,
+    pub dead: u64,
+    pub need: f64,
+    pub fear: f64,
+    pub efficacy: f64,
+}
+
+impl Summary {
+    fn of(s: &Scenario, w: &World, records: &[DayRecord]) -> Summary {
+        let first = &records[0];
+        let last = records.last().expect("day 0 is always recorded");
+        let crises = crate::process::environment::KINDS
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| CrisisSummary {
+                kind,
+                onsets: w
+                    .events
+                    .iter()
+                    .filter(|e| e.kind == "crisis_start" && e.detail == *kind)
+                    .count() as u64,
+                days: records[1..].iter().filter(|r| r.crises[k]).count() as u64,
+            })
+            .collect();
+        let (peak_need_day, peak_need) = records
+            .iter()
+            .map(|r| (r.day, r.need))
+            .fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+        let st = |s: Status| last.status[s as usize];
+        let people = &w.society.people;
+        Summary {
+            scenario: s.name.clone(),
+            seed: w.key.seed,
+            replicate: w.key.replicate,
+            days: w.day,
+            people_start: first.present,
+            people_end: last.present,
+            families: w.society.families() as u64,
+            households: (w.society.household_start.len() - 1) as u64,
+            armed_groups: w.society.groups.len() as u64,
+            local_fighters_start: first.status[Status::LocalFighter as usize],
+            notables: people
+                .flags
+                .iter()
+                .filter(|f| f.has(crate::society::people::Flags::NOTABLE))
+                .count() as u64,
+            crises,
+            peak_need,
+            peak_need_day,
+            end: EndState {
+                civilians: st(Status::Civilian),
+                activists: st(Status::Activist),
+                local_fighters: st(Status::LocalFighter),
+                members: st(Status::Supporter) + st(Status::Fighter) + st(Status::Informant),
+                ex_members: st(Status::ExMember),
+                detained: st(Status::Detained),
+                dead: st(Status::Dead),
+                need: last.need,
+                fear: last.fear,
+                efficacy: last.efficacy,
+            },
+        }
+    }
+}

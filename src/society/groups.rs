@@ -1,0 +1,185 @@
+//! Local armed groups (FSA-like brigades): a commander, members drawn from a
+//! few families (fighters are locals with family ties), heavy weapons, and the
+//! commander's reluctance to turn on a faction (fear of reprisal, internal
+//! division, seeing the faction as an ally against the regime).
+
+use rand::RngExt;
+use rand_distr::{Beta, Distribution, Poisson};
+
+use super::Layout;
+use super::people::{AgeClass, Flags, People, Sex, Status};
+use crate::rng::{RunKey, Stream};
+use crate::scenario::{Check, Int, Real, ScenarioError};
+
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    pub count: Option<i64>,
+    pub size_mean: Option<f64>,
+    pub reluctance_mean: Option<f64>,
+    pub reluctance_concentration: Option<f64>,
+    pub weapons_mean: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    pub count: u32,
+    pub size_mean: f64,
+    pub reluctance_mean: f64,
+    pub reluctance_concentration: f64,
+    pub weapons_mean: f64,
+}
+
+impl Params {
+    pub fn resolve(
+        raw: &Raw,
+        c: &mut Check,
+        pop: &super::population::Params,
+    ) -> Result<Params, ScenarioError> {
+        let count = c.int("count", raw.count, Int {
+            default: 5,
+            min: 0,
+            max: 100_000,
+            unit: "groups",
+            doc: "Number of local armed groups in town.",
+            source: "assumption; Atarib's FSA brigades, among them al-Mutasem Bi' Allah (atarib-haid-2017.txt, ch. 2)",
+        })? as u32;
+        let size_mean = c.real(
+            "size_mean",
+            raw.size_mean,
+            Real {
+                default: 60.0,
+                min: 1.0,
+                max: 1_000_000.0,
+                unit: "fighters",
+                doc: "Mean number of fighters in a local armed group (Poisson).",
+                source: "assumption",
+            },
+        )?;
+        // Fighters are male youth and adults; there must be enough of them.
+        let men = f64::from(pop.people) * (pop.age_shares[1] + pop.age_shares[2]) / 2.0;
+        if f64::from(count) * size_mean > men {
+            return Err(c.fail("size_mean", format!(
+                "{count} groups of {size_mean} fighters need more men of fighting age than the town has (about {men:.0}): allowed count x size_mean up to {men:.0}"
+            )));
+        }
+        let reluctance_mean = c.real("reluctance_mean", raw.reluctance_mean, Real {
+            default: 0.5,
+            min: 0.0,
+            max: 1.0,
+            unit: "share",
+            doc: "Mean reluctance of commanders to fight a faction (Beta distributed).",
+            source: "assumption; FSA groups made common cause with any group against the regime (atarib-haid-2017.txt, ch. 3)",
+        })?;
+        let reluctance_concentration = c.real(
+            "reluctance_concentration",
+            raw.reluctance_concentration,
+            Real {
+                default: 6.0,
+                min: 0.1,
+                max: 10_000.0,
+                unit: "Beta a + b",
+                doc: "Concentration of the commanders' reluctance around its mean.",
+                source: "assumption",
+            },
+        )?;
+        let weapons_mean = c.real(
+            "weapons_mean",
+            raw.weapons_mean,
+            Real {
+                default: 3.0,
+                min: 0.0,
+                max: 10_000.0,
+                unit: "heavy weapons",
+                doc: "Mean number of heavy weapons per group (Poisson).",
+                source: "assumption",
+            },
+        )?;
+        Ok(Params {
+            count,
+            size_mean,
+            reluctance_mean,
+            reluctance_concentration,
+            weapons_mean,
+        })
+    }
+}
+
+/// One local armed group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArmedGroup {
+    pub commander: u32,
+    /// The family the group was raised in (it also draws on neighbouring families).
+    pub home_family: u32,
+    pub reluctance: f32,
+    pub weapons: u32,
+    pub members: u32,
+}
+
+/// Raise the groups: each draws its fighters from its home family and the
+/// families next to it, men of fighting age who are not yet in a group.
+pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> Vec<ArmedGroup> {
+    let mut rng = key.stream(Stream::ArmedGroups, 0, 0);
+    let families = layout.family_start.len() - 1;
+    let size_d = (p.size_mean > 0.0).then(|| Poisson::new(p.size_mean).expect("validated mean"));
+    let rel_d = (p.reluctance_mean > 0.0 && p.reluctance_mean < 1.0).then(|| {
+        Beta::new(
+            p.reluctance_mean * p.reluctance_concentration,
+            (1.0 - p.reluctance_mean) * p.reluctance_concentration,
+        )
+        .expect("validated Beta")
+    });
+    let weapons_d =
+        (p.weapons_mean > 0.0).then(|| Poisson::new(p.weapons_mean).expect("validated mean"));
+    let mut groups = Vec::with_capacity(p.count as usize);
+    for g in 0..p.count {
+        let home = rng.random_range(0..families);
+        let want = size_d
+            .as_ref()
+            .map(|d| d.sample(&mut rng) as u32)
+            .unwrap_or(0)
+            .max(1);
+        let mut members = 0u32;
+        let mut commander = None;
+        // Walk outward from the home family until the group is full or the town is exhausted.
+        'families: for step in 0..families {
+            let f = (home + step) % families;
+            for i in layout.family_start[f]..layout.family_start[f + 1] {
+                let iu = i as usize;
+                let fit = people.sex[iu] == Sex::Male
+                    && matches!(people.age[iu], AgeClass::Youth | AgeClass::Adult)
+                    && people.status[iu] == Status::Civilian;
+                if fit && rng.random::<f64>() < 0.5 {
+                    people.assign(iu, Status::LocalFighter, people.faction[iu]);
+                    people.group[iu] = g as u16;
+                    people.flags[iu].set(Flags::ARMED);
+                    if commander.is_none() && people.age[iu] == AgeClass::Adult {
+                        commander = Some(i);
+                        people.flags[iu].set(Flags::COMMANDER);
+                    }
+                    members += 1;
+                    if members >= want {
+                        break 'families;
+                    }
+                }
+            }
+        }
+        let Some(commander) = commander else { continue };
+        let reluctance = rel_d
+            .as_ref()
+            .map(|d| d.sample(&mut rng))
+            .unwrap_or(p.reluctance_mean) as f32;
+        let weapons = weapons_d
+            .as_ref()
+            .map(|d| d.sample(&mut rng) as u32)
+            .unwrap_or(0);
+        groups.push(ArmedGroup {
+            commander,
+            home_family: home as u32,
+            reluctance,
+            weapons,
+            members,
+        });
+    }
+    groups
+}

@@ -1,0 +1,75 @@
+//! The society a run starts from: people in extended families and households,
+//! their network, local armed groups and institutions, generated from the
+//! scenario's parameters and the run's streams.
+
+pub mod groups;
+pub mod institutions;
+pub mod network;
+pub mod people;
+pub mod population;
+
+use crate::rng::RunKey;
+use crate::scenario::Scenario;
+
+/// Families and households as contiguous ranges of people.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// Family `f` holds people `family_start[f]..family_start[f + 1]`.
+    pub family_start: Vec<u32>,
+    /// Household `h` holds people `household_start[h]..household_start[h + 1]`.
+    pub household_start: Vec<u32>,
+    pub family_of: Vec<u32>,
+    pub household_of: Vec<u32>,
+}
+
+impl Layout {
+    pub fn families(&self) -> usize {
+        self.family_start.len() - 1
+    }
+    pub fn households(&self) -> usize {
+        self.household_start.len() - 1
+    }
+}
+
+/// Everything generated at the start of a run.
+#[derive(Clone, Debug)]
+pub struct Society {
+    pub people: people::People,
+    pub family_start: Vec<u32>,
+    pub household_start: Vec<u32>,
+    pub network: network::Network,
+    pub groups: Vec<groups::ArmedGroup>,
+    pub institutions: Vec<institutions::Institution>,
+}
+
+impl Society {
+    /// Generate the society of a scenario for one run.
+    pub fn build(s: &Scenario, key: &RunKey) -> Society {
+        let layout = population::layout(&s.population, key);
+        let network = network::build(&s.network, &layout, key);
+        let mut people = population::people(&s.population, &layout, s.factions.len(), key);
+        let groups = groups::raise(&s.armed_groups, &layout, &mut people, key);
+        let institutions = institutions::found(&s.institutions);
+        Society {
+            people,
+            family_start: layout.family_start,
+            household_start: layout.household_start,
+            network,
+            groups,
+            institutions,
+        }
+    }
+
+    pub fn families(&self) -> usize {
+        self.family_start.len() - 1
+    }
+
+    /// Heap bytes held per person by people and network (for benchmarks).
+    pub fn bytes_per_person(&self) -> f64 {
+        let n = self.people.len().max(1);
+        (self.people.heap_bytes()
+            + self.network.heap_bytes()
+            + (self.family_start.capacity() + self.household_start.capacity()) * 4) as f64
+            / n as f64
+    }
+}

@@ -1,0 +1,315 @@
+//! People, kept column-wise (struct of arrays) with stable indices within a day.
+//! Removals are marked (status `Dead`, or `Elsewhere` for those who left) and
+//! compacted between days by [`People::compact`], which keeps the order of the
+//! survivors so that families and households stay contiguous ranges.
+
+use crate::attitude::Relaxing;
+
+/// Age classes of MODEL.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum AgeClass {
+    Child = 0,
+    Youth = 1,
+    Adult = 2,
+    Elder = 3,
+}
+
+impl AgeClass {
+    pub const ALL: [AgeClass; 4] = [
+        AgeClass::Child,
+        AgeClass::Youth,
+        AgeClass::Adult,
+        AgeClass::Elder,
+    ];
+    pub fn name(self) -> &'static str {
+        ["child", "youth", "adult", "elder"][self as usize]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Sex {
+    Female = 0,
+    Male = 1,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Origin {
+    Local = 0,
+    Foreign = 1,
+}
+
+/// Where a person stands. Faction and group membership are in the `faction`
+/// and `group` columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Status {
+    Civilian = 0,
+    Activist = 1,
+    LocalFighter = 2,
+    Supporter = 3,
+    Fighter = 4,
+    Informant = 5,
+    ExMember = 6,
+    Detained = 7,
+    Displaced = 8,
+    Elsewhere = 9,
+    Dead = 10,
+}
+
+impl Status {
+    pub const COUNT: usize = 11;
+    pub const ALL: [Status; Status::COUNT] = [
+        Status::Civilian,
+        Status::Activist,
+        Status::LocalFighter,
+        Status::Supporter,
+        Status::Fighter,
+        Status::Informant,
+        Status::ExMember,
+        Status::Detained,
+        Status::Displaced,
+        Status::Elsewhere,
+        Status::Dead,
+    ];
+    pub fn name(self) -> &'static str {
+        [
+            "civilian",
+            "activist",
+            "local_fighter",
+            "supporter",
+            "fighter",
+            "informant",
+            "ex_member",
+            "detained",
+            "displaced",
+            "elsewhere",
+            "dead",
+        ][self as usize]
+    }
+    /// A member of a faction in town: supporter, fighter or informant.
+    pub fn member(self) -> bool {
+        matches!(
+            self,
+            Status::Supporter | Status::Fighter | Status::Informant
+        )
+    }
+    /// Present in town and taking part in daily life.
+    pub fn present(self) -> bool {
+        !matches!(self, Status::Elsewhere | Status::Dead | Status::Displaced)
+    }
+}
+
+/// Flags of MODEL.md, one bit each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags(pub u16);
+
+impl Flags {
+    pub const NOTABLE: u16 = 1 << 0;
+    pub const JOURNALIST: u16 = 1 << 1;
+    pub const COMMANDER: u16 = 1 << 2;
+    pub const ARMED: u16 = 1 << 3;
+    pub const WEAPONS_BANNED: u16 = 1 << 4;
+    pub const PROSECUTABLE: u16 = 1 << 5;
+    /// Registered with a faction for its services (which faction: `registered_with`).
+    pub const REGISTERED: u16 = 1 << 6;
+    pub fn has(self, bit: u16) -> bool {
+        self.0 & bit != 0
+    }
+    pub fn set(&mut self, bit: u16) {
+        self.0 |= bit;
+    }
+    pub fn clear(&mut self, bit: u16) {
+        self.0 &= !bit;
+    }
+}
+
+/// Marker for "no faction" and "no group".
+pub const NONE_U8: u8 = u8::MAX;
+pub const NONE_U16: u16 = u16::MAX;
+
+/// The people of a run, one column per attribute, all of equal length.
+#[derive(Clone, Debug, Default)]
+pub struct People {
+    pub family: Vec<u32>,
+    pub household: Vec<u32>,
+    pub age: Vec<AgeClass>,
+    pub sex: Vec<Sex>,
+    pub origin: Vec<Origin>,
+    pub status: Vec<Status>,
+    /// The faction of a supporter, fighter, informant, ex-member or one elsewhere.
+    pub faction: Vec<u8>,
+    /// The local armed group of a local fighter.
+    pub group: Vec<u16>,
+    pub flags: Vec<Flags>,
+    /// A stable identity for events and outputs: indices change when the
+    /// dead are compacted away, ids never do.
+    pub id: Vec<u32>,
+    /// Baseline hardship of the household. Need is this plus the town's
+    /// crisis pressure (see `process::environment`).
+    pub need_base: Relaxing,
+    pub fear: Relaxing,
+    pub commitment: Relaxing,
+    /// Efficacy is `efficacy_base + efficacy_lift`, clamped to [0, 1]; the
+    /// lift (a success, a defeat) relaxes back to zero.
+    pub efficacy_base: Relaxing,
+    pub efficacy_lift: Relaxing,
+    pub threshold: Vec<f32>,
+    pub stigma: Relaxing,
+    /// Grievance toward each faction: one column per faction.
+    pub grievance: Vec<Relaxing>,
+    /// Head counts kept in step with every change of status.
+    pub tally: Tally,
+}
+
+/// The most factions a scenario may have.
+pub const MAX_FACTIONS: usize = 8;
+
+/// Head counts by status, and faction members (supporters, fighters,
+/// informants) by faction and origin, kept incrementally so that observation
+/// need not scan everyone every day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub status: [u64; Status::COUNT],
+    /// `members[f][origin]`.
+    pub members: [[u64; 2]; MAX_FACTIONS],
+}
+
+impl Tally {
+    fn count(&mut self, s: Status, faction: u8, origin: Origin, add: bool) {
+        let step = |x: &mut u64| if add { *x += 1 } else { *x -= 1 };
+        step(&mut self.status[s as usize]);
+        if s.member() && (faction as usize) < MAX_FACTIONS {
+            step(&mut self.members[faction as usize][origin as usize]);
+        }
+    }
+
+    /// Count everyone from scratch.
+    pub fn recount(people: &People) -> Tally {
+        let mut t = Tally::default();
+        for i in 0..people.len() {
+            t.count(people.status[i], people.faction[i], people.origin[i], true);
+        }
+        t
+    }
+}
+
+impl People {
+    pub fn len(&self) -> usize {
+        self.status.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+
+    /// Bytes held by the columns (capacity, not length).
+    pub fn heap_bytes(&self) -> usize {
+        self.family.capacity() * 4
+            + self.household.capacity() * 4
+            + self.id.capacity() * 4
+            + self.age.capacity()
+            + self.sex.capacity()
+            + self.origin.capacity()
+            + self.status.capacity()
+            + self.faction.capacity()
+            + self.group.capacity() * 2
+            + self.flags.capacity() * 2
+            + self.threshold.capacity() * 4
+            + self.need_base.heap_bytes()
+            + self.commitment.heap_bytes()
+            + self.efficacy_base.heap_bytes()
+            + self.fear.heap_bytes()
+            + self.efficacy_lift.heap_bytes()
+            + self.stigma.heap_bytes()
+            + self
+                .grievance
+                .iter()
+                .map(Relaxing::heap_bytes)
+                .sum::<usize>()
+    }
+
+    /// Efficacy of person `i`.
+    #[inline]
+    pub fn efficacy(&self, i: usize) -> f32 {
+        (self.efficacy_base.get(i) + self.efficacy_lift.get(i)).clamp(0.0, 1.0)
+    }
+
+    /// Change a person's status and faction, keeping the head counts and the
+    /// attitude sums (which count the people present in town) in step.
+    pub fn assign(&mut self, i: usize, s: Status, faction: u8) {
+        let was = self.status[i].present();
+        self.tally
+            .count(self.status[i], self.faction[i], self.origin[i], false);
+        self.status[i] = s;
+        self.faction[i] = faction;
+        self.tally.count(s, faction, self.origin[i], true);
+        match (was, s.present()) {
+            (true, false) => self.for_each_relaxing(|r| r.exclude(i)),
+            (false, true) => self.for_each_relaxing(|r| r.include(i)),
+            _ => {}
+        }
+    }
+
+    fn for_each_relaxing(&mut self, mut f: impl FnMut(&mut Relaxing)) {
+        f(&mut self.need_base);
+        f(&mut self.commitment);
+        f(&mut self.efficacy_base);
+        f(&mut self.fear);
+        f(&mut self.efficacy_lift);
+        f(&mut self.stigma);
+        for g in &mut self.grievance {
+            f(g);
+        }
+    }
+
+    /// Drop the people marked for removal (`Dead`), keeping the order of the
+    /// rest. Returns the map from old index to new (`u32::MAX` for removed).
+    pub fn compact(&mut self) -> Vec<u32> {
+        let mut map = vec![u32::MAX; self.len()];
+        let mut next = 0u32;
+        for (i, s) in self.status.iter().enumerate() {
+            if *s != Status::Dead {
+                map[i] = next;
+                next += 1;
+            }
+        }
+        let keep = |i: usize| map[i] != u32::MAX;
+        fn retain<T: Copy>(v: &mut Vec<T>, keep: &dyn Fn(usize) -> bool) {
+            let mut w = 0;
+            for r in 0..v.len() {
+                if keep(r) {
+                    v[w] = v[r];
+                    w += 1;
+                }
+            }
+            v.truncate(w);
+        }
+        retain(&mut self.family, &keep);
+        retain(&mut self.household, &keep);
+        retain(&mut self.age, &keep);
+        retain(&mut self.sex, &keep);
+        retain(&mut self.origin, &keep);
+        retain(&mut self.faction, &keep);
+        retain(&mut self.group, &keep);
+        retain(&mut self.flags, &keep);
+        retain(&mut self.id, &keep);
+        retain(&mut self.threshold, &keep);
+        retain(&mut self.status, &keep);
+        let status = &self.status;
+        let counted = |i: usize| status[i].present();
+        self.need_base.compact(&map, counted);
+        self.commitment.compact(&map, counted);
+        self.efficacy_base.compact(&map, counted);
+        self.fear.compact(&map, counted);
+        self.efficacy_lift.compact(&map, counted);
+        self.stigma.compact(&map, counted);
+        for g in &mut self.grievance {
+            g.compact(&map, counted);
+        }
+        self.tally = Tally::recount(self);
+        map
+    }
+}

@@ -1,0 +1,92 @@
+//! The state of one run between days: the society, the state each process
+//! keeps from day to day, and the events so far. Processes read and change it
+//! in the order of the schedule (`process::day`).
+
+use crate::process::environment::Crises;
+use crate::record::Event;
+use crate::rng::RunKey;
+use crate::scenario::Scenario;
+use crate::society::Society;
+use crate::society::people::Status;
+
+/// Compact the dead away once they are this share of the columns.
+const COMPACT_AT_SHARE_DEAD: f64 = 0.05;
+
+#[derive(Clone, Debug)]
+pub struct World {
+    /// The day being simulated (0 before the first).
+    pub day: u32,
+    pub key: RunKey,
+    pub society: Society,
+    pub crises: Crises,
+    pub events: Vec<Event>,
+}
+
+impl World {
+    pub fn new(s: &Scenario, key: RunKey) -> World {
+        World {
+            day: 0,
+            key,
+            society: Society::build(s, &key),
+            crises: Crises::default(),
+            events: Vec::new(),
+        }
+    }
+
+    pub fn event(
+        &mut self,
+        kind: &'static str,
+        actor: &str,
+        target: Option<u32>,
+        size: f64,
+        detail: impl Into<String>,
+    ) {
+        self.events.push(Event {
+            day: self.day,
+            kind,
+            actor: actor.to_string(),
+            target,
+            size,
+            detail: detail.into(),
+        });
+    }
+
+    /// Between days: drop the dead from the columns once they are a notable
+    /// share, renumbering the network, families, households and commanders.
+    pub fn compact_if_due(&mut self) {
+        let n = self.society.people.len();
+        let dead = self.society.people.tally.status[Status::Dead as usize] as f64;
+        if n > 0 && dead / n as f64 >= COMPACT_AT_SHARE_DEAD {
+            self.compact();
+        }
+    }
+
+    pub fn compact(&mut self) {
+        let s = &mut self.society;
+        let map = s.people.compact();
+        s.network.family.compact(&map);
+        s.network.peers.compact(&map);
+        for g in &mut s.groups {
+            // A dead commander leaves the group leaderless (u32::MAX) until a
+            // process names a successor; group numbers never change.
+            if g.commander != u32::MAX {
+                g.commander = map[g.commander as usize];
+            }
+        }
+        s.family_start = starts(&s.people.family, s.family_start.len() - 1);
+        s.household_start = starts(&s.people.household, s.household_start.len() - 1);
+    }
+}
+
+/// Range starts of contiguous, ordered ids (families or households, some of
+/// which may now be empty).
+fn starts(ids: &[u32], count: usize) -> Vec<u32> {
+    let mut out = vec![0u32; count + 1];
+    for &id in ids {
+        out[id as usize + 1] += 1;
+    }
+    for k in 1..out.len() {
+        out[k] += out[k - 1];
+    }
+    out
+}
