@@ -222,11 +222,13 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
 /// Every parameter with its default, range, unit, meaning and source, in the
 /// order a scenario file lists them (one example faction stands for all).
 pub fn reference() -> Vec<ParamDoc> {
-    let mut raw = RawScenario::default();
-    raw.factions = Some(BTreeMap::from([(
-        "example".to_string(),
-        faction::Raw::default(),
-    )]));
+    let raw = RawScenario {
+        factions: Some(BTreeMap::from([(
+            "example".to_string(),
+            faction::Raw::default(),
+        )])),
+        ..RawScenario::default()
+    };
     let mut c = Check::new(None);
     resolve(&raw, &mut c).expect("the defaults are valid");
     c.into_docs()
