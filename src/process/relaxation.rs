@@ -1,7 +1,9 @@
 //! Relaxation (step 11 of the day): fear and grievance fade with memory, efficacy's lift (a
 //! success, a defeat) fades slowly, stigma fades. Each is exponential with a
 //! half-life, applied through the shared scale of its column (`attitude`), so
-//! the day's relaxation does not touch each person.
+//! the day's relaxation does not touch each person. Fear and grievance relax
+//! to zero: the initial fear of `population.fear_mean` is a starting state
+//! that fades within weeks unless something renews it.
 
 use crate::attitude::daily_factor;
 use crate::scenario::{Check, Real, ScenarioError};

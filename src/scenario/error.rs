@@ -20,11 +20,10 @@ impl fmt::Display for Location {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("{}: cannot read the scenario file: {source}", path.display())]
+    #[error("{}: cannot read the scenario file: {}", path.display(), plain_io(cause))]
     Read {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{at}: malformed TOML: {message}")]
     Syntax { at: Location, message: String },
@@ -46,4 +45,22 @@ impl ScenarioError {
             _ => None,
         }
     }
+}
+
+/// An I/O error's message without Rust's "(os error N)" suffix.
+fn plain_io(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Serde's type names in words a scenario author uses.
+pub fn plain_types(message: &str) -> String {
+    message
+        .replace("expected i64", "expected an integer")
+        .replace("expected u64", "expected a non-negative integer")
+        .replace("expected f64", "expected a number")
+        .replace("expected a boolean", "expected true or false")
 }

@@ -83,7 +83,7 @@ impl Scenario {
             if let Err(e) = toml::from_str::<RawScenario>(&layer.text) {
                 let offset = e.span().map(|s| s.start).unwrap_or(0);
                 let at = source::locate_offset(&layer.name, &layer.text, offset);
-                let message = e.message().lines().next().unwrap_or("").trim().to_string();
+                let message = error::plain_types(e.message().lines().next().unwrap_or("").trim());
                 return Err(match layer.key_at(offset) {
                     Some(key) => ScenarioError::Invalid { at, key, message },
                     None => ScenarioError::Syntax { at, message },

@@ -155,9 +155,9 @@ impl Sources {
         let mut next = Some(path.to_path_buf());
         let mut seen: Vec<PathBuf> = Vec::new();
         while let Some(p) = next.take() {
-            let text = reader.read(&p).map_err(|source| ScenarioError::Read {
+            let text = reader.read(&p).map_err(|cause| ScenarioError::Read {
                 path: p.clone(),
-                source,
+                cause,
             })?;
             let layer = Layer::parse(&p.display().to_string(), text)?;
             seen.push(p.clone());

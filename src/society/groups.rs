@@ -19,6 +19,7 @@ pub struct Raw {
     pub reluctance_mean: Option<f64>,
     pub reluctance_concentration: Option<f64>,
     pub weapons_mean: Option<f64>,
+    pub enlist_share: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -28,6 +29,7 @@ pub struct Params {
     pub reluctance_mean: f64,
     pub reluctance_concentration: f64,
     pub weapons_mean: f64,
+    pub enlist_share: f64,
 }
 
 impl Params {
@@ -95,7 +97,16 @@ impl Params {
                 source: "assumption",
             },
         )?;
+        let enlist_share = c.real("enlist_share", raw.enlist_share, Real {
+            default: 0.5,
+            min: 0.01,
+            max: 1.0,
+            unit: "share",
+            doc: "Share of the men of fighting age in a group's families who serve in it (fighters are locals with family ties).",
+            source: "assumption; local groups drew on family networks (atarib-haid-2017.txt, ch. 2)",
+        })?;
         Ok(Params {
+            enlist_share,
             count,
             size_mean,
             reluctance_mean,
@@ -108,6 +119,7 @@ impl Params {
 /// One local armed group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArmedGroup {
+    /// The commander's index, or `u32::MAX` while the group has none.
     pub commander: u32,
     /// The family the group was raised in (it also draws on neighbouring families).
     pub home_family: u32,
@@ -117,7 +129,10 @@ pub struct ArmedGroup {
 }
 
 /// Raise the groups: each draws its fighters from its home family and the
-/// families next to it, men of fighting age who are not yet in a group.
+/// families that follow it in the town's order (wrapping round), men of
+/// fighting age who are not yet in a group. The first adult recruit commands;
+/// failing an adult, the first recruit. Every group keeps its number, which is
+/// what `People::group` holds.
 pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> Vec<ArmedGroup> {
     let mut rng = key.stream(Stream::ArmedGroups, 0, 0);
     let families = layout.family_start.len() - 1;
@@ -149,13 +164,12 @@ pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> 
                 let fit = people.sex[iu] == Sex::Male
                     && matches!(people.age[iu], AgeClass::Youth | AgeClass::Adult)
                     && people.status[iu] == Status::Civilian;
-                if fit && rng.random::<f64>() < 0.5 {
+                if fit && rng.random::<f64>() < p.enlist_share {
                     people.assign(iu, Status::LocalFighter, people.faction[iu]);
                     people.group[iu] = g as u16;
                     people.flags[iu].set(Flags::ARMED);
                     if commander.is_none() && people.age[iu] == AgeClass::Adult {
                         commander = Some(i);
-                        people.flags[iu].set(Flags::COMMANDER);
                     }
                     members += 1;
                     if members >= want {
@@ -164,7 +178,18 @@ pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> 
                 }
             }
         }
-        let Some(commander) = commander else { continue };
+        // Failing an adult recruit, the first recruit commands; a group that
+        // found nobody at all (an exhausted town) keeps its number, leaderless.
+        let commander = commander
+            .or_else(|| {
+                (0..people.len())
+                    .find(|&i| people.group[i] == g as u16)
+                    .map(|i| i as u32)
+            })
+            .unwrap_or(u32::MAX);
+        if commander != u32::MAX {
+            people.flags[commander as usize].set(Flags::COMMANDER);
+        }
         let reluctance = rel_d
             .as_ref()
             .map(|d| d.sample(&mut rng))

@@ -45,7 +45,7 @@ impl Params {
             min: 0.0,
             max: 500.0,
             unit: "ties per person",
-            doc: "Mean number of ties to relatives in the extended family outside one's household (household members are always tied).",
+            doc: "Mean number of ties drawn to relatives anywhere in the extended family; household members are always tied, and a draw that falls in one's own household merges with that tie.",
             source: "assumption; extended families structure life in Atarib (atarib-haid-2017.txt, ch. 2)",
         })?;
         if kin_degree > 0.0 && kin_degree >= family_size_mean - 1.0 {

@@ -1,6 +1,5 @@
 //! People, kept column-wise (struct of arrays) with stable indices within a day.
-//! Removals are marked (status `Dead`, or `Elsewhere` for those who left) and
-//! compacted between days by [`People::compact`], which keeps the order of the
+//! Removals are marked (status `Dead`) and compacted between days by [`People::compact`], which keeps the order of the
 //! survivors so that families and households stay contiguous ranges.
 
 use crate::attitude::Relaxing;
@@ -113,7 +112,7 @@ impl Flags {
     pub const ARMED: u16 = 1 << 3;
     pub const WEAPONS_BANNED: u16 = 1 << 4;
     pub const PROSECUTABLE: u16 = 1 << 5;
-    /// Registered with a faction for its services (which faction: `registered_with`).
+    /// Registered with a faction for its services.
     pub const REGISTERED: u16 = 1 << 6;
     pub fn has(self, bit: u16) -> bool {
         self.0 & bit != 0

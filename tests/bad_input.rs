@@ -1,0 +1,243 @@
+//! Bad input gets one clear message naming the file, line and column, the key
+//! path and what is allowed; exit code 2; no panic; and nothing written.
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+/// Write `files` into a fresh directory, run `resist run <first file> --out out`,
+/// and check the exit code, that every `expect` fragment is in the message,
+/// and that nothing else appeared in the directory.
+fn assert_rejected(files: &[(&str, &str)], expect: &[&str]) -> String {
+    let t = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        fs::write(t.path().join(name), text).unwrap();
+    }
+    let before = entries(t.path());
+    let o = resist(t.path(), &["run", files[0].0, "--out", "out"], &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "exit code; stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for e in expect {
+        assert!(err.contains(e), "message lacks {e:?}: {err}");
+    }
+    assert_eq!(err.trim().lines().count(), 1, "one message: {err}");
+    assert_eq!(entries(t.path()), before, "nothing may be written");
+    err
+}
+
+#[test]
+fn missing_scenario_file_is_named() {
+    let t = tempfile::tempdir().unwrap();
+    let o = resist(t.path(), &["run", "nowhere.toml", "--out", "out"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("nowhere.toml: cannot read the scenario file: No such file or directory"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(entries(t.path()).is_empty());
+}
+
+#[test]
+fn malformed_toml_points_at_line_and_column() {
+    assert_rejected(
+        &[("bad.toml", "name = \"x\"\n[population\npeople = 100\n")],
+        &["bad.toml:2:12:", "malformed TOML"],
+    );
+}
+
+#[test]
+fn unknown_key_is_named_with_the_allowed_keys() {
+    assert_rejected(
+        &[("bad.toml", "[network]\npeer_degre = 3.0\n")],
+        &[
+            "bad.toml:2:1:",
+            "`network.peer_degre`",
+            "unknown field",
+            "`peer_degree`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_top_level_table_is_rejected() {
+    assert_rejected(
+        &[("bad.toml", "[populaton]\npeople = 100\n")],
+        &["bad.toml:1:", "unknown field `populaton`", "`population`"],
+    );
+}
+
+#[test]
+fn wrong_type_says_what_is_expected() {
+    assert_rejected(
+        &[("bad.toml", "[population]\npeople = \"many\"\n")],
+        &[
+            "bad.toml:2:10:",
+            "`population.people`",
+            "expected an integer",
+        ],
+    );
+}
+
+#[test]
+fn value_out_of_range_gives_the_allowed_range() {
+    assert_rejected(
+        &[("bad.toml", "[environment.gas]\nseverity = 1.5\n")],
+        &[
+            "bad.toml:2:1:",
+            "`environment.gas.severity`",
+            "1.5 is out of range: allowed 0.0 to 1.0",
+        ],
+    );
+}
+
+#[test]
+fn negative_count_is_out_of_range() {
+    assert_rejected(
+        &[("bad.toml", "[armed_groups]\ncount = -2\n")],
+        &["bad.toml:2:1:", "`armed_groups.count`", "allowed 0 to"],
+    );
+}
+
+#[test]
+fn more_notables_than_people_is_inconsistent() {
+    assert_rejected(
+        &[(
+            "bad.toml",
+            "[population]\npeople = 100\nfamily_size_mean = 20.0\nnotables_per_family = 30\n",
+        )],
+        &[
+            "bad.toml:4:1:",
+            "`population.notables_per_family`",
+            "more notables than people",
+            "allowed at most population.family_size_mean",
+        ],
+    );
+}
+
+#[test]
+fn mean_degree_above_the_population_is_inconsistent() {
+    assert_rejected(
+        &[(
+            "bad.toml",
+            "[population]\npeople = 50\nfamily_size_mean = 10.0\n[network]\nkin_degree = 2.0\npeer_degree = 80.0\n",
+        )],
+        &[
+            "bad.toml:6:1:",
+            "`network.peer_degree`",
+            "above the population",
+            "allowed below population.people - 1 = 49",
+        ],
+    );
+}
+
+#[test]
+fn age_shares_must_add_up_to_one() {
+    assert_rejected(
+        &[("bad.toml", "[population]\nshare_children = 0.6\n")],
+        &[
+            "bad.toml:",
+            "`population.share_elders`",
+            "add up to 1.2",
+            "allowed only a total of 1",
+        ],
+    );
+}
+
+#[test]
+fn faction_names_must_be_usable_as_column_names() {
+    assert_rejected(
+        &[("bad.toml", "[factions.\"Bad Name\"]\n")],
+        &["bad.toml:1:", "`factions.Bad Name`", "lower-case letters"],
+    );
+}
+
+#[test]
+fn error_in_a_base_file_points_into_the_base_file() {
+    assert_rejected(
+        &[
+            ("top.toml", "base = \"base.toml\"\nname = \"top\"\n"),
+            (
+                "base.toml",
+                "name = \"b\"\n\n[relaxation]\nfear_half_life_days = -1.0\n",
+            ),
+        ],
+        &[
+            "base.toml:4:1:",
+            "`relaxation.fear_half_life_days`",
+            "out of range",
+        ],
+    );
+}
+
+#[test]
+fn override_in_the_top_file_is_located_there() {
+    assert_rejected(
+        &[
+            (
+                "top.toml",
+                "base = \"base.toml\"\n[relaxation]\nfear_half_life_days = -1.0\n",
+            ),
+            ("base.toml", "[relaxation]\nfear_half_life_days = 10.0\n"),
+        ],
+        &["top.toml:3:1:", "`relaxation.fear_half_life_days`"],
+    );
+}
+
+#[test]
+fn missing_base_file_is_named() {
+    assert_rejected(
+        &[("top.toml", "base = \"nope.toml\"\n")],
+        &["nope.toml: cannot read the scenario file"],
+    );
+}
+
+#[test]
+fn base_cycle_is_refused() {
+    assert_rejected(
+        &[
+            ("a.toml", "base = \"b.toml\"\n"),
+            ("b.toml", "base = \"a.toml\"\n"),
+        ],
+        &["b.toml:1:1:", "`base`", "cycle"],
+    );
+}
+
+#[test]
+fn bad_command_line_exits_2_and_writes_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let o = resist(t.path(), &["run", "x.toml", "--seed", "abc"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--seed"), "{}", stderr(&o));
+    assert!(entries(t.path()).is_empty());
+}
+
+#[test]
+fn check_rejects_the_same_inputs() {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join("bad.toml"), "[population]\npeople = 5\n").unwrap();
+    let o = resist(t.path(), &["check", "bad.toml"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.toml:2:1: `population.people`: 5 is out of range: allowed 10 to"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn replay_of_a_missing_manifest_is_bad_input() {
+    let t = tempfile::tempdir().unwrap();
+    let o = resist(t.path(), &["replay", "nope/manifest.json"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("nope/manifest.json: cannot read the manifest"),
+        "{}",
+        stderr(&o)
+    );
+}
