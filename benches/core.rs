@@ -53,22 +53,33 @@ fn year(c: &mut Criterion) {
     g.finish();
 }
 
+/// Each process of the day apart, at 1,000,000 people, on a world advanced
+/// 120 days so that the faction is in town and established.
 fn processes(c: &mut Criterion) {
+    use resist::process;
     let mut g = c.benchmark_group("process_day_1m");
+    g.sample_size(20);
     let s = scenario(1_000_000);
     let mut w = World::new(&s, RunKey::new(1, 0));
+    for _ in 0..120 {
+        process::day(&mut w, &s);
+    }
     g.bench_function("environment", |b| {
-        b.iter(|| {
-            w.day += 1;
-            resist::process::environment::step(&mut w, &s.environment)
-        })
+        b.iter(|| process::environment::step(&mut w, &s.environment))
+    });
+    g.bench_function("soft_power", |b| {
+        b.iter(|| process::soft_power::step(&mut w, &s))
+    });
+    g.bench_function("surveillance_and_coercion", |b| {
+        b.iter(|| process::surveillance_and_coercion::step(&mut w, &s))
+    });
+    g.bench_function("affiliation", |b| {
+        b.iter(|| process::affiliation::step(&mut w, &s))
     });
     g.bench_function("relaxation", |b| {
-        b.iter(|| resist::process::relaxation::step(&mut w, &s.relaxation))
+        b.iter(|| process::relaxation::step(&mut w, &s.relaxation))
     });
-    g.bench_function("observation", |b| {
-        b.iter(|| resist::process::observation::step(&w))
-    });
+    g.bench_function("observation", |b| b.iter(|| process::observation::step(&w)));
     g.finish();
 }
 

@@ -2,10 +2,12 @@
 //! deviation from its baseline), stored against a shared scale so that the
 //! day's relaxation costs O(1) instead of a pass over every person.
 //!
-//! A value is `stored[i] * scale`. Relaxing everyone by a factor `k` is
-//! `scale *= k`; writing a value divides by the scale. Because relaxation is
-//! linear, the sum over people relaxes by the same factor, so observation reads
-//! means from a running sum rather than re-scanning the column. When the scale
+//! A value is `stored[i] * scale + shift`. Relaxing everyone by a factor `k`
+//! is `scale *= k, shift *= k`; raising everyone a share `a` of the way to 1
+//! (a public execution frightens the whole town) is `scale *= 1 - a,
+//! shift = shift (1 - a) + a`; writing one value inverts the map. Because both
+//! are affine, the sum over people follows from a running sum and a count, so
+//! observation reads means without re-scanning the column. When the scale
 //! falls below [`RENORMALISE_BELOW`] the column is rewritten at scale 1 and the
 //! sum recomputed exactly, in a fixed order, so that rounding never drifts and
 //! results never depend on the thread count.
@@ -25,17 +27,22 @@ pub struct Relaxing {
     /// Lowest value: 0 for attitudes, -1 for signed deviations (efficacy's lift).
     lo: f32,
     scale: f64,
+    shift: f64,
     /// Sum of stored values over the people who count (see [`Relaxing::exclude`]).
     sum_stored: f64,
+    /// How many people count.
+    counted: u64,
 }
 
 impl Relaxing {
     pub fn new(values: Vec<f32>) -> Self {
         let sum_stored = chunked_sum(&values);
         Relaxing {
+            counted: values.len() as u64,
             stored: values,
             lo: 0.0,
             scale: 1.0,
+            shift: 0.0,
             sum_stored,
         }
     }
@@ -58,13 +65,13 @@ impl Relaxing {
 
     #[inline]
     pub fn get(&self, i: usize) -> f32 {
-        ((f64::from(self.stored[i]) * self.scale) as f32).clamp(self.lo, 1.0)
+        ((f64::from(self.stored[i]) * self.scale + self.shift) as f32).clamp(self.lo, 1.0)
     }
 
     /// Set person `i`'s value (clamped to [0, 1]).
     #[inline]
     pub fn set(&mut self, i: usize, v: f32) {
-        let s = (f64::from(v.clamp(self.lo, 1.0)) / self.scale) as f32;
+        let s = ((f64::from(v.clamp(self.lo, 1.0)) - self.shift) / self.scale) as f32;
         self.sum_stored += f64::from(s) - f64::from(self.stored[i]);
         self.stored[i] = s;
     }
@@ -79,46 +86,63 @@ impl Relaxing {
     /// Stop counting person `i` in the sum (they left or died); their value is kept.
     pub fn exclude(&mut self, i: usize) {
         self.sum_stored -= f64::from(self.stored[i]);
+        self.counted -= 1;
     }
 
     /// Count person `i` in the sum again.
     pub fn include(&mut self, i: usize) {
         self.sum_stored += f64::from(self.stored[i]);
+        self.counted += 1;
     }
 
     /// Sum of the values of the people counted.
     pub fn sum(&self) -> f64 {
-        self.sum_stored * self.scale
+        self.sum_stored * self.scale + self.counted as f64 * self.shift
     }
 
-    /// One day of relaxation by `factor` (in (0, 1]).
-    pub fn relax(&mut self, factor: f64, counted: impl Fn(usize) -> bool + Sync) {
-        self.scale *= factor;
+    /// Raise everyone a share `a` of the way to 1, in O(1).
+    pub fn raise_all(&mut self, a: f64, counted: impl Fn(usize) -> bool + Sync) {
+        let a = a.clamp(0.0, 1.0);
+        self.scale *= 1.0 - a;
+        self.shift = self.shift * (1.0 - a) + a;
         if self.scale < RENORMALISE_BELOW {
             self.renormalise(counted);
         }
     }
 
-    /// Rewrite stored values at scale 1 and recompute the sum exactly.
+    /// One day of relaxation by `factor` (in (0, 1]).
+    pub fn relax(&mut self, factor: f64, counted: impl Fn(usize) -> bool + Sync) {
+        self.scale *= factor;
+        self.shift *= factor;
+        if self.scale < RENORMALISE_BELOW {
+            self.renormalise(counted);
+        }
+    }
+
+    /// Rewrite stored values at scale 1 and shift 0, and recompute the sum
+    /// and count exactly.
     pub fn renormalise(&mut self, counted: impl Fn(usize) -> bool + Sync) {
-        let scale = self.scale as f32;
-        let partial: Vec<f64> = self
+        let (scale, shift, lo) = (self.scale, self.shift, self.lo);
+        let partial: Vec<(f64, u64)> = self
             .stored
             .par_chunks_mut(CHUNK)
             .enumerate()
             .map(|(c, chunk)| {
-                let mut s = 0.0f64;
+                let (mut s, mut n) = (0.0f64, 0u64);
                 for (j, x) in chunk.iter_mut().enumerate() {
-                    *x *= scale;
+                    *x = ((f64::from(*x) * scale + shift) as f32).clamp(lo, 1.0);
                     if counted(c * CHUNK + j) {
                         s += f64::from(*x);
+                        n += 1;
                     }
                 }
-                s
+                (s, n)
             })
             .collect();
         self.scale = 1.0;
-        self.sum_stored = partial.iter().sum();
+        self.shift = 0.0;
+        self.sum_stored = partial.iter().map(|p| p.0).sum();
+        self.counted = partial.iter().map(|p| p.1).sum();
     }
 
     /// Keep the entries where `map[i] != u32::MAX` (after people were removed).
@@ -137,8 +161,9 @@ impl Relaxing {
     /// Append people (arrivals) with the given values.
     pub fn extend(&mut self, values: impl IntoIterator<Item = f32>) {
         for v in values {
-            let s = (f64::from(v.clamp(self.lo, 1.0)) / self.scale) as f32;
+            let s = ((f64::from(v.clamp(self.lo, 1.0)) - self.shift) / self.scale) as f32;
             self.sum_stored += f64::from(s);
+            self.counted += 1;
             self.stored.push(s);
         }
     }
@@ -193,6 +218,33 @@ mod tests {
             );
         }
         assert!((r.sum() - plain.iter().sum::<f64>()).abs() < 1e-6);
+    }
+
+    #[test]
+    fn town_wide_raises_match_raising_each_value() {
+        let mut r = Relaxing::new(vec![0.5, 0.0, 0.2]);
+        let mut plain = [0.5f64, 0.0, 0.2];
+        let k = daily_factor(10.0);
+        for day in 0..300 {
+            r.relax(k, |_| true);
+            plain.iter_mut().for_each(|x| *x *= k);
+            if day % 7 == 0 {
+                r.raise_all(0.3, |_| true);
+                plain.iter_mut().for_each(|x| *x += 0.3 * (1.0 - *x));
+            }
+            if day == 100 {
+                r.raise(1, 0.5);
+                plain[1] += 0.5 * (1.0 - plain[1]);
+            }
+        }
+        for (i, p) in plain.iter().enumerate() {
+            assert!(
+                (f64::from(r.get(i)) - p).abs() < 1e-5,
+                "{i}: {} vs {p}",
+                r.get(i)
+            );
+        }
+        assert!((r.sum() - plain.iter().sum::<f64>()).abs() < 1e-5);
     }
 
     #[test]

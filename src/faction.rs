@@ -1,13 +1,34 @@
 //! Factions as strategy profiles, not hard-coded names (MODEL.md, "Faction").
 //! A scenario declares any number under `[factions.<name>]`; they are ordered
-//! by name, and each person holds a grievance toward each.
+//! by name, and each person holds a grievance toward each. This file holds a
+//! faction's identity and presence (arrival, members, foreign share, budget,
+//! pay, strength elsewhere); the parameters of what it does each day sit with
+//! the process that does it (`[factions.<name>.outreach]` with soft power,
+//! `[factions.<name>.coercion]` with coercion, and so on).
 
-use crate::scenario::{Check, ScenarioError};
+use crate::process::{soft_power, surveillance_and_coercion};
+use crate::scenario::{Check, Int, Real, ScenarioError};
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
     pub label: Option<String>,
+    pub dormant: Option<bool>,
+    pub arrival_day: Option<i64>,
+    pub initial_members: Option<i64>,
+    pub foreign_share: Option<f64>,
+    pub strength_elsewhere: Option<i64>,
+    pub foreign_inflow_per_month: Option<f64>,
+    pub budget_per_day: Option<f64>,
+    pub pay_per_month: Option<f64>,
+    pub member_commitment: Option<f64>,
+    pub strictness: Option<f64>,
+    pub escalation: Option<f64>,
+    pub outreach: Option<soft_power::RawOutreach>,
+    pub services: Option<soft_power::RawServices>,
+    pub court: Option<soft_power::RawCourt>,
+    pub informants: Option<surveillance_and_coercion::RawInformants>,
+    pub coercion: Option<surveillance_and_coercion::RawCoercion>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -15,7 +36,32 @@ pub struct Params {
     /// The key under `[factions]`: short, used in column names.
     pub name: String,
     pub label: String,
+    pub dormant: bool,
+    pub arrival_day: u32,
+    pub initial_members: u32,
+    pub foreign_share: f64,
+    pub strength_elsewhere: u32,
+    pub foreign_inflow_per_month: f64,
+    pub budget_per_day: f64,
+    pub pay_per_month: f64,
+    pub member_commitment: f64,
+    pub strictness: f64,
+    pub escalation: f64,
+    pub outreach: soft_power::Outreach,
+    pub services: soft_power::Services,
+    pub court: soft_power::Court,
+    pub informants: surveillance_and_coercion::Informants,
+    pub coercion: surveillance_and_coercion::Coercion,
 }
+
+const SHARE: Real = Real {
+    default: 0.0,
+    min: 0.0,
+    max: 1.0,
+    unit: "share",
+    doc: "",
+    source: "",
+};
 
 impl Params {
     pub fn resolve(name: &str, raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
@@ -25,10 +71,143 @@ impl Params {
             name,
             "A readable name for charts and reports.",
         );
+        let dormant = c.flag(
+            "dormant",
+            raw.dormant,
+            false,
+            "A dormant faction keeps its pool elsewhere but does nothing in town (the al-Nusra-like faction before the aftermath).",
+            "atarib-haid-2017.txt, ch. 3: al-Nusra kept only a small dawa centre in Atarib",
+        );
+        let arrival_day = c.int(
+            "arrival_day",
+            raw.arrival_day,
+            Int {
+                default: 0,
+                min: 0,
+                max: 100_000,
+                unit: "day",
+                doc: "Day the faction sets up in town (0: from the start).",
+                source: "atarib-haid-2017.txt, ch. 3: ISIS set up after the April 2013 split",
+            },
+        )? as u32;
+        let initial_members = c.int("initial_members", raw.initial_members, Int {
+            default: 40,
+            min: 0,
+            max: 10_000_000,
+            unit: "members",
+            doc: "Members who set up in town on arrival; a share `foreign_share` come from the pool elsewhere, the rest are local recruits.",
+            source: "assumption; the majority of al-Nusra's foreign members in Atarib defected to set up ISIS (atarib-haid-2017.txt, ch. 3)",
+        })? as u32;
+        let foreign_share = c.real("foreign_share", raw.foreign_share, Real {
+            default: 0.8,
+            doc: "Share of the first members who are foreign (outsiders to the town).",
+            source: "atarib-haid-2017.txt, ch. 3: ISIS was 'dominated in Atarib by foreign fighters'; value: assumption",
+            ..SHARE
+        })?;
+        let strength_elsewhere = c.int("strength_elsewhere", raw.strength_elsewhere, Int {
+            default: 1000,
+            min: 0,
+            max: 10_000_000,
+            unit: "fighters",
+            doc: "Fighters of the faction in the region outside town (the pool reinforcements and foreign entrants come from).",
+            source: "assumption; MODEL.md, Scales ('elsewhere')",
+        })? as u32;
+        let foreign_share_needed = (f64::from(initial_members) * foreign_share).round();
+        if foreign_share_needed > f64::from(strength_elsewhere) {
+            return Err(c.fail("strength_elsewhere", format!(
+                "{strength_elsewhere} fighters elsewhere cannot supply the {foreign_share_needed} foreign first members (initial_members x foreign_share): allowed at least {foreign_share_needed}"
+            )));
+        }
+        let foreign_inflow_per_month = c.real("foreign_inflow_per_month", raw.foreign_inflow_per_month, Real {
+            default: 5.0,
+            min: 0.0,
+            max: 100_000.0,
+            unit: "fighters per month",
+            doc: "Foreign fighters arriving from the pool elsewhere each month while the faction is in town.",
+            source: "assumption",
+        })?;
+        let budget_per_day = c.real("budget_per_day", raw.budget_per_day, Real {
+            default: 1500.0,
+            min: 0.0,
+            max: 1e9,
+            unit: "USD per day",
+            doc: "Money the faction can spend in town each day on pay, prizes and informants; unspent money carries over.",
+            source: "assumption",
+        })?;
+        let pay_per_month = c.real("pay_per_month", raw.pay_per_month, Real {
+            default: 115.0,
+            min: 0.0,
+            max: 100_000.0,
+            unit: "USD per fighter-month",
+            doc: "A fighter's pay; supporters are unpaid. When the budget runs dry, pay stops and members find life harsher than promised.",
+            source: "shared/notes/calibration.md: about $115 a month cited by an ex-member (unverified)",
+        })?;
+        let member_commitment = c.real("member_commitment", raw.member_commitment, Real {
+            default: 0.8,
+            doc: "Ideological commitment of the fighters in the pool elsewhere (foreign fighters).",
+            source: "assumption",
+            ..SHARE
+        })?;
+        let strictness = c.real("strictness", raw.strictness, Real {
+            default: 0.7,
+            doc: "How strictly the faction imposes personal-life rules (smoking, music, dress); drives rule enforcement and a harsh life for members.",
+            source: "atarib-haid-2017.txt, ch. 4 (bans on smoking, music, women walking unaccompanied)",
+            ..SHARE
+        })?;
+        let escalation = c.real("escalation", raw.escalation, Real {
+            default: 1.0,
+            min: 0.0,
+            max: 100.0,
+            unit: "factor",
+            doc: "How fast coercion grows with the faction's strength in town: acts scale with (members / initial members)^escalation.",
+            source: "atarib-haid-2017.txt, ch. 4: ISIS stepped up arrests, abductions and assassinations through the second half of 2013",
+        })?;
+        let outreach = c.section("outreach", |c| {
+            soft_power::Outreach::resolve(&raw.outreach.clone().unwrap_or_default(), c)
+        })?;
+        let services = c.section("services", |c| {
+            soft_power::Services::resolve(&raw.services.clone().unwrap_or_default(), c)
+        })?;
+        let court = c.section("court", |c| {
+            soft_power::Court::resolve(&raw.court.clone().unwrap_or_default(), c)
+        })?;
+        let informants = c.section("informants", |c| {
+            surveillance_and_coercion::Informants::resolve(
+                &raw.informants.clone().unwrap_or_default(),
+                c,
+            )
+        })?;
+        let coercion = c.section("coercion", |c| {
+            surveillance_and_coercion::Coercion::resolve(
+                &raw.coercion.clone().unwrap_or_default(),
+                c,
+            )
+        })?;
         Ok(Params {
             name: name.to_string(),
             label,
+            dormant,
+            arrival_day,
+            initial_members,
+            foreign_share,
+            strength_elsewhere,
+            foreign_inflow_per_month,
+            budget_per_day,
+            pay_per_month,
+            member_commitment,
+            strictness,
+            escalation,
+            outreach,
+            services,
+            court,
+            informants,
+            coercion,
         })
+    }
+
+    /// Whether the faction acts in town on `day`.
+    pub fn in_town(&self, day: u32) -> bool {
+        !self.dormant && day >= self.arrival_day
     }
 }
 
@@ -40,4 +219,47 @@ pub fn valid_name(name: &str) -> bool {
             .chars()
             .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
         && name.starts_with(|ch: char| ch.is_ascii_lowercase())
+}
+
+/// What a faction keeps from day to day.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    /// Money in hand (USD).
+    pub budget: f64,
+    /// The town's view of the faction as a working authority (court verdicts,
+    /// services), in [0, 1]; it fades with `soft_power.standing_half_life_days`.
+    pub standing: f64,
+    /// Whether it has set up in town.
+    pub arrived: bool,
+    /// The family that holds its pool elsewhere.
+    pub pool_family: u32,
+    /// Attendance of its last outreach event.
+    pub last_attendance: u32,
+    /// People who heard of the last event from an attendee (word of mouth).
+    pub word_of_mouth: Vec<u32>,
+    /// Recent coercion against local armed groups, fading (members' first
+    /// reason to leave: fighting other rebels rather than the regime).
+    pub infighting: f64,
+    /// Fractional foreign entrants carried to the next day.
+    pub inflow_carry: f64,
+    /// Kidnapped or arrested people held by the faction.
+    pub held: Vec<Held>,
+    /// Share of today's payroll the faction could not pay (0: paid in full).
+    pub unpaid: f64,
+    /// Whether it serves the registered today (a crisis is under way).
+    pub services_on: bool,
+    /// The share of crisis pressure its services lift from the registered today.
+    pub relief_today: f64,
+}
+
+/// Someone a faction holds, and what they return to on release.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Held {
+    /// Index in the people columns (renumbered when the dead are compacted).
+    pub person: u32,
+    /// The day of release (or of being found killed).
+    pub until: u32,
+    pub status: crate::society::people::Status,
+    pub faction: u8,
+    pub killed: bool,
 }

@@ -19,6 +19,27 @@ pub struct Event {
     pub detail: String,
 }
 
+/// What happened today, counted by the processes as it happens; observation
+/// copies it into the day's record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DayCounts {
+    pub attendance: [u64; MAX_FACTIONS],
+    pub attendance_by_age: [[u64; 4]; MAX_FACTIONS],
+    pub prizes_usd: [f64; MAX_FACTIONS],
+    pub registered: [u64; MAX_FACTIONS],
+    pub court_cases: [u64; MAX_FACTIONS],
+    pub informants_recruited: [u64; MAX_FACTIONS],
+    pub acts: [u64; MAX_FACTIONS],
+    pub acts_local: [u64; MAX_FACTIONS],
+    pub joins: [u64; MAX_FACTIONS],
+    pub joins_by_age: [[u64; 4]; MAX_FACTIONS],
+    /// Joins by motive: money, protection, ideology, social.
+    pub joins_by_motive: [u64; 4],
+    pub leaves: [u64; MAX_FACTIONS],
+    /// Departures by reason: infighting, brutality, corruption, harshness.
+    pub leaves_by_reason: [u64; 4],
+}
+
 /// The state of the town at the end of a day.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DayRecord {
@@ -40,4 +61,11 @@ pub struct DayRecord {
     pub grievance: [f64; MAX_FACTIONS],
     /// Institutions run by the community (not a group or faction).
     pub community_institutions: u32,
+    /// Informants per head in town, summed over factions.
+    pub surveillance: f64,
+    /// Registered with each faction, present in town.
+    pub registered: [u64; MAX_FACTIONS],
+    pub standing: [f64; MAX_FACTIONS],
+    pub budget: [f64; MAX_FACTIONS],
+    pub counts: DayCounts,
 }

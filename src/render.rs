@@ -5,10 +5,24 @@
 
 use std::fmt::Write;
 
+use crate::process::affiliation::{MOTIVES, REASONS};
 use crate::record::{DayRecord, Event};
 use crate::scenario::Scenario;
 use crate::sim::Summary;
 use crate::society::people::Status;
+
+/// Per-faction columns of timeseries.csv, after `members_*`.
+const FACTION_COLUMNS: [&str; 9] = [
+    "attendance",
+    "registered",
+    "court_cases",
+    "acts",
+    "acts_local",
+    "joins",
+    "leaves",
+    "standing",
+    "budget",
+];
 
 /// The columns of timeseries.csv for a scenario (documented in README.md).
 pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
@@ -17,6 +31,7 @@ pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
     for f in &s.factions {
         c.push(format!("members_local_{}", f.name));
         c.push(format!("members_foreign_{}", f.name));
+        c.extend(FACTION_COLUMNS.iter().map(|k| format!("{k}_{}", f.name)));
     }
     for k in crate::process::environment::KINDS {
         c.push(format!("crisis_{k}"));
@@ -29,12 +44,15 @@ pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
             "efficacy",
             "commitment",
             "stigma",
+            "surveillance",
         ]
         .map(String::from),
     );
     for f in &s.factions {
         c.push(format!("grievance_{}", f.name));
     }
+    c.extend(MOTIVES.iter().map(|m| format!("joins_{m}")));
+    c.extend(REASONS.iter().map(|r| format!("leaves_{r}")));
     c.push("community_institutions".into());
     c
 }
@@ -50,12 +68,25 @@ pub fn timeseries_csv(s: &Scenario, records: &[DayRecord]) -> String {
 
 /// Append one row of timeseries.csv.
 pub fn timeseries_row(s: &Scenario, r: &DayRecord, out: &mut String) {
+    let k = &r.counts;
     let _ = write!(out, "{},{}", r.day, r.present);
     for n in r.status {
         let _ = write!(out, ",{n}");
     }
     for f in 0..s.factions.len() {
         let _ = write!(out, ",{},{}", r.members[f][0], r.members[f][1]);
+        let _ = write!(
+            out,
+            ",{},{},{},{},{},{},{}",
+            k.attendance[f],
+            r.registered[f],
+            k.court_cases[f],
+            k.acts[f],
+            k.acts_local[f],
+            k.joins[f],
+            k.leaves[f]
+        );
+        let _ = write!(out, ",{:.6},{:.2}", r.standing[f], r.budget[f]);
     }
     for a in r.crises {
         let _ = write!(out, ",{}", u8::from(a));
@@ -67,11 +98,15 @@ pub fn timeseries_row(s: &Scenario, r: &DayRecord, out: &mut String) {
         r.efficacy,
         r.commitment,
         r.stigma,
+        r.surveillance,
     ] {
         let _ = write!(out, ",{v:.6}");
     }
     for f in 0..s.factions.len() {
         let _ = write!(out, ",{:.6}", r.grievance[f]);
+    }
+    for n in k.joins_by_motive.iter().chain(&k.leaves_by_reason) {
+        let _ = write!(out, ",{n}");
     }
     let _ = writeln!(out, ",{}", r.community_institutions);
 }

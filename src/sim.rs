@@ -94,6 +94,11 @@ pub struct Summary {
     pub crises: Vec<CrisisSummary>,
     pub peak_need: f64,
     pub peak_need_day: u32,
+    pub factions: Vec<FactionSummary>,
+    /// Joins by motive: money, protection, ideology, social.
+    pub joins_by_motive: [u64; 4],
+    /// Departures by reason: infighting, brutality, corruption, harshness.
+    pub leaves_by_reason: [u64; 4],
     pub end: EndState,
 }
 
@@ -102,6 +107,29 @@ pub struct CrisisSummary {
     pub kind: &'static str,
     pub onsets: u64,
     pub days: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FactionSummary {
+    pub name: String,
+    pub arrival_day: Option<u32>,
+    pub members_peak: u64,
+    pub members_peak_day: u32,
+    pub members_end_local: u64,
+    pub members_end_foreign: u64,
+    pub joins: u64,
+    /// Joins by age class: child, youth, adult, elder.
+    pub joins_by_age: [u64; 4],
+    pub leaves: u64,
+    pub outreach_events: u64,
+    pub attendance: u64,
+    pub prizes_usd: f64,
+    pub registered_end: u64,
+    pub informants_end: u64,
+    pub court_cases: u64,
+    pub coercion_acts: u64,
+    pub coercion_acts_against_locals: u64,
+    pub grievance_end: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -141,6 +169,61 @@ impl Summary {
             .fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
         let st = |s: Status| last.status[s as usize];
         let people = &w.society.people;
+        let sum = |get: &dyn Fn(&DayRecord) -> u64| records.iter().map(get).sum::<u64>();
+        let factions = s
+            .factions
+            .iter()
+            .enumerate()
+            .map(|(f, fp)| {
+                let members = |r: &DayRecord| r.members[f][0] + r.members[f][1];
+                let (peak_day, peak) = records
+                    .iter()
+                    .map(|r| (r.day, members(r)))
+                    .fold((0, 0), |a, b| if b.1 > a.1 { b } else { a });
+                let mut by_age = [0u64; 4];
+                for r in records {
+                    for (a, n) in by_age.iter_mut().enumerate() {
+                        *n += r.counts.joins_by_age[f][a];
+                    }
+                }
+                FactionSummary {
+                    name: fp.name.clone(),
+                    arrival_day: w
+                        .events
+                        .iter()
+                        .find(|e| e.kind == "arrival" && e.actor == fp.name)
+                        .map(|e| e.day),
+                    members_peak: peak,
+                    members_peak_day: peak_day,
+                    members_end_local: last.members[f][0],
+                    members_end_foreign: last.members[f][1],
+                    joins: sum(&|r| r.counts.joins[f]),
+                    joins_by_age: by_age,
+                    leaves: sum(&|r| r.counts.leaves[f]),
+                    outreach_events: w
+                        .events
+                        .iter()
+                        .filter(|e| e.kind == "outreach_event" && e.actor == fp.name)
+                        .count() as u64,
+                    attendance: sum(&|r| r.counts.attendance[f]),
+                    prizes_usd: records.iter().map(|r| r.counts.prizes_usd[f]).sum(),
+                    registered_end: last.registered[f],
+                    informants_end: people.tally.by_faction[f][Status::Informant as usize],
+                    court_cases: sum(&|r| r.counts.court_cases[f]),
+                    coercion_acts: sum(&|r| r.counts.acts[f]),
+                    coercion_acts_against_locals: sum(&|r| r.counts.acts_local[f]),
+                    grievance_end: last.grievance[f],
+                }
+            })
+            .collect();
+        let mut joins_by_motive = [0u64; 4];
+        let mut leaves_by_reason = [0u64; 4];
+        for r in records {
+            for k in 0..4 {
+                joins_by_motive[k] += r.counts.joins_by_motive[k];
+                leaves_by_reason[k] += r.counts.leaves_by_reason[k];
+            }
+        }
         Summary {
             scenario: s.name.clone(),
             seed: w.key.seed,
@@ -148,7 +231,7 @@ impl Summary {
             days: w.day,
             people_start: first.present,
             people_end: last.present,
-            families: w.society.families() as u64,
+            families: w.society.local_families as u64,
             households: (w.society.household_start.len() - 1) as u64,
             armed_groups: w.society.groups.len() as u64,
             local_fighters_start: first.status[Status::LocalFighter as usize],
@@ -160,6 +243,9 @@ impl Summary {
             crises,
             peak_need,
             peak_need_day,
+            factions,
+            joins_by_motive,
+            leaves_by_reason,
             end: EndState {
                 civilians: st(Status::Civilian),
                 activists: st(Status::Activist),

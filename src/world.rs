@@ -2,8 +2,9 @@
 //! keeps from day to day, and the events so far. Processes read and change it
 //! in the order of the schedule (`process::day`).
 
+use crate::faction;
 use crate::process::environment::Crises;
-use crate::record::Event;
+use crate::record::{DayCounts, Event};
 use crate::rng::RunKey;
 use crate::scenario::Scenario;
 use crate::society::Society;
@@ -19,16 +20,29 @@ pub struct World {
     pub key: RunKey,
     pub society: Society,
     pub crises: Crises,
+    /// Each faction's state, in the scenario's order.
+    pub factions: Vec<faction::State>,
+    /// What happened today (reset at the start of each day).
+    pub today: DayCounts,
     pub events: Vec<Event>,
 }
 
 impl World {
     pub fn new(s: &Scenario, key: RunKey) -> World {
+        let society = Society::build(s, &key);
+        let factions = (0..s.factions.len())
+            .map(|f| faction::State {
+                pool_family: (society.local_families + f) as u32,
+                ..faction::State::default()
+            })
+            .collect();
         World {
             day: 0,
             key,
-            society: Society::build(s, &key),
+            society,
             crises: Crises::default(),
+            factions,
+            today: DayCounts::default(),
             events: Vec::new(),
         }
     }
@@ -72,6 +86,15 @@ impl World {
             if g.commander != u32::MAX {
                 g.commander = map[g.commander as usize];
             }
+        }
+        for st in &mut self.factions {
+            for h in &mut st.held {
+                h.person = map[h.person as usize];
+            }
+            st.word_of_mouth.retain_mut(|j| {
+                *j = map[*j as usize];
+                *j != u32::MAX
+            });
         }
         s.family_start = starts(&s.people.family, s.family_start.len() - 1);
         s.household_start = starts(&s.people.household, s.household_start.len() - 1);

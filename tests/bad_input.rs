@@ -241,3 +241,100 @@ fn replay_of_a_missing_manifest_is_bad_input() {
         stderr(&o)
     );
 }
+
+#[test]
+fn negative_prize_in_a_faction_table_is_out_of_range() {
+    assert_rejected(
+        &[(
+            "bad.toml",
+            "[factions.isis]\n[factions.isis.outreach]\nprize_usd = -5.0\n",
+        )],
+        &[
+            "bad.toml:3:1:",
+            "`factions.isis.outreach.prize_usd`",
+            "-5.0 is out of range: allowed 0.0 to",
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_in_a_faction_table_is_named() {
+    assert_rejected(
+        &[("bad.toml", "[factions.isis.coercion]\nkidnaping = 0.3\n")],
+        &[
+            "bad.toml:2:1:",
+            "`factions.isis.coercion.kidnaping`",
+            "unknown field",
+            "`kidnapping`",
+        ],
+    );
+}
+
+#[test]
+fn foreign_share_above_one_is_out_of_range() {
+    assert_rejected(
+        &[("bad.toml", "[factions.isis]\nforeign_share = 1.5\n")],
+        &[
+            "bad.toml:2:1:",
+            "`factions.isis.foreign_share`",
+            "allowed 0.0 to 1.0",
+        ],
+    );
+}
+
+#[test]
+fn reconsider_rate_above_one_is_out_of_range() {
+    assert_rejected(
+        &[("bad.toml", "[affiliation]\nreconsider_rate = 2.0\n")],
+        &[
+            "bad.toml:2:1:",
+            "`affiliation.reconsider_rate`",
+            "allowed 0.0 to 1.0",
+        ],
+    );
+}
+
+#[test]
+fn coercion_with_no_kind_of_act_is_inconsistent() {
+    assert_rejected(
+        &[(
+            "bad.toml",
+            "[factions.isis.coercion]\nkidnapping = 0.0\nassassination = 0.0\narrest = 0.0\nexecution = 0.0\nrule_enforcement = 0.0\n",
+        )],
+        &[
+            "bad.toml:6:1:",
+            "`factions.isis.coercion.rule_enforcement`",
+            "all zero",
+        ],
+    );
+}
+
+#[test]
+fn more_foreign_first_members_than_the_pool_elsewhere_is_inconsistent() {
+    assert_rejected(
+        &[(
+            "bad.toml",
+            "[factions.isis]\ninitial_members = 100\nforeign_share = 1.0\nstrength_elsewhere = 50\n",
+        )],
+        &[
+            "bad.toml:4:1:",
+            "`factions.isis.strength_elsewhere`",
+            "allowed at least 100",
+        ],
+    );
+}
+
+#[test]
+fn informant_pay_of_the_wrong_type_says_a_number_is_expected() {
+    assert_rejected(
+        &[(
+            "bad.toml",
+            "[factions.isis.informants]\npay_per_month = \"fifty\"\n",
+        )],
+        &[
+            "bad.toml:2:17:",
+            "`factions.isis.informants.pay_per_month`",
+            "expected a number",
+        ],
+    );
+}

@@ -90,10 +90,19 @@ fn population_matches_its_parameters() {
     let s = town(200_000);
     let soc = Society::build(&s, &RunKey::new(5, 0));
     let p = &soc.people;
-    assert_eq!(p.len(), 200_000);
+    // The town, then each faction's pool elsewhere (1,000 by default).
+    let locals = soc.family_start[soc.local_families] as usize;
+    assert_eq!(locals, 200_000);
+    assert_eq!(p.len(), 200_000 + 2 * 1000);
+    assert!((locals..p.len()).all(|i| p.status[i] == Status::Elsewhere
+        && p.origin[i] == resist::society::people::Origin::Foreign));
     // Age shares within 1 percentage point of the defaults (0.40, 0.22, 0.32, 0.06).
     for (k, want) in [0.40, 0.22, 0.32, 0.06].iter().enumerate() {
-        let got = p.age.iter().filter(|a| **a == AgeClass::ALL[k]).count() as f64 / 200_000.0;
+        let got = p.age[..locals]
+            .iter()
+            .filter(|a| **a == AgeClass::ALL[k])
+            .count() as f64
+            / 200_000.0;
         assert!(
             (got - want).abs() < 0.01,
             "{:?}: {got} vs {want}",
@@ -101,13 +110,13 @@ fn population_matches_its_parameters() {
         );
     }
     // Mean family size within 15% of 100 (log-normal sizes, cut at the end).
-    let mean_family = 200_000.0 / soc.families() as f64;
+    let mean_family = 200_000.0 / soc.local_families as f64;
     assert!(
         (mean_family - 100.0).abs() < 15.0,
         "mean family {mean_family}"
     );
     // Notables: at most 3 per family, adults or elders only.
-    for f in 0..soc.families() {
+    for f in 0..soc.local_families {
         let (a, b) = (
             soc.family_start[f] as usize,
             soc.family_start[f + 1] as usize,
@@ -130,9 +139,13 @@ fn population_matches_its_parameters() {
         assert_eq!(members, grp.members);
     }
     // Thresholds: mean near 0.25 (normal cut to [0, 1]).
-    let mean_t = p.threshold.iter().map(|&t| f64::from(t)).sum::<f64>() / 200_000.0;
+    let mean_t = p.threshold[..locals]
+        .iter()
+        .map(|&t| f64::from(t))
+        .sum::<f64>()
+        / 200_000.0;
     assert!((mean_t - 0.25).abs() < 0.01, "threshold mean {mean_t}");
-    assert_eq!(p.tally, Tally::recount(p));
+    assert!(p.tally.agrees(&Tally::recount(p)));
 }
 
 #[test]
@@ -145,7 +158,8 @@ fn compaction_drops_the_dead_and_keeps_everything_consistent() {
     let mut killed = 0;
     let mut fear_killed = 0.0;
     for i in (0..before).step_by(10) {
-        if !w.society.people.flags[i].has(Flags::COMMANDER) {
+        if !w.society.people.flags[i].has(Flags::COMMANDER) && w.society.people.status[i].present()
+        {
             fear_killed += f64::from(w.society.people.fear.get(i));
             w.society
                 .people
@@ -161,7 +175,7 @@ fn compaction_drops_the_dead_and_keeps_everything_consistent() {
     let p = &w.society.people;
     assert_eq!(p.len(), before - killed);
     assert_eq!(p.id, survivors, "survivors keep their order and ids");
-    assert_eq!(p.tally, Tally::recount(p));
+    assert!(p.tally.agrees(&Tally::recount(p)));
     assert!((p.fear.sum() - (fear_before - fear_killed)).abs() < 1e-3);
     assert_eq!(w.society.network.family.len(), p.len());
     for i in 0..p.len() {

@@ -121,11 +121,19 @@ impl Crises {
     }
 }
 
-/// Need of person `i` today.
+/// Need of person `i` today: the household's baseline plus the crisis
+/// pressure, less what a faction's services lift from those registered with it.
 #[inline]
 pub fn need(w: &World, i: usize) -> f32 {
-    let b = w.society.people.need_base.get(i);
-    b + (1.0 - b) * w.crises.pressure as f32
+    let p = &w.society.people;
+    let b = p.need_base.get(i);
+    let r = p.registered[i];
+    let relief = if (r as usize) < w.factions.len() {
+        w.factions[r as usize].relief_today
+    } else {
+        0.0
+    };
+    b + (1.0 - b) * (w.crises.pressure * (1.0 - relief)) as f32
 }
 
 pub fn step(w: &mut World, p: &Params) {

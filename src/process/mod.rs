@@ -23,6 +23,7 @@ use crate::world::World;
 /// Simulate one day and record it.
 pub fn day(w: &mut World, s: &Scenario) -> DayRecord {
     w.day += 1;
+    w.today = Default::default();
     environment::step(w, &s.environment); //               1
     soft_power::step(w, s); //                              2
     surveillance_and_coercion::step(w, s); //               3

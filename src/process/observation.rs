@@ -1,26 +1,36 @@
-//! Observation (step 12 of the day): record the day. Head counts and attitude sums are kept
-//! incrementally by the columns, so recording costs O(factions), not a pass
-//! over people.
+//! Observation (step 12 of the day): record the day. Head counts and attitude
+//! sums are kept incrementally by the columns, so recording costs
+//! O(factions), not a pass over people.
 
 use crate::process::environment;
 use crate::record::DayRecord;
 use crate::society::institutions::Controller;
-use crate::society::people::Status;
+use crate::society::people::{MAX_FACTIONS, Status};
 use crate::world::World;
 
 pub fn step(w: &World) -> DayRecord {
     let p = &w.society.people;
     let t = &p.tally;
-    let present: u64 = Status::ALL
-        .iter()
-        .filter(|s| s.present())
-        .map(|&s| t.status[s as usize])
-        .sum();
+    let present = t.present();
     let n = present.max(1) as f64;
     let mean_base = p.need_base.sum() / n;
-    let mut grievance = [0.0; crate::society::people::MAX_FACTIONS];
+    // Services lift part of the pressure from the registered (environment::need).
+    let relieved: f64 = w
+        .factions
+        .iter()
+        .enumerate()
+        .map(|(f, st)| st.relief_today * t.registered_unmet[f])
+        .sum();
+    let mut grievance = [0.0; MAX_FACTIONS];
     for (f, col) in p.grievance.iter().enumerate() {
         grievance[f] = col.sum() / n;
+    }
+    let (mut standing, mut budget) = ([0.0; MAX_FACTIONS], [0.0; MAX_FACTIONS]);
+    let mut informants = 0;
+    for (f, st) in w.factions.iter().enumerate() {
+        standing[f] = st.standing;
+        budget[f] = st.budget;
+        informants += t.by_faction[f][Status::Informant as usize];
     }
     DayRecord {
         day: w.day,
@@ -29,7 +39,7 @@ pub fn step(w: &World) -> DayRecord {
         members: t.members,
         crises: w.crises.active(),
         pressure: w.crises.pressure,
-        need: mean_base + (1.0 - mean_base) * w.crises.pressure,
+        need: mean_base + ((1.0 - mean_base) * n - relieved) * w.crises.pressure / n,
         fear: p.fear.sum() / n,
         efficacy: ((p.efficacy_base.sum() + p.efficacy_lift.sum()) / n).clamp(0.0, 1.0),
         commitment: p.commitment.sum() / n,
@@ -41,6 +51,11 @@ pub fn step(w: &World) -> DayRecord {
             .iter()
             .filter(|i| i.controller == Controller::Community)
             .count() as u32,
+        surveillance: informants as f64 / n,
+        registered: t.registered,
+        standing,
+        budget,
+        counts: w.today.clone(),
     }
 }
 

@@ -16,6 +16,7 @@ pub struct Raw {
     pub grievance_half_life_days: Option<f64>,
     pub efficacy_half_life_days: Option<f64>,
     pub stigma_half_life_days: Option<f64>,
+    pub exposure_half_life_days: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +25,7 @@ pub struct Params {
     pub grievance_half_life_days: f64,
     pub efficacy_half_life_days: f64,
     pub stigma_half_life_days: f64,
+    pub exposure_half_life_days: f64,
 }
 
 const HALF_LIFE: Real = Real {
@@ -62,6 +64,12 @@ impl Params {
                 source: "assumption",
                 ..HALF_LIFE
             })?,
+            exposure_half_life_days: c.real("exposure_half_life_days", raw.exposure_half_life_days, Real {
+                default: 90.0,
+                doc: "Half-life of exposure to a faction's outreach.",
+                source: "assumption",
+                ..HALF_LIFE
+            })?,
         })
     }
 }
@@ -82,5 +90,9 @@ pub fn step(w: &mut World, p: &Params) {
     let g = daily_factor(p.grievance_half_life_days);
     for col in &mut people.grievance {
         col.relax(g, counted);
+    }
+    let x = daily_factor(p.exposure_half_life_days);
+    for col in &mut people.exposure {
+        col.relax(x, counted);
     }
 }

@@ -14,7 +14,7 @@ pub use error::{Location, ScenarioError};
 pub use source::{Layer, ReadSource, Sources, locate_offset};
 
 use crate::faction;
-use crate::process::{environment, relaxation};
+use crate::process::{affiliation, environment, relaxation, soft_power, surveillance_and_coercion};
 use crate::society::{groups, institutions, network, population};
 
 /// The TOML file as written: every key optional, unknown keys rejected.
@@ -33,6 +33,9 @@ pub struct RawScenario {
     pub institutions: Option<institutions::Raw>,
     pub factions: Option<BTreeMap<String, faction::Raw>>,
     pub environment: Option<environment::Raw>,
+    pub soft_power: Option<soft_power::Raw>,
+    pub coercion: Option<surveillance_and_coercion::Raw>,
+    pub affiliation: Option<affiliation::Raw>,
     pub relaxation: Option<relaxation::Raw>,
 }
 
@@ -58,6 +61,9 @@ pub struct Scenario {
     /// Factions ordered by name.
     pub factions: Vec<faction::Params>,
     pub environment: environment::Params,
+    pub soft_power: soft_power::Params,
+    pub coercion: surveillance_and_coercion::Params,
+    pub affiliation: affiliation::Params,
     pub relaxation: relaxation::Params,
     /// The resolved scenario as TOML: every parameter, defaults included.
     pub resolved: String,
@@ -199,6 +205,15 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     let environment = c.section("environment", |c| {
         environment::Params::resolve(&raw.environment.clone().unwrap_or_default(), c)
     })?;
+    let soft_power = c.section("soft_power", |c| {
+        soft_power::Params::resolve(&raw.soft_power.clone().unwrap_or_default(), c)
+    })?;
+    let coercion = c.section("coercion", |c| {
+        surveillance_and_coercion::Params::resolve(&raw.coercion.clone().unwrap_or_default(), c)
+    })?;
+    let affiliation = c.section("affiliation", |c| {
+        affiliation::Params::resolve(&raw.affiliation.clone().unwrap_or_default(), c)
+    })?;
     let relaxation = c.section("relaxation", |c| {
         relaxation::Params::resolve(&raw.relaxation.clone().unwrap_or_default(), c)
     })?;
@@ -214,6 +229,9 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         institutions,
         factions,
         environment,
+        soft_power,
+        coercion,
+        affiliation,
         relaxation,
         resolved: c.resolved_toml(),
     })

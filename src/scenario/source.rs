@@ -81,28 +81,31 @@ impl Layer {
         let mut table = doc.get_ref();
         'outer: loop {
             for (k, v) in table.iter() {
-                let start = k.span().start;
-                let end = v.span().end.max(k.span().end);
-                // Tables opened by a header have spans that cover the header;
-                // their entries lie beyond, so test the entries' spans too.
-                let inside = (start..=end).contains(&offset);
-                if let DeValue::Table(t) = v.get_ref() {
-                    let within_children = t.iter().any(|(ck, cv)| {
-                        (ck.span().start..=cv.span().end.max(ck.span().end)).contains(&offset)
-                    });
-                    if inside || within_children {
-                        path.push(k.get_ref().to_string());
+                if !encloses(k.span(), v, offset) {
+                    continue;
+                }
+                path.push(k.get_ref().to_string());
+                match v.get_ref() {
+                    DeValue::Table(t) => {
                         table = t;
                         continue 'outer;
                     }
-                } else if inside {
-                    path.push(k.get_ref().to_string());
-                    break 'outer;
+                    _ => break 'outer,
                 }
             }
             break;
         }
         (!path.is_empty()).then(|| path.join("."))
+    }
+}
+
+/// Whether an entry (its key, its value, or for a table any entry below it,
+/// which a `[a.b.c]` header places far from the key) covers `offset`.
+fn encloses(key: std::ops::Range<usize>, value: &toml::Spanned<DeValue>, offset: usize) -> bool {
+    let own = (key.start..=value.span().end.max(key.end)).contains(&offset);
+    own || match value.get_ref() {
+        DeValue::Table(t) => t.iter().any(|(k, v)| encloses(k.span(), v, offset)),
+        _ => false,
     }
 }
 

@@ -135,7 +135,7 @@ pub struct ArmedGroup {
 /// what `People::group` holds.
 pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> Vec<ArmedGroup> {
     let mut rng = key.stream(Stream::ArmedGroups, 0, 0);
-    let families = layout.family_start.len() - 1;
+    let families = layout.local_families;
     let size_d = (p.size_mean > 0.0).then(|| Poisson::new(p.size_mean).expect("validated mean"));
     let rel_d = (p.reluctance_mean > 0.0 && p.reluctance_mean < 1.0).then(|| {
         Beta::new(

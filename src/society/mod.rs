@@ -20,6 +20,8 @@ pub struct Layout {
     pub household_start: Vec<u32>,
     pub family_of: Vec<u32>,
     pub household_of: Vec<u32>,
+    /// Families of the town; those after them are the factions' pools elsewhere.
+    pub local_families: usize,
 }
 
 impl Layout {
@@ -35,6 +37,8 @@ impl Layout {
 #[derive(Clone, Debug)]
 pub struct Society {
     pub people: people::People,
+    /// Families of the town; family `local_families + f` is faction f's pool elsewhere.
+    pub local_families: usize,
     pub family_start: Vec<u32>,
     pub household_start: Vec<u32>,
     pub network: network::Network,
@@ -45,12 +49,15 @@ pub struct Society {
 impl Society {
     /// Generate the society of a scenario for one run.
     pub fn build(s: &Scenario, key: &RunKey) -> Society {
-        let layout = population::layout(&s.population, key);
+        let pools: Vec<u32> = s.factions.iter().map(|f| f.strength_elsewhere).collect();
+        let layout = population::layout(&s.population, &pools, key);
         let network = network::build(&s.network, &layout, key);
-        let mut people = population::people(&s.population, &layout, s.factions.len(), key);
+        let commitment: Vec<f64> = s.factions.iter().map(|f| f.member_commitment).collect();
+        let mut people = population::people(&s.population, &layout, &commitment, key);
         let groups = groups::raise(&s.armed_groups, &layout, &mut people, key);
         let institutions = institutions::found(&s.institutions);
         Society {
+            local_families: layout.local_families,
             people,
             family_start: layout.family_start,
             household_start: layout.household_start,

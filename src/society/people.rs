@@ -159,6 +159,10 @@ pub struct People {
     pub stigma: Relaxing,
     /// Grievance toward each faction: one column per faction.
     pub grievance: Vec<Relaxing>,
+    /// Exposure to each faction's outreach (events, courses, its court).
+    pub exposure: Vec<Relaxing>,
+    /// The faction a person is registered with for its services (`NONE_U8`).
+    pub registered: Vec<u8>,
     /// Head counts kept in step with every change of status.
     pub tally: Tally,
 }
@@ -166,23 +170,59 @@ pub struct People {
 /// The most factions a scenario may have.
 pub const MAX_FACTIONS: usize = 8;
 
-/// Head counts by status, and faction members (supporters, fighters,
-/// informants) by faction and origin, kept incrementally so that observation
-/// need not scan everyone every day.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Head counts kept incrementally with every change of status, so that
+/// observation and the processes need not scan everyone every day.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Tally {
     pub status: [u64; Status::COUNT],
-    /// `members[f][origin]`.
+    /// `by_faction[f][status]`: people of each status whose faction is `f`
+    /// (members, ex-members, those elsewhere, the detained it holds).
+    pub by_faction: [[u64; Status::COUNT]; MAX_FACTIONS],
+    /// `members[f][origin]`: supporters, fighters and informants in town.
     pub members: [[u64; 2]; MAX_FACTIONS],
+    /// People present in town registered with each faction.
+    pub registered: [u64; MAX_FACTIONS],
+    /// Sum of (1 - baseline need) over them: what services can relieve.
+    pub registered_unmet: [f64; MAX_FACTIONS],
 }
 
 impl Tally {
     fn count(&mut self, s: Status, faction: u8, origin: Origin, add: bool) {
         let step = |x: &mut u64| if add { *x += 1 } else { *x -= 1 };
         step(&mut self.status[s as usize]);
-        if s.member() && (faction as usize) < MAX_FACTIONS {
-            step(&mut self.members[faction as usize][origin as usize]);
+        if (faction as usize) < MAX_FACTIONS {
+            step(&mut self.by_faction[faction as usize][s as usize]);
+            if s.member() {
+                step(&mut self.members[faction as usize][origin as usize]);
+            }
         }
+    }
+
+    fn count_registered(&mut self, faction: u8, base: f32, add: bool) {
+        if (faction as usize) < MAX_FACTIONS {
+            let f = faction as usize;
+            if add {
+                self.registered[f] += 1;
+                self.registered_unmet[f] += f64::from(1.0 - base);
+            } else {
+                self.registered[f] -= 1;
+                self.registered_unmet[f] -= f64::from(1.0 - base);
+            }
+        }
+    }
+
+    /// People present in town.
+    pub fn present(&self) -> u64 {
+        Status::ALL
+            .iter()
+            .filter(|s| s.present())
+            .map(|&s| self.status[s as usize])
+            .sum()
+    }
+
+    /// Supporters, fighters and informants of faction `f` in town.
+    pub fn members_in_town(&self, f: usize) -> u64 {
+        self.members[f][0] + self.members[f][1]
     }
 
     /// Count everyone from scratch.
@@ -190,8 +230,24 @@ impl Tally {
         let mut t = Tally::default();
         for i in 0..people.len() {
             t.count(people.status[i], people.faction[i], people.origin[i], true);
+            if people.status[i].present() && !people.registered.is_empty() {
+                t.count_registered(people.registered[i], people.need_base.get(i), true);
+            }
         }
         t
+    }
+
+    /// Whether two tallies agree (sums of reals to rounding).
+    pub fn agrees(&self, other: &Tally) -> bool {
+        self.status == other.status
+            && self.by_faction == other.by_faction
+            && self.members == other.members
+            && self.registered == other.registered
+            && self
+                .registered_unmet
+                .iter()
+                .zip(&other.registered_unmet)
+                .all(|(a, b)| (a - b).abs() < 1e-3)
     }
 }
 
@@ -246,10 +302,29 @@ impl People {
         self.faction[i] = faction;
         self.tally.count(s, faction, self.origin[i], true);
         match (was, s.present()) {
-            (true, false) => self.for_each_relaxing(|r| r.exclude(i)),
-            (false, true) => self.for_each_relaxing(|r| r.include(i)),
+            (true, false) => {
+                self.tally
+                    .count_registered(self.registered[i], self.need_base.get(i), false);
+                self.for_each_relaxing(|r| r.exclude(i));
+            }
+            (false, true) => {
+                self.tally
+                    .count_registered(self.registered[i], self.need_base.get(i), true);
+                self.for_each_relaxing(|r| r.include(i));
+            }
             _ => {}
         }
+    }
+
+    /// Register person `i` with faction `f` for its services (replacing any
+    /// earlier registration).
+    pub fn register(&mut self, i: usize, f: u8) {
+        if self.status[i].present() {
+            self.tally
+                .count_registered(self.registered[i], self.need_base.get(i), false);
+            self.tally.count_registered(f, self.need_base.get(i), true);
+        }
+        self.registered[i] = f;
     }
 
     fn for_each_relaxing(&mut self, mut f: impl FnMut(&mut Relaxing)) {
@@ -261,6 +336,9 @@ impl People {
         f(&mut self.stigma);
         for g in &mut self.grievance {
             f(g);
+        }
+        for x in &mut self.exposure {
+            f(x);
         }
     }
 
@@ -296,6 +374,7 @@ impl People {
         retain(&mut self.flags, &keep);
         retain(&mut self.id, &keep);
         retain(&mut self.threshold, &keep);
+        retain(&mut self.registered, &keep);
         retain(&mut self.status, &keep);
         let status = &self.status;
         let counted = |i: usize| status[i].present();
@@ -305,7 +384,7 @@ impl People {
         self.fear.compact(&map, counted);
         self.efficacy_lift.compact(&map, counted);
         self.stigma.compact(&map, counted);
-        for g in &mut self.grievance {
+        for g in self.grievance.iter_mut().chain(self.exposure.iter_mut()) {
             g.compact(&map, counted);
         }
         self.tally = Tally::recount(self);

@@ -240,8 +240,11 @@ impl Params {
 }
 
 /// Lay people out in extended families and households (contiguous ranges),
-/// drawing sizes sequentially from the families stream.
-pub fn layout(p: &Params, key: &RunKey) -> Layout {
+/// drawing sizes sequentially from the families stream. After the town come
+/// the factions' pools elsewhere (`pools[f]` people each), one "family" per
+/// faction in households of ten: fighters who live outside town and arrive
+/// later as foreigners.
+pub fn layout(p: &Params, pools: &[u32], key: &RunKey) -> Layout {
     let n = p.people as usize;
     let mut rng = key.stream(Stream::Families, 0, 0);
     let sigma2 = (1.0 + p.family_size_cv * p.family_size_cv).ln();
@@ -267,6 +270,16 @@ pub fn layout(p: &Params, key: &RunKey) -> Layout {
         at = end;
         family_start.push(at as u32);
     }
+    let locals = family_start.len() - 1;
+    for &pool in pools {
+        let end = at + pool as usize;
+        while at < end {
+            at = (at + 10).min(end);
+            household_start.push(at as u32);
+        }
+        family_start.push(at as u32);
+    }
+    let n = at;
     let mut family_of = vec![0u32; n];
     for f in 0..family_start.len() - 1 {
         family_of[family_start[f] as usize..family_start[f + 1] as usize].fill(f as u32);
@@ -280,6 +293,7 @@ pub fn layout(p: &Params, key: &RunKey) -> Layout {
         household_start,
         family_of,
         household_of,
+        local_families: locals,
     }
 }
 
@@ -295,9 +309,14 @@ fn draw(d: &Option<Beta<f64>>, mean: f64, rng: &mut crate::rng::Rng) -> f32 {
     }
 }
 
-/// Create the people of the layout with their attributes and initial attitudes.
-pub fn people(p: &Params, layout: &Layout, factions: usize, key: &RunKey) -> People {
+/// Create the people of the layout with their attributes and initial
+/// attitudes; the pools elsewhere hold foreign men of fighting age, committed
+/// to their faction (`member_commitment[f]`).
+#[allow(clippy::needless_range_loop)] // several columns share each index
+pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunKey) -> People {
     let n = layout.family_of.len();
+    let factions = member_commitment.len();
+    let locals = layout.family_start[layout.local_families] as usize;
     // Hardship is a household's: one draw per household, in order.
     let mut rng = key.stream(Stream::Families, 0, 1);
     let need_d = beta(p.need_mean, p.attitude_concentration);
@@ -341,7 +360,7 @@ pub fn people(p: &Params, layout: &Layout, factions: usize, key: &RunKey) -> Peo
                 efficacy: Vec::with_capacity(m),
                 threshold: Vec::with_capacity(m),
             };
-            for _ in lo..hi {
+            for i in lo..hi {
                 let u: f64 = rng.random();
                 let age = AgeClass::ALL[cum.iter().position(|&c| u < c).unwrap_or(3)];
                 let sex = if rng.random::<bool>() {
@@ -349,7 +368,8 @@ pub fn people(p: &Params, layout: &Layout, factions: usize, key: &RunKey) -> Peo
                 } else {
                     Sex::Female
                 };
-                let can_be_activist = matches!(age, AgeClass::Youth | AgeClass::Adult);
+                let can_be_activist =
+                    i < locals && matches!(age, AgeClass::Youth | AgeClass::Adult);
                 let activist = can_be_activist && rng.random::<f64>() < p.activist_share;
                 part.age.push(age);
                 part.sex.push(sex);
@@ -390,6 +410,8 @@ pub fn people(p: &Params, layout: &Layout, factions: usize, key: &RunKey) -> Peo
         stigma: Relaxing::new(vec![0.0; n]),
         efficacy_lift: Relaxing::new_signed(vec![0.0; n]),
         grievance: (0..factions).map(|_| Relaxing::new(vec![0.0; n])).collect(),
+        exposure: (0..factions).map(|_| Relaxing::new(vec![0.0; n])).collect(),
+        registered: vec![NONE_U8; n],
         ..People::default()
     };
     let (mut fear, mut commitment, mut efficacy) = (
@@ -406,10 +428,42 @@ pub fn people(p: &Params, layout: &Layout, factions: usize, key: &RunKey) -> Peo
         efficacy.extend_from_slice(&part.efficacy);
         people.threshold.extend_from_slice(&part.threshold);
     }
+    // The pools elsewhere: foreign fighters of each faction.
+    for f in 0..factions {
+        let fam = layout.local_families + f;
+        for i in layout.family_start[fam] as usize..layout.family_start[fam + 1] as usize {
+            people.origin[i] = Origin::Foreign;
+            people.status[i] = Status::Elsewhere;
+            people.faction[i] = f as u8;
+            people.sex[i] = Sex::Male;
+            people.age[i] = if people.age[i] == AgeClass::Youth {
+                AgeClass::Youth
+            } else {
+                AgeClass::Adult
+            };
+            commitment[i] = member_commitment[f] as f32;
+        }
+    }
     people.fear = Relaxing::new(fear);
     people.commitment = Relaxing::new(commitment);
     people.efficacy_base = Relaxing::new(efficacy);
     people.tally = Tally::recount(&people);
+    // Attitude sums count the people present: those elsewhere leave them.
+    for i in locals..n {
+        people.need_base.exclude(i);
+        people.commitment.exclude(i);
+        people.efficacy_base.exclude(i);
+        people.fear.exclude(i);
+        people.efficacy_lift.exclude(i);
+        people.stigma.exclude(i);
+        for col in people
+            .grievance
+            .iter_mut()
+            .chain(people.exposure.iter_mut())
+        {
+            col.exclude(i);
+        }
+    }
     for (flags, status) in people.flags.iter_mut().zip(&people.status) {
         if *status == Status::Activist {
             flags.set(Flags::JOURNALIST);
@@ -424,7 +478,7 @@ pub fn people(p: &Params, layout: &Layout, factions: usize, key: &RunKey) -> Peo
 fn choose_notables(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) {
     let mut rng = key.stream(Stream::Notables, 0, 0);
     let mut eligible: Vec<u32> = Vec::new();
-    for f in 0..layout.family_start.len() - 1 {
+    for f in 0..layout.local_families {
         eligible.clear();
         for i in layout.family_start[f]..layout.family_start[f + 1] {
             if matches!(people.age[i as usize], AgeClass::Adult | AgeClass::Elder) {

@@ -52,3 +52,71 @@ pub fn entries(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// A scenario from the shipped `scenarios/<base>` with TOML overrides, as a
+/// user would write it (`base = "..."` and the changed keys).
+pub fn variant(base: &str, overrides: &str) -> Scenario {
+    let path = root().join("scenarios").join("variant.toml");
+    let text = format!("base = \"{base}\"\n{overrides}");
+    let reader = move |p: &Path| {
+        if p == path {
+            Ok(text.clone())
+        } else {
+            std::fs::read_to_string(p)
+        }
+    };
+    Scenario::load(&root().join("scenarios").join("variant.toml"), &reader)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Run `replicates` replicates in parallel, keeping what `keep` extracts.
+pub fn replicates<T: Send>(
+    s: &Scenario,
+    seed: u64,
+    replicates: u64,
+    days: u32,
+    keep: impl Fn(&resist::sim::RunOutput) -> T + Sync,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    (0..replicates)
+        .into_par_iter()
+        .map(|r| {
+            keep(&resist::sim::run(
+                s,
+                resist::rng::RunKey::new(seed, r),
+                days,
+            ))
+        })
+        .collect()
+}
+
+pub fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+pub fn sd(v: &[f64]) -> f64 {
+    let m = mean(v);
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)).sqrt()
+}
+
+/// The 99% confidence interval of mean(a) - mean(b) (Welch, normal approximation).
+pub fn diff_ci(a: &[f64], b: &[f64]) -> (f64, f64) {
+    let d = mean(a) - mean(b);
+    let se = (sd(a).powi(2) / a.len() as f64 + sd(b).powi(2) / b.len() as f64).sqrt();
+    (d - 2.576 * se, d + 2.576 * se)
+}
+
+/// The 99% confidence interval of a mean.
+pub fn mean_ci(a: &[f64]) -> (f64, f64) {
+    let se = sd(a) / (a.len() as f64).sqrt();
+    (mean(a) - 2.576 * se, mean(a) + 2.576 * se)
+}
+
+/// Pearson correlation.
+pub fn correlation(x: &[f64], y: &[f64]) -> f64 {
+    let (mx, my) = (mean(x), mean(y));
+    let cov: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let vx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    let vy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
+    cov / (vx * vy).sqrt()
+}
