@@ -6,7 +6,7 @@
 //! the process that does it (`[factions.<name>.outreach]` with soft power,
 //! `[factions.<name>.coercion]` with coercion, and so on).
 
-use crate::process::{soft_power, surveillance_and_coercion};
+use crate::process::{confrontation, soft_power, surveillance_and_coercion};
 use crate::scenario::{Check, Int, Real, ScenarioError};
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -29,6 +29,7 @@ pub struct Raw {
     pub court: Option<soft_power::RawCourt>,
     pub informants: Option<surveillance_and_coercion::RawInformants>,
     pub coercion: Option<surveillance_and_coercion::RawCoercion>,
+    pub fighting: Option<confrontation::RawFighting>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +53,7 @@ pub struct Params {
     pub court: soft_power::Court,
     pub informants: surveillance_and_coercion::Informants,
     pub coercion: surveillance_and_coercion::Coercion,
+    pub fighting: confrontation::Fighting,
 }
 
 const SHARE: Real = Real {
@@ -155,7 +157,7 @@ impl Params {
             ..SHARE
         })?;
         let escalation = c.real("escalation", raw.escalation, Real {
-            default: 1.0,
+            default: 0.5,
             min: 0.0,
             max: 100.0,
             unit: "factor",
@@ -183,6 +185,9 @@ impl Params {
                 c,
             )
         })?;
+        let fighting = c.section("fighting", |c| {
+            confrontation::Fighting::resolve(&raw.fighting.clone().unwrap_or_default(), c)
+        })?;
         Ok(Params {
             name: name.to_string(),
             label,
@@ -202,6 +207,7 @@ impl Params {
             court,
             informants,
             coercion,
+            fighting,
         })
     }
 
@@ -231,6 +237,8 @@ pub struct State {
     pub standing: f64,
     /// Whether it has set up in town.
     pub arrived: bool,
+    /// The day it was driven out of town.
+    pub expelled_day: Option<u32>,
     /// The family that holds its pool elsewhere.
     pub pool_family: u32,
     /// Attendance of its last outreach event.

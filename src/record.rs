@@ -38,6 +38,15 @@ pub struct DayCounts {
     pub leaves: [u64; MAX_FACTIONS],
     /// Departures by reason: infighting, brutality, corruption, harshness.
     pub leaves_by_reason: [u64; 4],
+    /// People who mobilised today.
+    pub mobilised: u64,
+    /// Local fighters who joined against their commander's orders.
+    pub against_orders: u64,
+    /// Members who chose to abstain, or to turn on their faction, today.
+    pub abstained: u64,
+    pub turned: u64,
+    /// Fighters killed in battle today (both sides).
+    pub battle_deaths: u64,
 }
 
 /// The state of the town at the end of a day.
@@ -68,4 +77,6 @@ pub struct DayRecord {
     pub standing: [f64; MAX_FACTIONS],
     pub budget: [f64; MAX_FACTIONS],
     pub counts: DayCounts,
+    /// People mobilised against a faction, now.
+    pub mobilised: u64,
 }

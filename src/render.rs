@@ -53,7 +53,18 @@ pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
     }
     c.extend(MOTIVES.iter().map(|m| format!("joins_{m}")));
     c.extend(REASONS.iter().map(|r| format!("leaves_{r}")));
-    c.push("community_institutions".into());
+    c.extend(
+        [
+            "mobilised",
+            "mobilised_today",
+            "against_orders",
+            "abstained",
+            "turned",
+            "battle_deaths",
+            "community_institutions",
+        ]
+        .map(String::from),
+    );
     c
 }
 
@@ -108,6 +119,11 @@ pub fn timeseries_row(s: &Scenario, r: &DayRecord, out: &mut String) {
     for n in k.joins_by_motive.iter().chain(&k.leaves_by_reason) {
         let _ = write!(out, ",{n}");
     }
+    let _ = write!(
+        out,
+        ",{},{},{},{},{},{}",
+        r.mobilised, k.mobilised, k.against_orders, k.abstained, k.turned, k.battle_deaths
+    );
     let _ = writeln!(out, ",{}", r.community_institutions);
 }
 

@@ -99,7 +99,41 @@ pub struct Summary {
     pub joins_by_motive: [u64; 4],
     /// Departures by reason: infighting, brutality, corruption, harshness.
     pub leaves_by_reason: [u64; 4],
+    pub uprising: UprisingSummary,
     pub end: EndState,
+}
+
+/// The uprising and its fight (issue #4).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct UprisingSummary {
+    /// The day the town was called out (or attacked), if it was.
+    pub day: Option<u32>,
+    pub against: Option<String>,
+    pub triggers: u32,
+    /// How the (first) battle ended: expelled, partial, faction_holds, stalemate.
+    pub outcome: Option<crate::process::confrontation::Outcome>,
+    pub by_faction: bool,
+    pub night: bool,
+    pub base_taken: bool,
+    pub days_to_decision: Option<u32>,
+    pub peak_mobilised_share: f64,
+    pub peak_mobilised_day: Option<u32>,
+    /// Days from the call to the peak of mobilisation.
+    pub days_to_peak: Option<u32>,
+    pub local_members_at_call: u64,
+    pub local_abstainers: u64,
+    /// Local abstainers over local members at the call.
+    pub abstention_rate: Option<f64>,
+    pub turned: u64,
+    pub local_members_fighting: u64,
+    pub fought_against_orders: u64,
+    pub deaths_town: u64,
+    pub deaths_faction_local: u64,
+    pub deaths_faction_foreign: u64,
+    pub deaths_civilian: u64,
+    pub deaths_misidentified: u64,
+    pub captured: u64,
+    pub fled: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -246,6 +280,7 @@ impl Summary {
             factions,
             joins_by_motive,
             leaves_by_reason,
+            uprising: uprising_summary(s, w, records),
             end: EndState {
                 civilians: st(Status::Civilian),
                 activists: st(Status::Activist),
@@ -259,5 +294,53 @@ impl Summary {
                 efficacy: last.efficacy,
             },
         }
+    }
+}
+
+fn uprising_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> UprisingSummary {
+    let u = &w.uprising;
+    let b = w.battles.first();
+    let sum = |get: &dyn Fn(&DayRecord) -> u64| records.iter().map(get).sum::<u64>();
+    let f = u.against.map(|f| f as usize);
+    let local_at_call = u.local_members_at_call;
+    let people = &w.society.people;
+    let local_flag = |bit: u16| {
+        (0..people.len())
+            .filter(|&i| {
+                people.flags[i].has(bit)
+                    && people.origin[i] == crate::society::people::Origin::Local
+            })
+            .count() as u64
+    };
+    let abstainers = local_flag(crate::society::people::Flags::ABSTAINING);
+    let turned = local_flag(crate::society::people::Flags::TURNED);
+    UprisingSummary {
+        day: u.call_day,
+        against: f.map(|f| s.factions[f].name.clone()),
+        triggers: u.triggers,
+        outcome: b.and_then(|b| b.outcome),
+        by_faction: b.is_some_and(|b| b.by_faction),
+        night: b.is_some_and(|b| b.night),
+        base_taken: b.is_some_and(|b| b.base_taken),
+        days_to_decision: b.and_then(|b| b.decided_day.map(|d| d - b.start_day + 1)),
+        peak_mobilised_share: u.peak_share,
+        peak_mobilised_day: (u.peak_share > 0.0).then_some(u.peak_day),
+        days_to_peak: u
+            .call_day
+            .filter(|_| u.peak_share > 0.0)
+            .map(|c| u.peak_day - c),
+        local_members_at_call: local_at_call,
+        local_abstainers: abstainers,
+        abstention_rate: (local_at_call > 0).then(|| abstainers as f64 / local_at_call as f64),
+        turned,
+        local_members_fighting: local_at_call.saturating_sub(abstainers + turned),
+        fought_against_orders: sum(&|r| r.counts.against_orders),
+        deaths_town: b.map_or(0, |b| b.deaths_town),
+        deaths_faction_local: b.map_or(0, |b| b.deaths_faction_local),
+        deaths_faction_foreign: b.map_or(0, |b| b.deaths_faction_foreign),
+        deaths_civilian: b.map_or(0, |b| b.deaths_civilian),
+        deaths_misidentified: b.map_or(0, |b| b.deaths_misidentified),
+        captured: b.map_or(0, |b| b.captured),
+        fled: b.map_or(0, |b| b.fled),
     }
 }

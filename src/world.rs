@@ -3,7 +3,9 @@
 //! in the order of the schedule (`process::day`).
 
 use crate::faction;
+use crate::process::confrontation::Battle;
 use crate::process::environment::Crises;
+use crate::process::mobilisation::Uprising;
 use crate::record::{DayCounts, Event};
 use crate::rng::RunKey;
 use crate::scenario::Scenario;
@@ -24,6 +26,10 @@ pub struct World {
     pub factions: Vec<faction::State>,
     /// What happened today (reset at the start of each day).
     pub today: DayCounts,
+    /// The town's uprising: triggers, the call, the cascade.
+    pub uprising: Uprising,
+    /// Battles so far; the last may be under way.
+    pub battles: Vec<Battle>,
     pub events: Vec<Event>,
 }
 
@@ -43,6 +49,8 @@ impl World {
             crises: Crises::default(),
             factions,
             today: DayCounts::default(),
+            uprising: Uprising::default(),
+            battles: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -70,7 +78,9 @@ impl World {
     pub fn compact_if_due(&mut self) {
         let n = self.society.people.len();
         let dead = self.society.people.tally.status[Status::Dead as usize] as f64;
-        if n > 0 && dead / n as f64 >= COMPACT_AT_SHARE_DEAD {
+        // Not while the town is mobilised: the cascade holds indices.
+        let mobilised = self.uprising.call_day.is_some() && !self.uprising.over;
+        if n > 0 && dead / n as f64 >= COMPACT_AT_SHARE_DEAD && !mobilised {
             self.compact();
         }
     }
@@ -88,9 +98,11 @@ impl World {
             }
         }
         for st in &mut self.factions {
-            for h in &mut st.held {
+            // The dead leave the hold records with the columns.
+            st.held.retain_mut(|h| {
                 h.person = map[h.person as usize];
-            }
+                h.person != u32::MAX
+            });
             st.word_of_mouth.retain_mut(|j| {
                 *j = map[*j as usize];
                 *j != u32::MAX
@@ -98,6 +110,34 @@ impl World {
         }
         s.family_start = starts(&s.people.family, s.family_start.len() - 1);
         s.household_start = starts(&s.people.household, s.household_start.len() - 1);
+    }
+}
+
+impl World {
+    /// Move up to `count` of faction `f`'s pool elsewhere into town as
+    /// fighters; returns how many came.
+    pub fn bring_from_pool(&mut self, f: usize, count: u32) -> u32 {
+        let fam = self.factions[f].pool_family as usize;
+        if fam + 1 >= self.society.family_start.len() {
+            return 0;
+        }
+        let (a, b) = (
+            self.society.family_start[fam] as usize,
+            self.society.family_start[fam + 1] as usize,
+        );
+        let mut moved = 0;
+        for i in a..b {
+            if moved == count {
+                break;
+            }
+            let p = &mut self.society.people;
+            if p.status[i] == Status::Elsewhere && p.faction[i] as usize == f {
+                p.assign(i, Status::Fighter, f as u8);
+                p.register(i, f as u8);
+                moved += 1;
+            }
+        }
+        moved
     }
 }
 

@@ -338,3 +338,46 @@ fn informant_pay_of_the_wrong_type_says_a_number_is_expected() {
         ],
     );
 }
+
+#[test]
+fn amnesty_offer_must_be_true_or_false() {
+    assert_rejected(
+        &[("bad.toml", "[amnesty]\noffer = \"yes\"\n")],
+        &["bad.toml:2:9:", "`amnesty.offer`", "expected true or false"],
+    );
+}
+
+#[test]
+fn mobilisation_roles_all_zero_are_inconsistent() {
+    assert_rejected(
+        &[(
+            "bad.toml",
+            "[mobilisation]\ncheckpoints_share = 0.0\ndonate_share = 0.0\ncook_share = 0.0\nfight_share = 0.0\n",
+        )],
+        &["bad.toml:5:1:", "`mobilisation.fight_share`", "all zero"],
+    );
+}
+
+#[test]
+fn confrontation_rates_out_of_range_are_refused() {
+    assert_rejected(
+        &[("bad.toml", "[confrontation]\ntown_effectiveness = 11.0\n")],
+        &[
+            "bad.toml:2:1:",
+            "`confrontation.town_effectiveness`",
+            "allowed 0.0 to 10.0",
+        ],
+    );
+}
+
+#[test]
+fn negative_attack_day_is_out_of_range() {
+    assert_rejected(
+        &[("bad.toml", "[factions.isis.fighting]\nattack_day = -1\n")],
+        &[
+            "bad.toml:2:1:",
+            "`factions.isis.fighting.attack_day`",
+            "allowed 0 to",
+        ],
+    );
+}

@@ -1,4 +1,5 @@
-//! The faction's rise in Atarib (issue #3; MODEL.md pattern 1; atarib-haid-2017.txt
+//! The faction's rise in Atarib before any uprising (scenarios/atarib-rise.toml;
+//! issue #3; MODEL.md pattern 1; atarib-haid-2017.txt
 //! ch. 3-4), over 50 replicates of 270 days from the faction's arrival. Each
 //! assertion states its tolerance; differences between policies are asserted
 //! with 99% confidence intervals that must exclude zero.
@@ -27,7 +28,7 @@ fn members(out: &RunOutput, day: usize) -> f64 {
 
 #[test]
 fn membership_grows_gradually_over_months_without_saturating() {
-    let s = scenario("scenarios/atarib.toml");
+    let s = scenario("scenarios/atarib-rise.toml");
     // Day 1 is the faction's arrival with its first members (day 0 is before it).
     let runs = replicates(&s, SEED, REPS, DAYS, |o| {
         [1, 7, 90, 180, 270].map(|d| members(o, d))
@@ -60,7 +61,7 @@ fn membership_grows_gradually_over_months_without_saturating() {
 
 #[test]
 fn youth_are_over_represented_among_recruits() {
-    let s = scenario("scenarios/atarib.toml");
+    let s = scenario("scenarios/atarib-rise.toml");
     let youth_population_share = s.population.age_shares[1];
     let ratios = replicates(&s, SEED, REPS, DAYS, |o| {
         let j = o.summary.factions[isis(o)].joins_by_age;
@@ -76,7 +77,7 @@ fn youth_are_over_represented_among_recruits() {
 
 #[test]
 fn recruitment_rises_during_crises() {
-    let s = scenario("scenarios/atarib.toml");
+    let s = scenario("scenarios/atarib-rise.toml");
     let rates = replicates(&s, SEED, REPS, DAYS, |o| {
         let f = isis(o);
         let (mut c, mut nc, mut q, mut nq) = (0.0, 0.0, 0.0, 0.0);
@@ -102,7 +103,7 @@ fn recruitment_rises_during_crises() {
 
 #[test]
 fn grievance_toward_the_faction_rises_with_coercion_against_locals() {
-    let s = scenario("scenarios/atarib.toml");
+    let s = scenario("scenarios/atarib-rise.toml");
     let runs = replicates(&s, SEED, REPS, DAYS, |o| {
         let f = isis(o);
         let acts: u64 = o.records.iter().map(|r| r.counts.acts_local[f]).sum();
@@ -132,9 +133,9 @@ fn grievance_toward_the_faction_rises_with_coercion_against_locals() {
 
 #[test]
 fn turning_coercion_off_lowers_grievance() {
-    let on = scenario("scenarios/atarib.toml");
+    let on = scenario("scenarios/atarib-rise.toml");
     let off = variant(
-        "atarib.toml",
+        "atarib-rise.toml",
         "[factions.isis.coercion]\nacts_per_week = 0.0\n",
     );
     let g = |o: &RunOutput| o.records[DAYS as usize].grievance[isis(o)];
@@ -152,8 +153,11 @@ fn turning_coercion_off_lowers_grievance() {
 
 #[test]
 fn turning_informants_off_lowers_protective_joining() {
-    let on = scenario("scenarios/atarib.toml");
-    let off = variant("atarib.toml", "[factions.isis.informants]\nshare = 0.0\n");
+    let on = scenario("scenarios/atarib-rise.toml");
+    let off = variant(
+        "atarib-rise.toml",
+        "[factions.isis.informants]\nshare = 0.0\n",
+    );
     let protection = |o: &RunOutput| o.summary.joins_by_motive[1] as f64;
     let (a, b) = (
         replicates(&on, SEED, REPS, DAYS, protection),
@@ -168,8 +172,11 @@ fn turning_informants_off_lowers_protective_joining() {
 
 #[test]
 fn turning_prizes_off_lowers_attendance() {
-    let on = scenario("scenarios/atarib.toml");
-    let off = variant("atarib.toml", "[factions.isis.outreach]\nprize_usd = 0.0\n");
+    let on = scenario("scenarios/atarib-rise.toml");
+    let off = variant(
+        "atarib-rise.toml",
+        "[factions.isis.outreach]\nprize_usd = 0.0\n",
+    );
     let attendance = |o: &RunOutput| o.summary.factions[isis(o)].attendance as f64;
     let (a, b) = (
         replicates(&on, SEED, REPS, DAYS, attendance),
@@ -184,7 +191,7 @@ fn turning_prizes_off_lowers_attendance() {
 
 #[test]
 fn outreach_attendance_doubles_between_early_events() {
-    let s = scenario("scenarios/atarib.toml");
+    let s = scenario("scenarios/atarib-rise.toml");
     // Ratio of the second event's attendance to the first, below the venue's capacity.
     let ratios = replicates(&s, SEED, REPS, DAYS, |o| {
         let sizes: Vec<f64> = o
@@ -208,7 +215,7 @@ fn outreach_attendance_doubles_between_early_events() {
 
 #[test]
 fn members_leave_for_each_of_the_four_reasons_tracked_apart() {
-    let s = scenario("scenarios/atarib.toml");
+    let s = scenario("scenarios/atarib-rise.toml");
     let runs = replicates(&s, SEED, REPS, DAYS, |o| {
         (
             o.summary.leaves_by_reason,

@@ -57,6 +57,8 @@ pub struct Raw {
     pub elder_pull: Option<f64>,
     pub group_social: Option<f64>,
     pub group_resistance: Option<f64>,
+    pub group_loyalty: Option<f64>,
+    pub perceived_elsewhere: Option<f64>,
     pub infighting: Option<f64>,
     pub corruption: Option<f64>,
     pub harshness: Option<f64>,
@@ -90,6 +92,8 @@ pub struct Params {
     pub age_pull: [f64; 4],
     pub group_social: f64,
     pub group_resistance: f64,
+    pub group_loyalty: f64,
+    pub perceived_elsewhere: f64,
     pub infighting: f64,
     pub corruption: f64,
     pub harshness: f64,
@@ -329,6 +333,28 @@ impl Params {
                 ..WEIGHT
             },
         )?;
+        let group_loyalty = r(
+            "group_loyalty",
+            raw.group_loyalty,
+            Real {
+                default: 6.0,
+                doc: "Utility a local fighter has in staying with his group (pay, comradeship, duty), on top of inertia.",
+                source: "atarib-haid-2017.txt, ch. 2 (groups with strong community support); value: assumption",
+                ..WEIGHT
+            },
+        )?;
+        let perceived_elsewhere = r(
+            "perceived_elsewhere",
+            raw.perceived_elsewhere,
+            Real {
+                default: 0.2,
+                max: 1.0,
+                unit: "share",
+                doc: "Share of a faction's strength elsewhere that people count when they judge its dominance in town (its power was unknown, likely overestimated).",
+                source: "atarib-haid-2017.txt, ch. 5 ('the true extent of the group's power in the city ... was unknown ... likely overestimated'); value: assumption",
+                ..WEIGHT
+            },
+        )?;
         let infighting = r(
             "infighting",
             raw.infighting,
@@ -417,6 +443,8 @@ impl Params {
             age_pull,
             group_social,
             group_resistance,
+            group_loyalty,
+            perceived_elsewhere,
             infighting,
             corruption,
             harshness,
@@ -443,6 +471,7 @@ struct View {
     infighting: f64,
     unpaid: f64,
     pay: f64,
+    informant_pay: f64,
     strictness: f64,
 }
 
@@ -507,14 +536,23 @@ fn views(w: &World, s: &Scenario) -> [View; MAX_FACTIONS] {
         let st = &w.factions[f];
         let members = t.members_in_town(f) as f64;
         v[f] = View {
-            in_town: st.arrived,
-            dominance: members / (members + local_fighters + 1.0),
+            // Nobody joins a faction the town is up in arms against.
+            in_town: st.arrived
+                && !(w.uprising.against == Some(f as u8)
+                    && w.uprising.call_day.is_some()
+                    && !w.uprising.over),
+            dominance: {
+                let seen =
+                    members + s.affiliation.perceived_elsewhere * f64::from(fp.strength_elsewhere);
+                seen / (seen + local_fighters + 1.0)
+            },
             standing: st.standing,
             services_on: st.services_on,
             foreign_share: t.members[f][Origin::Foreign as usize] as f64 / members.max(1.0),
             infighting: st.infighting,
             unpaid: st.unpaid,
             pay: fp.pay_per_month / 115.0,
+            informant_pay: fp.informants.pay_per_month / 115.0,
             strictness: fp.strictness,
         };
     }
@@ -530,7 +568,14 @@ fn decide(
 ) -> Option<Decision> {
     let p = &w.society.people;
     let status = p.status[i];
-    let reconsiders = p.origin[i] == Origin::Local
+    // While the town is up in arms, the mobilised, abstainers and turned stay put.
+    // Commanders stay with the group they command.
+    // Informants are paid agents, not choosers (see coercion's informants).
+    let settled = p.mobilised[i] != 0
+        || p.flags[i].has(crate::society::people::Flags::OFFERED)
+        || p.flags[i].has(crate::society::people::Flags::COMMANDER);
+    let reconsiders = !settled
+        && p.origin[i] == Origin::Local
         && matches!(
             status,
             Status::Civilian
@@ -538,7 +583,6 @@ fn decide(
                 | Status::LocalFighter
                 | Status::Supporter
                 | Status::Fighter
-                | Status::Informant
                 | Status::ExMember
         );
     if !reconsiders {
@@ -598,6 +642,8 @@ fn decide(
                 + a.registered * reg,
         ];
         let member_here = status.member() && p.faction[i] as usize == f;
+        // Pay stopping pushes those who are paid: fighters and informants.
+        let paid = member_here && matches!(status, Status::Fighter | Status::Informant);
         let pushes = [
             if member_here {
                 a.infighting * v.infighting
@@ -611,16 +657,22 @@ fn decide(
                 0.0
             },
             if member_here {
-                a.harshness * v.strictness * (1.0 - commitment) + a.unpaid * v.unpaid
+                a.harshness * v.strictness * (1.0 - commitment)
             } else {
                 0.0
-            },
+            } + if paid { a.unpaid * v.unpaid } else { 0.0 },
         ];
         let base = a.age_pull[age as usize] + pulls.iter().sum::<f64>()
             - pushes.iter().sum::<f64>()
             - a.stigma * stigma;
         let reason = argmax(&pushes) as u8;
-        let support = a.support_constant + base;
+        // Informants weigh their pay as fighters do.
+        let informant_pay = if status == Status::Informant && member_here {
+            a.money * need * v.informant_pay * (1.0 - v.unpaid)
+        } else {
+            0.0
+        };
+        let support = a.support_constant + base + informant_pay;
         options[k] = (
             Status::Supporter,
             f as u8,
@@ -644,7 +696,13 @@ fn decide(
         }
     }
     if can_fight && !w.society.groups.is_empty() {
+        let loyalty = if status == Status::LocalFighter {
+            a.group_loyalty
+        } else {
+            0.0
+        };
         let u = a.group_constant
+            + loyalty
             + a.group_social * f64::from(fighters_near) / degree
             + a.group_resistance * max_grievance
             - 0.5 * a.fight_risk;
@@ -756,6 +814,7 @@ fn apply(w: &mut World, s: &Scenario, d: Decision) {
             w.society.groups[g].members = w.society.groups[g].members.saturating_sub(1);
         }
         p.group[i] = NONE_U16;
+        p.flags[i].clear(crate::society::people::Flags::ARMED);
     }
     let status = if d.status == Status::Civilian && was.member() {
         Status::ExMember
@@ -780,6 +839,7 @@ fn apply(w: &mut World, s: &Scenario, d: Decision) {
     }
     if d.status == Status::LocalFighter {
         p.group[i] = d.group;
+        p.flags[i].set(crate::society::people::Flags::ARMED);
         if (d.group as usize) < w.society.groups.len() {
             w.society.groups[d.group as usize].members += 1;
         }
@@ -789,13 +849,14 @@ fn apply(w: &mut World, s: &Scenario, d: Decision) {
 /// The faction's arrival and the foreign fighters who keep coming.
 fn arrivals(w: &mut World, s: &Scenario) {
     for (f, fp) in s.factions.iter().enumerate() {
-        if !fp.in_town(w.day) {
+        // A faction driven out does not come back by itself.
+        if !fp.in_town(w.day) || w.factions[f].expelled_day.is_some() {
             continue;
         }
         if !w.factions[f].arrived {
             w.factions[f].arrived = true;
             let foreign = (f64::from(fp.initial_members) * fp.foreign_share).round() as u32;
-            let moved = from_pool(w, f, foreign);
+            let moved = w.bring_from_pool(f, foreign);
             let mut rng = w
                 .key
                 .stream(Stream::Affiliation, w.day, u32::MAX - f as u32);
@@ -830,32 +891,7 @@ fn arrivals(w: &mut World, s: &Scenario) {
         let whole = st.inflow_carry.floor();
         st.inflow_carry -= whole;
         if whole >= 1.0 {
-            from_pool(w, f, whole as u32);
+            w.bring_from_pool(f, whole as u32);
         }
     }
-}
-
-/// Move up to `count` of the faction's pool elsewhere into town as fighters.
-fn from_pool(w: &mut World, f: usize, count: u32) -> u32 {
-    let fam = w.factions[f].pool_family as usize;
-    if fam + 1 >= w.society.family_start.len() {
-        return 0;
-    }
-    let (a, b) = (
-        w.society.family_start[fam] as usize,
-        w.society.family_start[fam + 1] as usize,
-    );
-    let mut moved = 0;
-    for i in a..b {
-        if moved == count {
-            break;
-        }
-        let p = &mut w.society.people;
-        if p.status[i] == Status::Elsewhere && p.faction[i] as usize == f {
-            p.assign(i, Status::Fighter, f as u8);
-            p.register(i, f as u8);
-            moved += 1;
-        }
-    }
-    moved
 }

@@ -1,9 +1,727 @@
-//! Deliberation and mobilisation (step 5 of the day): triggers, the council of notables, the public call, and the threshold cascade (atarib-haid-2017.txt, ch. 5).
+//! Deliberation and mobilisation (step 5 of the day): triggers, the council of
+//! notables and its public call, and the threshold cascade by which the town
+//! mobilises (atarib-haid-2017.txt, ch. 4-5).
 //!
-//! Not yet modelled: the step exists so that the schedule reads as MODEL.md's,
-//! and is filled by issue #4. It changes nothing and draws no random numbers.
+//! - Triggers: a kidnapped local found killed (coercion's `found_killed`), an
+//!   arrest the town resists ("local residents intervened to prevent his
+//!   arrest", ch. 4), and the faction's threat to storm the town that follows.
+//!   Each raises grievance in the victim's network (coercion does that for the
+//!   killed) and, a little, across the town (O(1), through the affine columns).
+//! - Deliberation: after a trigger, the council convenes when the town's anger
+//!   (mean grievance toward the faction) and efficacy pass thresholds, and
+//!   calls the town out through mosques and broadcasts, reaching a share of
+//!   people on the first day and more on the next.
+//! - Cascade (Granovetter 1978): a person mobilises when the share of their
+//!   contacts already mobilised, plus the call's push if it reached them,
+//!   passes their threshold, raised by fear and lowered by efficacy and by
+//!   grievance toward the faction. Rounds are synchronous, several a day; only
+//!   people whose contacts just changed are re-examined (a frontier), so a
+//!   round costs what it changes. The mobilised staff checkpoints, donate,
+//!   cook or fight in shares set by the scenario.
+//! - Local armed groups join when community pressure (the mobilised share of
+//!   town) beats their commander's reluctance; their fighters with strong
+//!   family ties join against orders (ch. 5).
 
-use crate::scenario::Scenario;
+use rand::RngExt;
+
+use crate::rng::{Rng, Stream};
+use crate::scenario::{Check, Real, Scenario, ScenarioError};
+use crate::society::network::Csr;
+use crate::society::people::{AgeClass, Flags, Origin, Sex, Status};
 use crate::world::World;
 
-pub fn step(_w: &mut World, _s: &Scenario) {}
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    pub anger_threshold: Option<f64>,
+    pub efficacy_threshold: Option<f64>,
+    pub trigger_memory_days: Option<f64>,
+    pub trigger_town_grievance: Option<f64>,
+    pub arrest_resistance: Option<f64>,
+    pub threat_after_resistance: Option<f64>,
+    pub call_reach: Option<f64>,
+    pub call_reach_daily: Option<f64>,
+    pub call_push: Option<f64>,
+    pub fear_weight: Option<f64>,
+    pub efficacy_weight: Option<f64>,
+    pub grievance_weight: Option<f64>,
+    pub rounds_per_day: Option<i64>,
+    pub checkpoints_share: Option<f64>,
+    pub donate_share: Option<f64>,
+    pub cook_share: Option<f64>,
+    pub fight_share: Option<f64>,
+    pub group_pressure: Option<f64>,
+    pub family_tie_threshold: Option<f64>,
+}
+
+/// Parameters of deliberation and mobilisation (`[mobilisation]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    pub anger_threshold: f64,
+    pub efficacy_threshold: f64,
+    pub trigger_memory_days: f64,
+    pub trigger_town_grievance: f64,
+    pub arrest_resistance: f64,
+    pub threat_after_resistance: f64,
+    pub call_reach: f64,
+    pub call_reach_daily: f64,
+    pub call_push: f64,
+    pub fear_weight: f64,
+    pub efficacy_weight: f64,
+    pub grievance_weight: f64,
+    pub rounds_per_day: u32,
+    /// Shares of the mobilised at checkpoints, donating, cooking, fighting.
+    pub roles: [f64; 4],
+    pub group_pressure: f64,
+    pub family_tie_threshold: f64,
+}
+
+const SHARE: Real = Real {
+    default: 0.0,
+    min: 0.0,
+    max: 1.0,
+    unit: "share",
+    doc: "",
+    source: "assumption",
+};
+const CH5: &str = "atarib-haid-2017.txt, ch. 5 (civilians at checkpoints, cooking, donating, fighting); shares: assumption";
+
+impl Params {
+    pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
+        let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
+        let anger_threshold = r(
+            "anger_threshold",
+            raw.anger_threshold,
+            Real {
+                default: 0.25,
+                doc: "Mean grievance toward a faction in town at which the council, after a trigger, calls the town out.",
+                source: "atarib-haid-2017.txt, ch. 4-5 (anger built over the second half of 2013); value: assumption",
+                ..SHARE
+            },
+        )?;
+        let efficacy_threshold = r(
+            "efficacy_threshold",
+            raw.efficacy_threshold,
+            Real {
+                default: 0.4,
+                doc: "Mean efficacy the council needs to believe the town can win.",
+                ..SHARE
+            },
+        )?;
+        let trigger_memory_days = r(
+            "trigger_memory_days",
+            raw.trigger_memory_days,
+            Real {
+                default: 7.0,
+                min: 1.0,
+                max: 10_000.0,
+                unit: "days",
+                doc: "How long after a trigger the council may still convene.",
+                source: "atarib-haid-2017.txt, ch. 4-5 (the threat and the body found 'at about the same time')",
+            },
+        )?;
+        let trigger_town_grievance = r(
+            "trigger_town_grievance",
+            raw.trigger_town_grievance,
+            Real {
+                default: 0.02,
+                doc: "Share of the way to full grievance the whole town moves at a trigger.",
+                source: "atarib-haid-2017.txt, ch. 4 ('this chain of events provoked demonstrations'); value: assumption",
+                ..SHARE
+            },
+        )?;
+        let arrest_resistance = r(
+            "arrest_resistance",
+            raw.arrest_resistance,
+            Real {
+                default: 0.5,
+                doc: "Probability scale that the town resists an arrest of a local: times mean efficacy and the victim's family's grievance.",
+                source: "atarib-haid-2017.txt, ch. 4 (Mahmoud Haid's arrest prevented by residents, police and court); value: assumption",
+                ..SHARE
+            },
+        )?;
+        let threat_after_resistance = r(
+            "threat_after_resistance",
+            raw.threat_after_resistance,
+            Real {
+                default: 0.5,
+                doc: "Probability that the faction threatens to storm the town after an arrest is resisted.",
+                source: "atarib-haid-2017.txt, ch. 4 ('threatened to storm the city if the group's demands were not met'); value: assumption",
+                ..SHARE
+            },
+        )?;
+        let call_reach = r(
+            "call_reach",
+            raw.call_reach,
+            Real {
+                default: 0.3,
+                doc: "Share of the town the call reaches on its first day (mosques, walkie-talkies, radios).",
+                source: "atarib-haid-2017.txt, ch. 5 ('convened via walkie-talkies and broadcasts from the city's mosques'); value: assumption",
+                ..SHARE
+            },
+        )?;
+        let call_reach_daily = r(
+            "call_reach_daily",
+            raw.call_reach_daily,
+            Real {
+                default: 0.2,
+                doc: "Share of those not yet reached whom the call reaches on each later day.",
+                ..SHARE
+            },
+        )?;
+        let call_push = r(
+            "call_push",
+            raw.call_push,
+            Real {
+                default: 0.1,
+                doc: "What hearing the call adds to the share of one's contacts mobilised, in a person's own count.",
+                ..SHARE
+            },
+        )?;
+        let fear_weight = r(
+            "fear_weight",
+            raw.fear_weight,
+            Real {
+                default: 0.3,
+                unit: "threshold per unit",
+                doc: "How much fear raises a person's mobilisation threshold.",
+                source: "atarib-haid-2017.txt, ch. 5 ('fear of ISIS was widespread'); value: assumption",
+                ..SHARE
+            },
+        )?;
+        let efficacy_weight = r(
+            "efficacy_weight",
+            raw.efficacy_weight,
+            Real {
+                default: 0.3,
+                unit: "threshold per unit",
+                doc: "How much efficacy above 0.5 lowers the threshold (below 0.5 raises it).",
+                ..SHARE
+            },
+        )?;
+        let grievance_weight = r(
+            "grievance_weight",
+            raw.grievance_weight,
+            Real {
+                default: 0.3,
+                unit: "threshold per unit",
+                doc: "How much grievance toward the faction lowers the threshold.",
+                ..SHARE
+            },
+        )?;
+        let rounds_per_day = c.int(
+            "rounds_per_day",
+            raw.rounds_per_day,
+            crate::scenario::Int {
+                default: 3,
+                min: 1,
+                max: 96,
+                unit: "rounds",
+                doc: "Synchronous rounds of the cascade each day (word travels in hours).",
+                source: "assumption",
+            },
+        )? as u32;
+        let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
+        let roles = [
+            r(
+                "checkpoints_share",
+                raw.checkpoints_share,
+                Real {
+                    default: 0.25,
+                    doc: "Share of the mobilised who staff checkpoints and patrol.",
+                    source: CH5,
+                    ..SHARE
+                },
+            )?,
+            r(
+                "donate_share",
+                raw.donate_share,
+                Real {
+                    default: 0.2,
+                    doc: "Share of the mobilised who donate money, ammunition or arms.",
+                    source: CH5,
+                    ..SHARE
+                },
+            )?,
+            r(
+                "cook_share",
+                raw.cook_share,
+                Real {
+                    default: 0.25,
+                    doc: "Share of the mobilised who cook and look after others.",
+                    source: CH5,
+                    ..SHARE
+                },
+            )?,
+            r(
+                "fight_share",
+                raw.fight_share,
+                Real {
+                    default: 0.3,
+                    doc: "Share of the mobilised who fight (men of fighting age only; others take other roles).",
+                    source: CH5,
+                    ..SHARE
+                },
+            )?,
+        ];
+        if roles.iter().sum::<f64>() <= 0.0 {
+            return Err(c.fail(
+                "fight_share",
+                "the role shares are all zero: allowed any shares with a positive total",
+            ));
+        }
+        let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
+        let group_pressure = r(
+            "group_pressure",
+            raw.group_pressure,
+            Real {
+                default: 3.0,
+                min: 0.0,
+                max: 100.0,
+                unit: "pressure per mobilised share",
+                doc: "Community pressure on a local group per share of the town mobilised; the group joins when it exceeds the commander's reluctance.",
+                source: "atarib-haid-2017.txt, ch. 5 (demonstrations 'encouraged some local leaders' to join); value: assumption",
+            },
+        )?;
+        let family_tie_threshold = r(
+            "family_tie_threshold",
+            raw.family_tie_threshold,
+            Real {
+                default: 0.3,
+                doc: "Share of a fighter's family mobilised at which he joins against his commander's orders.",
+                source: "atarib-haid-2017.txt, ch. 5 ('strong family and social ties ... pressured them to join'); value: assumption",
+                ..SHARE
+            },
+        )?;
+        Ok(Params {
+            anger_threshold,
+            efficacy_threshold,
+            trigger_memory_days,
+            trigger_town_grievance,
+            arrest_resistance,
+            threat_after_resistance,
+            call_reach,
+            call_reach_daily,
+            call_push,
+            fear_weight,
+            efficacy_weight,
+            grievance_weight,
+            rounds_per_day,
+            roles,
+            group_pressure,
+            family_tie_threshold,
+        })
+    }
+}
+
+/// Roles of the mobilised (the `mobilised` column; 0 is not mobilised).
+pub const ROLES: [&str; 4] = ["checkpoints", "donate", "cook", "fight"];
+pub const FIGHT: u8 = 4;
+
+/// The uprising's state from day to day.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Uprising {
+    /// The faction the town rises against.
+    pub against: Option<u8>,
+    pub last_trigger_day: Option<u32>,
+    pub triggers: u32,
+    /// The day the council called the town out.
+    pub call_day: Option<u32>,
+    /// Mobilised contacts of each person (allocated when the call goes out).
+    pub contacts: Vec<u16>,
+    /// People whose mobilised contacts changed since they were last examined.
+    pub frontier: Vec<u32>,
+    /// Whether each local group has joined.
+    pub groups_joined: Vec<bool>,
+    pub mobilised: u64,
+    pub peak_share: f64,
+    pub peak_day: u32,
+    /// Set once the fight is decided: mobilisation stands down.
+    pub over: bool,
+    /// Local members of the faction in town when the call went out.
+    pub local_members_at_call: u64,
+}
+
+pub fn step(w: &mut World, s: &Scenario) {
+    let mut rng = w.key.stream(Stream::Mobilisation, w.day, 0);
+    // The day after a fight is decided, the town stands down.
+    if w.uprising.over && w.uprising.mobilised > 0 {
+        stand_down(w);
+    }
+    triggers(w, s, &mut rng);
+    deliberate(w, s);
+    if w.uprising.call_day.is_some() && !w.uprising.over {
+        spread_call(w, s, &mut rng);
+        cascade(w, s, &mut rng);
+        groups(w, s);
+    }
+}
+
+/// Today's triggers: the found killed, resisted arrests and threats to storm.
+fn triggers(w: &mut World, s: &Scenario, rng: &mut Rng) {
+    let m = &s.mobilisation;
+    let today: Vec<(usize, &'static str, Option<u32>)> = w
+        .events
+        .iter()
+        .rev()
+        .take_while(|e| e.day == w.day)
+        .filter(|e| matches!(e.kind, "found_killed" | "arrest"))
+        .filter_map(|e| s.faction(&e.actor).map(|f| (f, e.kind, e.target)))
+        .collect();
+    for (f, kind, target) in today.into_iter().rev() {
+        if !w.factions[f].arrived {
+            continue;
+        }
+        if kind == "found_killed" {
+            trigger(w, s, f, "found_killed");
+            continue;
+        }
+        // An arrest of a local may be resisted by the town.
+        let Some(v) = target.and_then(|id| w.society.people.index_of(id)) else {
+            continue;
+        };
+        let p = &w.society.people;
+        if p.origin[v] != Origin::Local || p.status[v] != Status::Detained {
+            let _: f64 = rng.random();
+            continue;
+        }
+        let fam = w.society.network.family.row(v);
+        let anger = fam
+            .iter()
+            .map(|&j| f64::from(p.grievance[f].get(j as usize)))
+            .sum::<f64>()
+            / fam.len().max(1) as f64;
+        let efficacy =
+            (p.efficacy_base.sum() + p.efficacy_lift.sum()) / p.tally.present().max(1) as f64;
+        if rng.random::<f64>() < m.arrest_resistance * efficacy * anger.min(1.0) * 2.0 {
+            crate::process::surveillance_and_coercion::free(w, f, v);
+            let id = w.society.people.id[v];
+            w.event(
+                "arrest_resisted",
+                "community",
+                Some(id),
+                1.0,
+                &s.factions[f].name,
+            );
+            trigger(w, s, f, "arrest_resisted");
+            if rng.random::<f64>() < m.threat_after_resistance {
+                trigger(w, s, f, "threat_to_storm");
+            }
+        }
+    }
+}
+
+fn trigger(w: &mut World, s: &Scenario, f: usize, kind: &'static str) {
+    let u = &mut w.uprising;
+    u.last_trigger_day = Some(w.day);
+    u.triggers += 1;
+    let p = &mut w.society.people;
+    let st = &p.status;
+    p.grievance[f].raise_all(s.mobilisation.trigger_town_grievance, |i| st[i].present());
+    if kind == "threat_to_storm" {
+        w.event("threat_to_storm", &s.factions[f].name, None, 1.0, "");
+    }
+    if w.uprising.against.is_none() {
+        w.uprising.against = Some(f as u8);
+    }
+}
+
+/// The council convenes after a recent trigger when anger and efficacy suffice.
+fn deliberate(w: &mut World, s: &Scenario) {
+    let m = &s.mobilisation;
+    let u = &w.uprising;
+    let (Some(f), Some(last), None) = (u.against, u.last_trigger_day, u.call_day) else {
+        return;
+    };
+    let f = f as usize;
+    if !w.factions[f].arrived || f64::from(w.day - last) > m.trigger_memory_days {
+        return;
+    }
+    let p = &w.society.people;
+    let n = p.tally.present().max(1) as f64;
+    let anger = p.grievance[f].sum() / n;
+    let efficacy = (p.efficacy_base.sum() + p.efficacy_lift.sum()) / n;
+    if anger >= m.anger_threshold && efficacy >= m.efficacy_threshold {
+        call_out(w, s, f);
+    }
+}
+
+/// The council's public call against faction `f` (also answered to an attack).
+pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
+    if w.uprising.call_day.is_some() {
+        return;
+    }
+    let n = w.society.people.len();
+    let u = &mut w.uprising;
+    u.against = Some(f as u8);
+    u.call_day = Some(w.day);
+    u.contacts = vec![0; n];
+    u.local_members_at_call = w.society.people.tally.members[f][Origin::Local as usize];
+    u.groups_joined = vec![false; w.society.groups.len()];
+    // Everyone is examined in the first round.
+    u.frontier = (0..n as u32).collect();
+    w.event("council_call", "community", None, 1.0, &s.factions[f].name);
+}
+
+/// The call reaches more people each day; those reached are re-examined.
+fn spread_call(w: &mut World, s: &Scenario, rng: &mut Rng) {
+    let first = w.uprising.call_day == Some(w.day);
+    let reach = if first {
+        s.mobilisation.call_reach
+    } else {
+        s.mobilisation.call_reach_daily
+    };
+    let p = &mut w.society.people;
+    for i in 0..p.len() {
+        if p.status[i].present()
+            && p.origin[i] == Origin::Local
+            && !p.flags[i].has(Flags::CALLED)
+            && rng.random::<f64>() < reach
+        {
+            p.flags[i].set(Flags::CALLED);
+            if !first {
+                w.uprising.frontier.push(i as u32);
+            }
+        }
+    }
+}
+
+/// Whether person `i` can mobilise against faction `f` at all.
+fn eligible(w: &World, f: usize, i: usize) -> bool {
+    let p = &w.society.people;
+    let member_of_f = p.status[i].member() && p.faction[i] as usize == f;
+    p.status[i].present()
+        && p.origin[i] == Origin::Local
+        && p.age[i] != AgeClass::Child
+        && p.mobilised[i] == 0
+        && p.status[i] != Status::Detained
+        && (!member_of_f || p.flags[i].has(Flags::TURNED))
+}
+
+/// A person's effective threshold against faction `f`.
+fn threshold(w: &World, s: &Scenario, f: usize, i: usize) -> f64 {
+    let m = &s.mobilisation;
+    let p = &w.society.people;
+    f64::from(p.threshold[i]) + m.fear_weight * f64::from(p.fear.get(i))
+        - m.efficacy_weight * (f64::from(p.efficacy(i)) - 0.5)
+        - m.grievance_weight * f64::from(p.grievance[f].get(i))
+}
+
+/// One synchronous round of a threshold cascade on the given layers: of the
+/// `frontier`, those for whom `passes(person, mobilised contacts, degree)`
+/// holds join. Pure, so that the Granovetter tests run the same rule.
+pub fn threshold_round(
+    layers: &[&Csr],
+    contacts: &[u16],
+    frontier: &mut Vec<u32>,
+    mut passes: impl FnMut(usize, u32, u32) -> bool,
+) -> Vec<u32> {
+    frontier.sort_unstable();
+    frontier.dedup();
+    let joiners = frontier
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let degree: usize = layers.iter().map(|l| l.row(i as usize).len()).sum();
+            passes(i as usize, u32::from(contacts[i as usize]), degree as u32)
+        })
+        .collect();
+    frontier.clear();
+    joiners
+}
+
+/// Tell the joiners' contacts: their counts rise and they join the frontier.
+pub fn push_counts(
+    layers: &[&Csr],
+    contacts: &mut [u16],
+    joiners: &[u32],
+    frontier: &mut Vec<u32>,
+) {
+    for &i in joiners {
+        for layer in layers {
+            for &j in layer.row(i as usize) {
+                contacts[j as usize] = contacts[j as usize].saturating_add(1);
+                frontier.push(j);
+            }
+        }
+    }
+}
+
+fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
+    let f = w.uprising.against.expect("a call names its faction") as usize;
+    for _ in 0..s.mobilisation.rounds_per_day {
+        let mut frontier = std::mem::take(&mut w.uprising.frontier);
+        let joiners = {
+            let net = &w.society.network;
+            let world: &World = w;
+            threshold_round(
+                &[&net.family, &net.peers],
+                &world.uprising.contacts,
+                &mut frontier,
+                |i, k, degree| {
+                    if !eligible(world, f, i) {
+                        return false;
+                    }
+                    let push = if world.society.people.flags[i].has(Flags::CALLED) {
+                        s.mobilisation.call_push
+                    } else {
+                        0.0
+                    };
+                    f64::from(k) / f64::from(degree.max(1)) + push >= threshold(world, s, f, i)
+                },
+            )
+        };
+        if joiners.is_empty() {
+            w.uprising.frontier = frontier;
+            break;
+        }
+        for &i in &joiners {
+            let role = draw_role(w, s, i as usize, rng);
+            mobilise(w, i as usize, role);
+        }
+        let net = &w.society.network;
+        push_counts(
+            &[&net.family, &net.peers],
+            &mut w.uprising.contacts,
+            &joiners,
+            &mut frontier,
+        );
+        w.uprising.frontier = frontier;
+    }
+    let share = w.uprising.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
+    if share > w.uprising.peak_share {
+        w.uprising.peak_share = share;
+        w.uprising.peak_day = w.day;
+    }
+}
+
+fn draw_role(w: &World, s: &Scenario, i: usize, rng: &mut Rng) -> u8 {
+    let p = &w.society.people;
+    let can_fight = p.sex[i] == Sex::Male && matches!(p.age[i], AgeClass::Youth | AgeClass::Adult);
+    let mut roles = s.mobilisation.roles;
+    if !can_fight {
+        roles[3] = 0.0;
+    }
+    let total: f64 = roles.iter().sum();
+    if total <= 0.0 {
+        return 1;
+    }
+    let mut u = rng.random::<f64>() * total;
+    for (k, r) in roles.iter().enumerate() {
+        if u < *r {
+            return k as u8 + 1;
+        }
+        u -= r;
+    }
+    4
+}
+
+/// Mark person `i` mobilised in `role` (and count them).
+pub fn mobilise(w: &mut World, i: usize, role: u8) {
+    if w.society.people.mobilised[i] == 0 {
+        w.uprising.mobilised += 1;
+        w.today.mobilised += 1;
+    }
+    w.society.people.mobilised[i] = role;
+}
+
+/// Local groups join under community pressure; fighters with strong family
+/// ties join against orders.
+fn groups(w: &mut World, s: &Scenario) {
+    let m = &s.mobilisation;
+    let share = w.uprising.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
+    for g in 0..w.society.groups.len() {
+        if !w.uprising.groups_joined[g]
+            && m.group_pressure * share > f64::from(w.society.groups[g].reluctance)
+        {
+            w.uprising.groups_joined[g] = true;
+            w.event(
+                "group_joins",
+                "community",
+                None,
+                f64::from(w.society.groups[g].members),
+                format!("group {g}"),
+            );
+        }
+    }
+    let p = &w.society.people;
+    let mut joining = Vec::new();
+    for i in 0..p.len() {
+        if p.status[i] != Status::LocalFighter || p.mobilised[i] != 0 {
+            continue;
+        }
+        let g = p.group[i] as usize;
+        let ordered = g < w.uprising.groups_joined.len() && w.uprising.groups_joined[g];
+        let fam = w.society.network.family.row(i);
+        let family_share = fam
+            .iter()
+            .filter(|&&j| p.mobilised[j as usize] != 0)
+            .count() as f64
+            / fam.len().max(1) as f64;
+        if ordered || family_share >= m.family_tie_threshold {
+            joining.push((i, !ordered));
+        }
+    }
+    for (i, against_orders) in joining {
+        mobilise(w, i, FIGHT);
+        if against_orders {
+            w.today.against_orders += 1;
+        }
+    }
+}
+
+/// Stand the town down (the day after the fight is decided).
+pub fn stand_down(w: &mut World) {
+    w.uprising.over = true;
+    w.uprising.frontier = Vec::new();
+    w.uprising.contacts = Vec::new();
+    w.society.people.mobilised.fill(0);
+    w.uprising.mobilised = 0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everyone tied to everyone (Granovetter's crowd of 100).
+    fn crowd(n: u32) -> Csr {
+        let pairs: Vec<(u32, u32)> = (0..n)
+            .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+            .collect();
+        Csr::from_pair_chunks(n as usize, &[pairs])
+    }
+
+    /// Run rounds until nobody joins; thresholds count the others who already joined.
+    fn riot(thresholds: &[u32]) -> usize {
+        let net = crowd(thresholds.len() as u32);
+        let mut contacts = vec![0u16; thresholds.len()];
+        let mut joined = vec![false; thresholds.len()];
+        let mut frontier: Vec<u32> = (0..thresholds.len() as u32).collect();
+        loop {
+            let joiners = threshold_round(&[&net], &contacts, &mut frontier, |i, k, _| {
+                !joined[i] && k >= thresholds[i]
+            });
+            if joiners.is_empty() {
+                break;
+            }
+            for &i in &joiners {
+                joined[i as usize] = true;
+            }
+            push_counts(&[&net], &mut contacts, &joiners, &mut frontier);
+        }
+        joined.iter().filter(|&&j| j).count()
+    }
+
+    #[test]
+    fn granovetter_uniform_thresholds_all_riot() {
+        let t: Vec<u32> = (0..100).collect();
+        assert_eq!(riot(&t), 100);
+    }
+
+    #[test]
+    fn granovetter_one_changed_threshold_stops_the_riot() {
+        let mut t: Vec<u32> = (0..100).collect();
+        t[1] = 2;
+        assert_eq!(riot(&t), 1);
+    }
+}

@@ -56,6 +56,7 @@ pub fn step(w: &World) -> DayRecord {
         standing,
         budget,
         counts: w.today.clone(),
+        mobilised: w.uprising.mobilised,
     }
 }
 

@@ -245,9 +245,9 @@ impl Court {
 pub fn random_local(w: &World, rng: &mut crate::rng::Rng) -> Option<usize> {
     let p = &w.society.people;
     let n = p.len();
-    (0..32)
-        .map(|_| rng.random_range(0..n))
-        .find(|&i| p.status[i].present() && p.origin[i] == Origin::Local)
+    (0..32).map(|_| rng.random_range(0..n)).find(|&i| {
+        p.status[i].present() && p.status[i] != Status::Detained && p.origin[i] == Origin::Local
+    })
 }
 
 pub fn step(w: &mut World, s: &Scenario) {

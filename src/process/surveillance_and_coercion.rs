@@ -250,6 +250,20 @@ pub fn step(w: &mut World, s: &Scenario) {
 }
 
 fn recruit_informants(w: &mut World, f: usize, fp: &crate::faction::Params, rng: &mut Rng) {
+    // Informants are paid agents: they stay while paid, and drift away when
+    // pay stops (a tenth of the unpaid share a day).
+    let unpaid = w.factions[f].unpaid;
+    if unpaid > 0.0 {
+        let p = &w.society.people;
+        let quitting: Vec<usize> = (0..p.len())
+            .filter(|&i| p.status[i] == Status::Informant && p.faction[i] as usize == f)
+            .collect();
+        for i in quitting {
+            if rng.random::<f64>() < 0.1 * unpaid {
+                w.society.people.assign(i, Status::Civilian, NONE_U8);
+            }
+        }
+    }
     let t = &w.society.people.tally;
     let target = fp.informants.share * t.present() as f64;
     let have = t.by_faction[f][Status::Informant as usize] as f64;
@@ -292,8 +306,10 @@ fn target(w: &World, f: usize, class: usize, rng: &mut Rng) -> Option<usize> {
         _ => {
             for _ in 0..200 {
                 let i = rng.random_range(0..p.len());
-                let opponent =
-                    p.status[i].present() && !p.status[i].member() && p.origin[i] == Origin::Local;
+                let opponent = p.status[i].present()
+                    && p.status[i] != Status::Detained
+                    && !p.status[i].member()
+                    && p.origin[i] == Origin::Local;
                 if opponent && rng.random::<f32>() < p.grievance[f].get(i) {
                     return Some(i);
                 }
@@ -327,6 +343,13 @@ fn act(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
     }
     let Some(v) = victim else {
         if kind == 3 {
+            // An outsider brought to town to be killed (Hassan Jazra, an FSA
+            // commander, ch. 4): it angers the town and is infighting.
+            let p = &mut w.society.people;
+            let st = &p.status;
+            p.grievance[f].raise_all(s.coercion.known_victim_town_grievance, |i| st[i].present());
+            w.factions[f].infighting += 1.0;
+            w.today.acts[f] += 1;
             w.event("execution", name, None, 1.0, "outsider");
         }
         return;
@@ -363,6 +386,8 @@ fn act(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
             w.society.people.assign(v, Status::Detained, f as u8);
         }
         1 | 3 => {
+            // An executed captive leaves the faction's hold.
+            w.factions[f].held.retain(|h| h.person as usize != v);
             let faction = w.society.people.faction[v];
             w.society.people.assign(v, Status::Dead, faction);
         }
@@ -402,6 +427,18 @@ fn backlash(w: &mut World, s: &Scenario, f: usize, v: usize, local: bool, known:
     }
 }
 
+/// Free person `v` held by faction `f` now (an arrest the town resisted).
+pub fn free(w: &mut World, f: usize, v: usize) {
+    if let Some(k) = w.factions[f]
+        .held
+        .iter()
+        .position(|h| h.person as usize == v)
+    {
+        let h = w.factions[f].held.swap_remove(k);
+        w.society.people.assign(v, h.status, h.faction);
+    }
+}
+
 /// Release those whose time is up; the killed are found dead (an event that
 /// the uprising's triggers read).
 fn release_held(w: &mut World, s: &Scenario) {
@@ -415,10 +452,10 @@ fn release_held(w: &mut World, s: &Scenario) {
             }
             w.factions[f].held.swap_remove(k);
             let v = h.person as usize;
-            let id = w.society.people.id[v];
             if w.society.people.status[v] != Status::Detained {
-                continue; // executed meanwhile
+                continue; // freed or executed meanwhile
             }
+            let id = w.society.people.id[v];
             if h.killed {
                 w.society.people.assign(v, Status::Dead, NONE_U8);
                 let local = w.society.people.origin[v] == Origin::Local;

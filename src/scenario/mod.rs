@@ -14,7 +14,10 @@ pub use error::{Location, ScenarioError};
 pub use source::{Layer, ReadSource, Sources, locate_offset};
 
 use crate::faction;
-use crate::process::{affiliation, environment, relaxation, soft_power, surveillance_and_coercion};
+use crate::process::{
+    affiliation, amnesty, confrontation, environment, mobilisation, relaxation, soft_power,
+    surveillance_and_coercion,
+};
 use crate::society::{groups, institutions, network, population};
 
 /// The TOML file as written: every key optional, unknown keys rejected.
@@ -36,6 +39,9 @@ pub struct RawScenario {
     pub soft_power: Option<soft_power::Raw>,
     pub coercion: Option<surveillance_and_coercion::Raw>,
     pub affiliation: Option<affiliation::Raw>,
+    pub mobilisation: Option<mobilisation::Raw>,
+    pub amnesty: Option<amnesty::Raw>,
+    pub confrontation: Option<confrontation::Raw>,
     pub relaxation: Option<relaxation::Raw>,
 }
 
@@ -64,6 +70,9 @@ pub struct Scenario {
     pub soft_power: soft_power::Params,
     pub coercion: surveillance_and_coercion::Params,
     pub affiliation: affiliation::Params,
+    pub mobilisation: mobilisation::Params,
+    pub amnesty: amnesty::Params,
+    pub confrontation: confrontation::Params,
     pub relaxation: relaxation::Params,
     /// The resolved scenario as TOML: every parameter, defaults included.
     pub resolved: String,
@@ -214,6 +223,15 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     let affiliation = c.section("affiliation", |c| {
         affiliation::Params::resolve(&raw.affiliation.clone().unwrap_or_default(), c)
     })?;
+    let mobilisation = c.section("mobilisation", |c| {
+        mobilisation::Params::resolve(&raw.mobilisation.clone().unwrap_or_default(), c)
+    })?;
+    let amnesty = c.section("amnesty", |c| {
+        amnesty::Params::resolve(&raw.amnesty.clone().unwrap_or_default(), c)
+    })?;
+    let confrontation = c.section("confrontation", |c| {
+        confrontation::Params::resolve(&raw.confrontation.clone().unwrap_or_default(), c)
+    })?;
     let relaxation = c.section("relaxation", |c| {
         relaxation::Params::resolve(&raw.relaxation.clone().unwrap_or_default(), c)
     })?;
@@ -232,6 +250,9 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         soft_power,
         coercion,
         affiliation,
+        mobilisation,
+        amnesty,
+        confrontation,
         relaxation,
         resolved: c.resolved_toml(),
     })

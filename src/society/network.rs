@@ -280,14 +280,18 @@ pub fn build(p: &Params, layout: &Layout, key: &RunKey) -> Network {
     let family = Csr::from_pair_chunks(n, &family_pairs);
     drop(family_pairs);
 
-    let window = (p.neighbourhood as usize).min(n.max(2));
+    // Peer ties join townspeople only: the factions' pools elsewhere (after
+    // the town in the layout) keep to their own households and cell.
+    let town = layout.family_start[layout.local_families] as usize;
+    let window = (p.neighbourhood as usize).min(town.max(2));
     let peer_pairs: Vec<Vec<(u32, u32)>> = (0..chunks)
         .into_par_iter()
         .map(|c| {
             let mut rng = key.stream(Stream::PeerTies, 0, c as u32);
-            let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(n));
-            let mut pairs = Vec::with_capacity((hi - lo) * (p.peer_degree as usize / 2 + 1));
-            if n < 2 {
+            let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(town));
+            let mut pairs =
+                Vec::with_capacity(hi.saturating_sub(lo) * (p.peer_degree as usize / 2 + 1));
+            if town < 2 {
                 return pairs;
             }
             for i in lo..hi {
@@ -296,10 +300,10 @@ pub fn build(p: &Params, layout: &Layout, key: &RunKey) -> Network {
                     // A few tries to find someone outside one's own family.
                     for _try in 0..4 {
                         let j = if rng.random::<f64>() < p.peer_locality {
-                            let start = i.saturating_sub(window / 2).min(n - window.min(n));
-                            start + rng.random_range(0..window.min(n))
+                            let start = i.saturating_sub(window / 2).min(town - window.min(town));
+                            start + rng.random_range(0..window.min(town))
                         } else {
-                            rng.random_range(0..n)
+                            rng.random_range(0..town)
                         };
                         if j != i && layout.family_of[j] != layout.family_of[i] {
                             pairs.push((i as u32, j as u32));

@@ -114,6 +114,14 @@ impl Flags {
     pub const PROSECUTABLE: u16 = 1 << 5;
     /// Registered with a faction for its services.
     pub const REGISTERED: u16 = 1 << 6;
+    /// Reached by the council's call.
+    pub const CALLED: u16 = 1 << 7;
+    /// Reached by the amnesty offer (and has decided).
+    pub const OFFERED: u16 = 1 << 8;
+    /// A member who stays home under the amnesty.
+    pub const ABSTAINING: u16 = 1 << 9;
+    /// A member who turned on the faction and fights with the town.
+    pub const TURNED: u16 = 1 << 10;
     pub fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
     }
@@ -163,6 +171,8 @@ pub struct People {
     pub exposure: Vec<Relaxing>,
     /// The faction a person is registered with for its services (`NONE_U8`).
     pub registered: Vec<u8>,
+    /// Role in the town's mobilisation (0: none; see `process::mobilisation::ROLES`).
+    pub mobilised: Vec<u8>,
     /// Head counts kept in step with every change of status.
     pub tally: Tally,
 }
@@ -284,6 +294,19 @@ impl People {
                 .iter()
                 .map(Relaxing::heap_bytes)
                 .sum::<usize>()
+            + self
+                .exposure
+                .iter()
+                .map(Relaxing::heap_bytes)
+                .sum::<usize>()
+            + self.registered.capacity()
+            + self.mobilised.capacity()
+    }
+
+    /// The index of the person with stable id `id` (ids stay in increasing
+    /// order: compaction keeps the survivors' order).
+    pub fn index_of(&self, id: u32) -> Option<usize> {
+        self.id.binary_search(&id).ok()
     }
 
     /// Efficacy of person `i`.
@@ -375,6 +398,7 @@ impl People {
         retain(&mut self.id, &keep);
         retain(&mut self.threshold, &keep);
         retain(&mut self.registered, &keep);
+        retain(&mut self.mobilised, &keep);
         retain(&mut self.status, &keep);
         let status = &self.status;
         let counted = |i: usize| status[i].present();

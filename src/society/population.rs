@@ -412,6 +412,7 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
         grievance: (0..factions).map(|_| Relaxing::new(vec![0.0; n])).collect(),
         exposure: (0..factions).map(|_| Relaxing::new(vec![0.0; n])).collect(),
         registered: vec![NONE_U8; n],
+        mobilised: vec![0; n],
         ..People::default()
     };
     let (mut fear, mut commitment, mut efficacy) = (
