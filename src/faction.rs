@@ -30,6 +30,12 @@ pub struct Raw {
     pub informants: Option<surveillance_and_coercion::RawInformants>,
     pub coercion: Option<surveillance_and_coercion::RawCoercion>,
     pub fighting: Option<confrontation::RawFighting>,
+    pub weapons: Option<f64>,
+    pub wakes_when_expelled: Option<String>,
+    pub weapons_taken_share: Option<f64>,
+    pub seen_as_ally: Option<f64>,
+    pub takeover_after_days: Option<i64>,
+    pub storm_below_efficacy: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +60,13 @@ pub struct Params {
     pub informants: surveillance_and_coercion::Informants,
     pub coercion: surveillance_and_coercion::Coercion,
     pub fighting: confrontation::Fighting,
+    pub weapons: f64,
+    /// The faction whose expulsion wakes this one (a rival), if any.
+    pub wakes_when_expelled: Option<String>,
+    pub weapons_taken_share: f64,
+    pub seen_as_ally: f64,
+    pub takeover_after_days: u32,
+    pub storm_below_efficacy: f64,
 }
 
 const SHARE: Real = Real {
@@ -188,6 +201,18 @@ impl Params {
         let fighting = c.section("fighting", |c| {
             confrontation::Fighting::resolve(&raw.fighting.clone().unwrap_or_default(), c)
         })?;
+        let weapons = c.real("weapons", raw.weapons, Real { default: 2.0, min: 0.0, max: 1e6, unit: "heavy weapons", doc: "Heavy weapons the faction holds in town (each adds confrontation.weapon_value fighters to its force).", source: "atarib-haid-2017.txt, ch. 3 (ISIS took al-Nusra's centre and weapons); value: assumption" })?;
+        let wakes_when_expelled = raw.wakes_when_expelled.clone().filter(|n| !n.is_empty());
+        c.text(
+            "wakes_when_expelled",
+            raw.wakes_when_expelled.as_deref(),
+            "",
+            "Name of the faction whose expulsion wakes this dormant one (a rival); empty for none.",
+        );
+        let weapons_taken_share = c.real("weapons_taken_share", raw.weapons_taken_share, Real { default: 0.5, doc: "Share of its expelled rival's weapons it takes.", source: "atarib-haid-2017.txt, ch. 6 (al-Nusra 'took control of most ISIS military bases and weapons'); value: assumption", ..SHARE })?;
+        let seen_as_ally = c.real("seen_as_ally", raw.seen_as_ally, Real { default: 0.0, doc: "How far local armed groups see it as an ally against the regime: adds to their reluctance to fight it.", source: "atarib-haid-2017.txt, ch. 7 ('a group that was regarded as being of significant military value against the Assad regime')", ..SHARE })?;
+        let takeover_after_days = c.int("takeover_after_days", raw.takeover_after_days, Int { default: 300, min: 0, max: 100_000, unit: "days", doc: "Days in town before a woken rival considers a takeover.", source: "atarib-haid-2017.txt, ch. 7 (the move on Regiment 46 came about a year after ISIS's defeat); value: assumption" })? as u32;
+        let storm_below_efficacy = c.real("storm_below_efficacy", raw.storm_below_efficacy, Real { default: 0.55, doc: "A rival storms the town only when the town's mean efficacy is below this; otherwise it seizes the base at night and stands down.", source: "atarib-haid-2017.txt, ch. 7 ('they were scared of facing the same fate'); value: assumption", ..SHARE })?;
         Ok(Params {
             name: name.to_string(),
             label,
@@ -208,6 +233,12 @@ impl Params {
             informants,
             coercion,
             fighting,
+            weapons,
+            wakes_when_expelled,
+            weapons_taken_share,
+            seen_as_ally,
+            takeover_after_days,
+            storm_below_efficacy,
         })
     }
 
@@ -250,6 +281,17 @@ pub struct State {
     pub infighting: f64,
     /// Fractional foreign entrants carried to the next day.
     pub inflow_carry: f64,
+    /// Heavy weapons it holds.
+    pub weapons: f64,
+    /// Woken by its rival's expulsion (a rival faction), and when.
+    pub woken: bool,
+    pub woke_day: Option<u32>,
+    /// A takeover it decided on: Some(true) to storm the town, Some(false) to seize the base.
+    pub attack_pending: Option<bool>,
+    /// The day its decided attack comes.
+    pub attack_on: Option<u32>,
+    /// Whether it has attacked (it attacks once).
+    pub attacked: bool,
     /// Kidnapped or arrested people held by the faction.
     pub held: Vec<Held>,
     /// Share of today's payroll the faction could not pay (0: paid in full).

@@ -45,8 +45,14 @@ pub struct DayCounts {
     /// Members who chose to abstain, or to turn on their faction, today.
     pub abstained: u64,
     pub turned: u64,
-    /// Fighters killed in battle today (both sides).
-    pub battle_deaths: u64,
+    /// Fighters killed in battle today: the town's and the faction's.
+    pub battle_deaths_town: u64,
+    pub battle_deaths_faction: u64,
+    /// Civilians killed in battle and people killed misidentified, today.
+    pub deaths_civilian: u64,
+    pub deaths_misidentified: u64,
+    /// Ex-members' pathways today: reintegrated, rejoined, switched, detained.
+    pub pathways: [u64; 4],
 }
 
 /// The state of the town at the end of a day.
@@ -79,4 +85,6 @@ pub struct DayRecord {
     pub counts: DayCounts,
     /// People mobilised against a faction, now.
     pub mobilised: u64,
+    /// Prisoners in the community's custody, now.
+    pub prisoners: u64,
 }

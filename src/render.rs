@@ -60,11 +60,19 @@ pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
             "against_orders",
             "abstained",
             "turned",
-            "battle_deaths",
-            "community_institutions",
+            "battle_deaths_town",
+            "battle_deaths_faction",
+            "deaths_civilian",
+            "deaths_misidentified",
         ]
         .map(String::from),
     );
+    c.extend(
+        crate::process::aftermath::PATHWAYS
+            .iter()
+            .map(|p| format!("ex_{p}")),
+    );
+    c.extend(["prisoners", "community_institutions"].map(String::from));
     c
 }
 
@@ -121,9 +129,21 @@ pub fn timeseries_row(s: &Scenario, r: &DayRecord, out: &mut String) {
     }
     let _ = write!(
         out,
-        ",{},{},{},{},{},{}",
-        r.mobilised, k.mobilised, k.against_orders, k.abstained, k.turned, k.battle_deaths
+        ",{},{},{},{},{},{},{},{},{}",
+        r.mobilised,
+        k.mobilised,
+        k.against_orders,
+        k.abstained,
+        k.turned,
+        k.battle_deaths_town,
+        k.battle_deaths_faction,
+        k.deaths_civilian,
+        k.deaths_misidentified
     );
+    for n in k.pathways {
+        let _ = write!(out, ",{n}");
+    }
+    let _ = write!(out, ",{}", r.prisoners);
     let _ = writeln!(out, ",{}", r.community_institutions);
 }
 

@@ -100,7 +100,51 @@ pub struct Summary {
     /// Departures by reason: infighting, brutality, corruption, harshness.
     pub leaves_by_reason: [u64; 4],
     pub uprising: UprisingSummary,
+    pub aftermath: AftermathSummary,
+    pub prisoners: crate::process::prisoners::PrisonerCounts,
+    pub rival: Option<RivalSummary>,
+    /// Who controls each institution at the end: `community`, `group <g>` or a faction's name.
+    pub institutions_end: Vec<(String, String)>,
     pub end: EndState,
+}
+
+/// Ex-members after the (first) reconciliation (issue #5).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct AftermathSummary {
+    pub reconciliation_day: Option<u32>,
+    /// Local ex-members in the cohort at reconciliation.
+    pub cohort: u64,
+    pub prosecuted: u64,
+    /// Within 365 days of reconciliation.
+    pub reintegrated: u64,
+    pub rejoined: u64,
+    pub switched: u64,
+    pub detained: u64,
+    pub stigmatised: u64,
+    pub reprisal_raids: u64,
+    pub reprisal_deaths: u64,
+    pub misidentified_killed: u64,
+    pub looters_detained: u64,
+}
+
+/// The rival faction's course (issue #5).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RivalSummary {
+    pub name: String,
+    pub woke_day: Option<u32>,
+    pub members_peak: u64,
+    pub members_peak_day: u32,
+    pub attack_day: Option<u32>,
+    /// Whether it stormed the town (else it came for the base alone).
+    pub stormed_town: bool,
+    pub outcome: Option<crate::process::confrontation::Outcome>,
+    pub base_taken: bool,
+    /// Whether it holds the court and police at the end (the town).
+    pub town_taken: bool,
+    /// Peak share of the town mobilised against it.
+    pub resisted_share: f64,
+    /// Local groups that joined the fight against it (the rest mediated).
+    pub groups_joined: u64,
 }
 
 /// The uprising and its fight (issue #4).
@@ -281,6 +325,28 @@ impl Summary {
             joins_by_motive,
             leaves_by_reason,
             uprising: uprising_summary(s, w, records),
+            aftermath: aftermath_summary(w),
+            prisoners: w.prisoner_counts,
+            rival: rival_summary(s, w, records),
+            institutions_end: w
+                .society
+                .institutions
+                .iter()
+                .map(|i| {
+                    let who = match i.controller {
+                        crate::society::institutions::Controller::Community => {
+                            "community".to_string()
+                        }
+                        crate::society::institutions::Controller::LocalGroup(g) => {
+                            format!("group {g}")
+                        }
+                        crate::society::institutions::Controller::Faction(f) => {
+                            s.factions[f as usize].name.clone()
+                        }
+                    };
+                    (i.kind.name().to_string(), who)
+                })
+                .collect(),
             end: EndState {
                 civilians: st(Status::Civilian),
                 activists: st(Status::Activist),
@@ -297,23 +363,73 @@ impl Summary {
     }
 }
 
+fn aftermath_summary(w: &World) -> AftermathSummary {
+    let Some(r) = w.reconciliations.first() else {
+        return AftermathSummary::default();
+    };
+    AftermathSummary {
+        reconciliation_day: Some(r.day),
+        cohort: r.cohort.len() as u64,
+        prosecuted: r.prosecuted,
+        reintegrated: r.pathways[0],
+        rejoined: r.pathways[1],
+        switched: r.pathways[2],
+        detained: r.pathways[3],
+        stigmatised: r.stigmatised,
+        reprisal_raids: r.raids,
+        reprisal_deaths: r.raid_deaths,
+        misidentified_killed: r.misidentified,
+        looters_detained: r.looters_detained,
+    }
+}
+
+fn rival_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> Option<RivalSummary> {
+    let f = s
+        .factions
+        .iter()
+        .position(|f| f.wakes_when_expelled.is_some())?;
+    let st = &w.factions[f];
+    let (peak_day, peak) = records
+        .iter()
+        .map(|r| (r.day, r.members[f][0] + r.members[f][1]))
+        .fold((0, 0), |a, b| if b.1 > a.1 { b } else { a });
+    let battle = w.battles.iter().find(|b| b.faction as usize == f);
+    let uprising = w
+        .past_uprisings
+        .iter()
+        .chain(std::iter::once(&w.uprising))
+        .find(|u| u.against == Some(f as u8) && u.call_day.is_some());
+    let holds = |k: crate::society::institutions::Kind| {
+        w.society.institutions.iter().any(|i| {
+            i.kind == k
+                && i.controller == crate::society::institutions::Controller::Faction(f as u8)
+        })
+    };
+    Some(RivalSummary {
+        name: s.factions[f].name.clone(),
+        woke_day: st.woke_day,
+        members_peak: peak,
+        members_peak_day: peak_day,
+        attack_day: battle.map(|b| b.start_day),
+        stormed_town: battle.is_some_and(|b| b.storm),
+        outcome: battle.and_then(|b| b.outcome),
+        base_taken: battle.is_some_and(|b| b.base_taken),
+        town_taken: holds(crate::society::institutions::Kind::Court)
+            && holds(crate::society::institutions::Kind::Police),
+        resisted_share: uprising.map_or(0.0, |u| u.peak_share),
+        groups_joined: uprising
+            .map_or(0, |u| u.groups_joined.iter().filter(|&&j| j).count() as u64),
+    })
+}
+
 fn uprising_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> UprisingSummary {
-    let u = &w.uprising;
+    // The first uprising: archived if a later one (against a rival) began.
+    let u = w.past_uprisings.first().unwrap_or(&w.uprising);
     let b = w.battles.first();
     let sum = |get: &dyn Fn(&DayRecord) -> u64| records.iter().map(get).sum::<u64>();
     let f = u.against.map(|f| f as usize);
     let local_at_call = u.local_members_at_call;
-    let people = &w.society.people;
-    let local_flag = |bit: u16| {
-        (0..people.len())
-            .filter(|&i| {
-                people.flags[i].has(bit)
-                    && people.origin[i] == crate::society::people::Origin::Local
-            })
-            .count() as u64
-    };
-    let abstainers = local_flag(crate::society::people::Flags::ABSTAINING);
-    let turned = local_flag(crate::society::people::Flags::TURNED);
+    let (abstainers, turned) = (u.local_abstainers, u.local_turned);
     UprisingSummary {
         day: u.call_day,
         against: f.map(|f| s.factions[f].name.clone()),
@@ -333,7 +449,7 @@ fn uprising_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> UprisingS
         local_abstainers: abstainers,
         abstention_rate: (local_at_call > 0).then(|| abstainers as f64 / local_at_call as f64),
         turned,
-        local_members_fighting: local_at_call.saturating_sub(abstainers + turned),
+        local_members_fighting: b.map_or(0, |b| b.local_fighting),
         fought_against_orders: sum(&|r| r.counts.against_orders),
         deaths_town: b.map_or(0, |b| b.deaths_town),
         deaths_faction_local: b.map_or(0, |b| b.deaths_faction_local),

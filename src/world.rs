@@ -3,9 +3,11 @@
 //! in the order of the schedule (`process::day`).
 
 use crate::faction;
+use crate::process::aftermath::Reconciliation;
 use crate::process::confrontation::Battle;
 use crate::process::environment::Crises;
 use crate::process::mobilisation::Uprising;
+use crate::process::prisoners::{Prisoner, PrisonerCounts};
 use crate::record::{DayCounts, Event};
 use crate::rng::RunKey;
 use crate::scenario::Scenario;
@@ -30,6 +32,13 @@ pub struct World {
     pub uprising: Uprising,
     /// Battles so far; the last may be under way.
     pub battles: Vec<Battle>,
+    /// Uprisings that are over (the current one is `uprising`).
+    pub past_uprisings: Vec<Uprising>,
+    /// Reconciliations after expulsions, with their ex-member cohorts.
+    pub reconciliations: Vec<Reconciliation>,
+    /// Prisoners in the community's custody, and totals.
+    pub prisoners: Vec<Prisoner>,
+    pub prisoner_counts: PrisonerCounts,
     pub events: Vec<Event>,
 }
 
@@ -39,6 +48,7 @@ impl World {
         let factions = (0..s.factions.len())
             .map(|f| faction::State {
                 pool_family: (society.local_families + f) as u32,
+                weapons: s.factions[f].weapons,
                 ..faction::State::default()
             })
             .collect();
@@ -51,6 +61,10 @@ impl World {
             today: DayCounts::default(),
             uprising: Uprising::default(),
             battles: Vec::new(),
+            past_uprisings: Vec::new(),
+            reconciliations: Vec::new(),
+            prisoners: Vec::new(),
+            prisoner_counts: PrisonerCounts::default(),
             events: Vec::new(),
         }
     }
@@ -108,6 +122,16 @@ impl World {
                 *j != u32::MAX
             });
         }
+        for r in &mut self.reconciliations {
+            r.cohort.retain_mut(|i| {
+                *i = map[*i as usize];
+                *i != u32::MAX
+            });
+        }
+        self.prisoners.retain_mut(|p| {
+            p.person = map[p.person as usize];
+            p.person != u32::MAX
+        });
         s.family_start = starts(&s.people.family, s.family_start.len() - 1);
         s.household_start = starts(&s.people.household, s.household_start.len() - 1);
     }

@@ -381,3 +381,56 @@ fn negative_attack_day_is_out_of_range() {
         ],
     );
 }
+
+#[test]
+fn unknown_prisoner_policy_names_the_allowed_ones() {
+    assert_rejected(
+        &[("bad.toml", "[prisoners]\npolicy = \"amnesty\"\n")],
+        &[
+            "bad.toml:2:1:",
+            "`prisoners.policy`",
+            "\"amnesty\" is not one of the allowed values",
+            "\"hand_over\", \"release\", \"hold\", \"due_process\"",
+        ],
+    );
+}
+
+#[test]
+fn follow_up_above_one_is_out_of_range() {
+    assert_rejected(
+        &[("bad.toml", "[aftermath]\nfollowup = 1.5\n")],
+        &[
+            "bad.toml:2:1:",
+            "`aftermath.followup`",
+            "allowed 0.0 to 1.0",
+        ],
+    );
+}
+
+#[test]
+fn a_rival_must_wake_after_another_declared_faction() {
+    assert_rejected(
+        &[(
+            "bad.toml",
+            "[factions.isis]\n[factions.nusra]\nwakes_when_expelled = \"daesh\"\n",
+        )],
+        &[
+            "bad.toml:3:1:",
+            "`factions.nusra.wakes_when_expelled`",
+            "\"daesh\" is not another faction",
+            "allowed \"isis\"",
+        ],
+    );
+}
+
+#[test]
+fn groups_admit_must_be_true_or_false() {
+    assert_rejected(
+        &[("bad.toml", "[aftermath]\ngroups_admit = 1\n")],
+        &[
+            "bad.toml:2:16:",
+            "`aftermath.groups_admit`",
+            "expected true or false",
+        ],
+    );
+}

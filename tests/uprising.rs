@@ -75,9 +75,10 @@ fn pattern_2_mobilisation_cascades_from_under_5_percent_to_its_peak_within_days(
     for (day, v) in &series {
         let before = v[0];
         let peak = v.iter().cloned().fold(0.0, f64::max);
-        let peak_at = v.iter().position(|&x| x == peak).unwrap();
+        // When the cascade has done its work: 90% of the peak.
+        let peak_at = v.iter().position(|&x| x >= 0.9 * peak).unwrap();
         let jump = v.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
-        // Under 5% the day before the call; above 20% at a peak reached within 5 days;
+        // Under 5% the day before the call; above 20% at a peak, 90% of it reached within 5 days;
         // and a jump of at least 10 points in one day (a cascade, not a drift).
         if before < 0.05 && peak > 0.2 && peak_at <= 5 && jump >= 0.1 {
             cascades += 1;

@@ -471,7 +471,6 @@ struct View {
     infighting: f64,
     unpaid: f64,
     pay: f64,
-    informant_pay: f64,
     strictness: f64,
 }
 
@@ -552,7 +551,7 @@ fn views(w: &World, s: &Scenario) -> [View; MAX_FACTIONS] {
             infighting: st.infighting,
             unpaid: st.unpaid,
             pay: fp.pay_per_month / 115.0,
-            informant_pay: fp.informants.pay_per_month / 115.0,
+
             strictness: fp.strictness,
         };
     }
@@ -571,8 +570,13 @@ fn decide(
     // While the town is up in arms, the mobilised, abstainers and turned stay put.
     // Commanders stay with the group they command.
     // Informants are paid agents, not choosers (see coercion's informants).
+    // While the town is up in arms against their faction, its members stay
+    // put (they abstain, turn or fight: the amnesty step decides).
+    let up = w.uprising.call_day.is_some() && !w.uprising.over;
+    let fought = up && status.member() && w.uprising.against == Some(p.faction[i]);
     let settled = p.mobilised[i] != 0
-        || p.flags[i].has(crate::society::people::Flags::OFFERED)
+        || fought
+        || (up && p.flags[i].has(crate::society::people::Flags::OFFERED))
         || p.flags[i].has(crate::society::people::Flags::COMMANDER);
     let reconsiders = !settled
         && p.origin[i] == Origin::Local
@@ -642,8 +646,8 @@ fn decide(
                 + a.registered * reg,
         ];
         let member_here = status.member() && p.faction[i] as usize == f;
-        // Pay stopping pushes those who are paid: fighters and informants.
-        let paid = member_here && matches!(status, Status::Fighter | Status::Informant);
+        // Pay stopping pushes those who are paid (fighters; informants quit on their own).
+        let paid = member_here && status == Status::Fighter;
         let pushes = [
             if member_here {
                 a.infighting * v.infighting
@@ -666,13 +670,7 @@ fn decide(
             - pushes.iter().sum::<f64>()
             - a.stigma * stigma;
         let reason = argmax(&pushes) as u8;
-        // Informants weigh their pay as fighters do.
-        let informant_pay = if status == Status::Informant && member_here {
-            a.money * need * v.informant_pay * (1.0 - v.unpaid)
-        } else {
-            0.0
-        };
-        let support = a.support_constant + base + informant_pay;
+        let support = a.support_constant + base;
         options[k] = (
             Status::Supporter,
             f as u8,
@@ -850,7 +848,7 @@ fn apply(w: &mut World, s: &Scenario, d: Decision) {
 fn arrivals(w: &mut World, s: &Scenario) {
     for (f, fp) in s.factions.iter().enumerate() {
         // A faction driven out does not come back by itself.
-        if !fp.in_town(w.day) || w.factions[f].expelled_day.is_some() {
+        if !(fp.in_town(w.day) || w.factions[f].woken) || w.factions[f].expelled_day.is_some() {
             continue;
         }
         if !w.factions[f].arrived {

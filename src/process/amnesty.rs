@@ -106,7 +106,7 @@ impl Params {
                 Real {
                     default: 0.8,
                     doc: "How far members trust the guarantee of safety.",
-                    source: "atarib-haid-2017.txt, ch. 6 (the offer was kept for those who stayed home); value: assumption",
+                    source: "atarib-haid-2017.txt, ch. 6 (guarantees from local military leaders and notables; though 'no clear protection measures' followed); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -236,11 +236,22 @@ pub fn step(w: &mut World, s: &Scenario) {
         if choice != 0 {
             p.flags[i].set(choice);
         }
+        let local = w.society.people.origin[i] == Origin::Local;
         match choice {
-            Flags::ABSTAINING => w.today.abstained += 1,
+            Flags::ABSTAINING => {
+                w.today.abstained += 1;
+                w.uprising.local_abstainers += u64::from(local);
+            }
             Flags::TURNED => {
                 w.today.turned += 1;
-                super::mobilisation::mobilise(w, i, super::mobilisation::FIGHT);
+                w.uprising.local_turned += u64::from(local);
+                // Turned members fight if they can; others help as they can.
+                let role = if super::soft_power::fighting_age_man(w, i) {
+                    super::mobilisation::FIGHT
+                } else {
+                    1
+                };
+                super::mobilisation::mobilise(w, i, role);
             }
             _ => {}
         }

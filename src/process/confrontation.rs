@@ -260,7 +260,7 @@ impl Params {
             raw.success_efficacy,
             Real {
                 default: 0.3,
-                doc: "Rise of everyone's efficacy (share of the way to 1) when the town expels a faction.",
+                doc: "Rise of everyone's efficacy lift (the share of the way to 1 of a lift that starts near 0: about this much efficacy) when the town expels a faction.",
                 source: "atarib-haid-2017.txt, ch. 7 ('it showed us our power'); value: assumption",
                 ..SHARE
             },
@@ -305,6 +305,7 @@ pub struct RawFighting {
     pub attack_day: Option<i64>,
     pub attack_threshold: Option<f64>,
     pub attack_at_night: Option<bool>,
+    pub attack_delay_days: Option<i64>,
 }
 
 /// A faction's fighting (`[factions.<name>.fighting]`).
@@ -316,6 +317,7 @@ pub struct Fighting {
     pub attack_day: u32,
     pub attack_threshold: f64,
     pub attack_at_night: bool,
+    pub attack_delay_days: u32,
 }
 
 impl Fighting {
@@ -335,7 +337,7 @@ impl Fighting {
                 source: "scenario lever",
             },
         )? as u32;
-        let attack_threshold = c.real("attack_threshold", raw.attack_threshold, Real { default: 0.0, min: 0.0, max: 1000.0, unit: "ratio", doc: "The faction attacks first once its fighters in town exceed this multiple of the local groups' fighters (0: never).", source: "MODEL.md, Deliberation (escalation threshold)" })?;
+        let attack_threshold = c.real("attack_threshold", raw.attack_threshold, Real { default: 0.0, min: 0.0, max: 1000.0, unit: "ratio", doc: "The faction attacks first once its fighters in town exceed this multiple of the local groups' fighters (0: never).", source: "issue #4 (a faction attacks first when its strength passes its escalation threshold); value: scenario lever" })?;
         let attack_at_night = c.flag(
             "attack_at_night",
             raw.attack_at_night,
@@ -343,6 +345,7 @@ impl Fighting {
             "Whether the faction's own attack comes at night, before the town mobilises.",
             "atarib-haid-2017.txt, ch. 7 (al-Nusra's night move on Regiment 46)",
         );
+        let attack_delay_days = c.int("attack_delay_days", raw.attack_delay_days, Int { default: 2, min: 0, max: 1000, unit: "days", doc: "Days between a rival's decision to move and its attack (the town hears of it and is called out meanwhile).", source: "atarib-haid-2017.txt, ch. 7 (the base was seized 'while people were sleeping after the public meeting'); value: assumption" })? as u32;
         Ok(Fighting {
             effectiveness,
             reinforcements,
@@ -350,6 +353,7 @@ impl Fighting {
             attack_day,
             attack_threshold,
             attack_at_night,
+            attack_delay_days,
         })
     }
 }
@@ -365,6 +369,8 @@ pub enum Outcome {
     FactionHolds,
     /// Undecided after `max_days`.
     Stalemate,
+    /// A faction's attack on the base failed; it stood down and stays.
+    Repelled,
 }
 
 /// One battle, from its start to its decision.
@@ -374,6 +380,8 @@ pub struct Battle {
     pub start_day: u32,
     pub by_faction: bool,
     pub night: bool,
+    /// A faction's attack that storms the town (not the base alone).
+    pub storm: bool,
     pub base_taken: bool,
     pub reinforcements_day: Option<u32>,
     pub initial_force: f64,
@@ -384,6 +392,8 @@ pub struct Battle {
     pub deaths_misidentified: u64,
     pub captured: u64,
     pub fled: u64,
+    /// Local members among the faction's fighters on the first day.
+    pub local_fighting: u64,
     pub outcome: Option<Outcome>,
     pub decided_day: Option<u32>,
 }
@@ -413,24 +423,41 @@ pub fn step(w: &mut World, s: &Scenario) {
 /// Start a battle if the town was called out or a faction attacks first.
 fn start(w: &mut World, s: &Scenario) -> bool {
     for (f, fp) in s.factions.iter().enumerate() {
-        if !w.factions[f].arrived || w.battles.iter().any(|b| b.faction as usize == f) {
+        if !w.factions[f].arrived
+            || w.battles.iter().any(|b| {
+                b.faction as usize == f && b.by_faction == w.factions[f].attack_pending.is_some()
+            })
+        {
             continue;
         }
         let fighting = &fp.fighting;
         let fighters = w.society.people.tally.by_faction[f][Status::Fighter as usize] as f64;
         let locals = w.society.people.tally.status[Status::LocalFighter as usize] as f64;
-        let attack = (fighting.attack_day > 0 && w.day == fighting.attack_day)
-            || (fighting.attack_threshold > 0.0 && fighters > fighting.attack_threshold * locals);
+        // A rival decides for itself (rival_faction); others attack on a set day or past a threshold.
+        let pending = w.factions[f]
+            .attack_pending
+            .filter(|_| w.factions[f].attack_on.is_some_and(|d| w.day >= d));
+        let attack = pending.is_some()
+            || (fp.wakes_when_expelled.is_none()
+                && ((fighting.attack_day > 0 && w.day == fighting.attack_day)
+                    || (fighting.attack_threshold > 0.0
+                        && fighters > fighting.attack_threshold * locals)));
+        let storm = pending.unwrap_or(true);
+        // A call against a faction that is about to attack waits for its attack.
         let called = w.uprising.call_day.is_some()
             && w.uprising.against == Some(f as u8)
-            && !w.uprising.over;
+            && !w.uprising.over
+            && w.factions[f].attack_pending.is_none();
         if attack || called {
             let night = attack && fighting.attack_at_night;
+            w.factions[f].attack_pending = None;
+            w.factions[f].attacked |= attack;
             w.battles.push(Battle {
                 faction: f as u8,
                 start_day: w.day,
                 by_faction: attack,
                 night,
+                storm: !attack || storm,
                 ..Battle::default()
             });
             w.event(
@@ -447,7 +474,8 @@ fn start(w: &mut World, s: &Scenario) -> bool {
             // The attack calls the town out; the town mobilises from tomorrow.
             // Attacked themselves, the local groups fight at once.
             mobilisation::call_out(w, s, f);
-            if attack {
+            // Groups attacked by a faction they see as an ally still mediate.
+            if attack && fp.seen_as_ally < 0.5 {
                 w.uprising.groups_joined.fill(true);
                 let p = &w.society.people;
                 let locals: Vec<usize> = (0..p.len())
@@ -469,6 +497,11 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let f = b.faction as usize;
     let fp = &s.factions[f];
     let first_day = w.day == b.start_day;
+    // Reinforcements that arrive today fight today.
+    if Some(w.day) == b.reinforcements_day && fp.fighting.reinforcements > 0 {
+        let n = w.bring_from_pool(f, fp.fighting.reinforcements);
+        w.event("reinforcements", &fp.name, None, f64::from(n), "");
+    }
     let p = &w.society.people;
     let faction_side: Vec<u32> = (0..p.len())
         .filter(|&i| combatant(w, f, i))
@@ -486,7 +519,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         .filter(|(g, _)| w.uprising.groups_joined.get(*g).copied().unwrap_or(false))
         .map(|(_, g)| f64::from(g.weapons))
         .sum();
-    let faction_force = faction_side.len() as f64;
+    let faction_force = faction_side.len() as f64 + c.weapon_value * w.factions[f].weapons;
     // Civilians fight with the arms there are; the local groups bring their own.
     let p = &w.society.people;
     let armed_civilians = town_side
@@ -505,6 +538,10 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let mut b = b;
     if first_day {
         b.initial_force = faction_force.max(1.0);
+        b.local_fighting = faction_side
+            .iter()
+            .filter(|&&i| w.society.people.origin[i as usize] == Origin::Local)
+            .count() as u64;
         let staffed = w.society.people.mobilised.contains(&1);
         let checkpoints = if staffed {
             w.society
@@ -541,9 +578,16 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
             }
         }
     }
-    if Some(w.day) == b.reinforcements_day && fp.fighting.reinforcements > 0 {
-        let n = w.bring_from_pool(f, fp.fighting.reinforcements);
-        w.event("reinforcements", &fp.name, None, f64::from(n), "");
+    // A faction that came for the base alone stands down after the night.
+    if b.by_faction && !b.storm {
+        let o = if b.base_taken {
+            Outcome::Partial
+        } else {
+            Outcome::Repelled
+        };
+        *w.battles.last_mut().expect("active") = b;
+        decide(w, s, f, o, rng);
+        return;
     }
     // Attrition; a night attack's first day is the faction's alone.
     let town_fire = if first_day && b.night {
@@ -581,9 +625,11 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
                 w.society.people.mobilised[i] == 0 && !w.society.people.status[i].member()
             }) {
                 if misid {
-                    b.deaths_misidentified += 1
+                    b.deaths_misidentified += 1;
+                    w.today.deaths_misidentified += 1;
                 } else {
-                    b.deaths_civilian += 1
+                    b.deaths_civilian += 1;
+                    w.today.deaths_civilian += 1;
                 }
                 let id = w.society.people.id[i];
                 kill(w, i);
@@ -593,8 +639,8 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
             }
         }
     }
-    let deaths =
-        (faction_losses + town_losses) as f64 + (b.deaths_civilian + b.deaths_misidentified) as f64;
+    let deaths = (faction_losses + town_losses) as f64
+        + (w.today.deaths_civilian + w.today.deaths_misidentified) as f64;
     let (faction_left, town_left) = (
         faction_force - faction_losses as f64,
         town_force - town_losses as f64,
@@ -606,7 +652,8 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         deaths,
         format!("town {town_left:.0} faction {faction_left:.0}"),
     );
-    w.today.battle_deaths += (faction_losses + town_losses) as u64;
+    w.today.battle_deaths_town += town_losses as u64;
+    w.today.battle_deaths_faction += faction_losses as u64;
     let reinforced_later =
         b.reinforcements_day.is_some_and(|d| d > w.day) && fp.fighting.reinforcements > 0;
     let routed = faction_left < c.rout_share * b.initial_force;
@@ -642,6 +689,9 @@ fn pick(from: &[u32], k: usize, rng: &mut Rng) -> Vec<usize> {
 
 fn kill(w: &mut World, i: usize) {
     let faction = w.society.people.faction[i];
+    if w.society.people.mobilised[i] != 0 {
+        w.uprising.mobilised = w.uprising.mobilised.saturating_sub(1);
+    }
     w.society.people.mobilised[i] = 0;
     w.society.people.assign(i, Status::Dead, faction);
 }
@@ -657,7 +707,9 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
     let name = s.factions[f].name.clone();
     let mut captured = 0;
     let mut fled = 0;
+    let storm = w.battles.last().is_some_and(|b| b.storm);
     match o {
+        Outcome::Partial | Outcome::Repelled if !storm => {}
         Outcome::Expelled | Outcome::Partial => {
             let p = &w.society.people;
             let members: Vec<usize> = (0..p.len())
@@ -705,7 +757,7 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
                 p.efficacy_lift.set(i, e - c.defeat_efficacy as f32);
             }
         }
-        Outcome::Stalemate => {}
+        Outcome::Stalemate | Outcome::Repelled => {}
     }
     let b = w.battles.last_mut().expect("active");
     b.outcome = Some(o);
@@ -719,6 +771,7 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
         Outcome::Partial => "partial",
         Outcome::FactionHolds => "faction_holds",
         Outcome::Stalemate => "stalemate",
+        Outcome::Repelled => "repelled",
     };
     w.event(
         "battle_decided",

@@ -45,6 +45,7 @@ pub struct Raw {
     pub fear_weight: Option<f64>,
     pub efficacy_weight: Option<f64>,
     pub grievance_weight: Option<f64>,
+    pub localness_weight: Option<f64>,
     pub rounds_per_day: Option<i64>,
     pub checkpoints_share: Option<f64>,
     pub donate_share: Option<f64>,
@@ -69,6 +70,7 @@ pub struct Params {
     pub fear_weight: f64,
     pub efficacy_weight: f64,
     pub grievance_weight: f64,
+    pub localness_weight: f64,
     pub rounds_per_day: u32,
     /// Shares of the mobilised at checkpoints, donating, cooking, fighting.
     pub roles: [f64; 4],
@@ -117,7 +119,7 @@ impl Params {
                 max: 10_000.0,
                 unit: "days",
                 doc: "How long after a trigger the council may still convene.",
-                source: "atarib-haid-2017.txt, ch. 4-5 (the threat and the body found 'at about the same time')",
+                source: "atarib-haid-2017.txt, ch. 4-5 (the threat and the body found 'at about the same time'); value: assumption",
             },
         )?;
         let trigger_town_grievance = r(
@@ -173,7 +175,7 @@ impl Params {
             "call_push",
             raw.call_push,
             Real {
-                default: 0.1,
+                default: 0.15,
                 doc: "What hearing the call adds to the share of one's contacts mobilised, in a person's own count.",
                 ..SHARE
             },
@@ -193,9 +195,11 @@ impl Params {
             "efficacy_weight",
             raw.efficacy_weight,
             Real {
-                default: 0.3,
+                default: 1.0,
+                max: 2.0,
                 unit: "threshold per unit",
-                doc: "How much efficacy above 0.5 lowers the threshold (below 0.5 raises it).",
+                doc: "How much efficacy above 0.5 lowers the threshold (below 0.5 raises it): the town's belief that it can win.",
+                source: "atarib-haid-2017.txt, ch. 7 ('It showed us our power ... which encouraged us to take the lead in resisting al-Nusra'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -206,6 +210,17 @@ impl Params {
                 default: 0.3,
                 unit: "threshold per unit",
                 doc: "How much grievance toward the faction lowers the threshold.",
+                ..SHARE
+            },
+        )?;
+        let localness_weight = r(
+            "localness_weight",
+            raw.localness_weight,
+            Real {
+                default: 0.3,
+                unit: "threshold per unit",
+                doc: "How much a faction's localness (1 - its foreign_share) raises thresholds against it: people hesitate to fight their own.",
+                source: "atarib-haid-2017.txt, ch. 7 ('there was significant division ... many residents regarded the group as local'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -306,6 +321,7 @@ impl Params {
             fear_weight,
             efficacy_weight,
             grievance_weight,
+            localness_weight,
             rounds_per_day,
             roles,
             group_pressure,
@@ -340,6 +356,11 @@ pub struct Uprising {
     pub over: bool,
     /// Local members of the faction in town when the call went out.
     pub local_members_at_call: u64,
+    /// Whether the call has had its first day's reach.
+    pub reached_first: bool,
+    /// Local members who abstained, and who turned, under the offer.
+    pub local_abstainers: u64,
+    pub local_turned: u64,
 }
 
 pub fn step(w: &mut World, s: &Scenario) {
@@ -449,7 +470,19 @@ fn deliberate(w: &mut World, s: &Scenario) {
 /// The council's public call against faction `f` (also answered to an attack).
 pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
     if w.uprising.call_day.is_some() {
-        return;
+        if !w.uprising.over {
+            return;
+        }
+        // A new uprising (against a rival, later): keep the old one's record.
+        let old = std::mem::take(&mut w.uprising);
+        w.past_uprisings.push(Uprising {
+            contacts: Vec::new(),
+            frontier: Vec::new(),
+            ..old
+        });
+        for flags in &mut w.society.people.flags {
+            flags.clear(Flags::CALLED | Flags::OFFERED | Flags::ABSTAINING | Flags::TURNED);
+        }
     }
     let n = w.society.people.len();
     let u = &mut w.uprising;
@@ -461,11 +494,23 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
     // Everyone is examined in the first round.
     u.frontier = (0..n as u32).collect();
     w.event("council_call", "community", None, 1.0, &s.factions[f].name);
+    if s.factions[f].seen_as_ally >= 0.5 {
+        w.event(
+            "groups_mediate",
+            "community",
+            None,
+            w.society.groups.len() as f64,
+            &s.factions[f].name,
+        );
+    }
 }
 
 /// The call reaches more people each day; those reached are re-examined.
 fn spread_call(w: &mut World, s: &Scenario, rng: &mut Rng) {
-    let first = w.uprising.call_day == Some(w.day);
+    // A call made after today's step (answering an attack) reaches its first
+    // day's share tomorrow.
+    let first = !w.uprising.reached_first;
+    w.uprising.reached_first = true;
     let reach = if first {
         s.mobilisation.call_reach
     } else {
@@ -505,6 +550,7 @@ fn threshold(w: &World, s: &Scenario, f: usize, i: usize) -> f64 {
     f64::from(p.threshold[i]) + m.fear_weight * f64::from(p.fear.get(i))
         - m.efficacy_weight * (f64::from(p.efficacy(i)) - 0.5)
         - m.grievance_weight * f64::from(p.grievance[f].get(i))
+        + m.localness_weight * (1.0 - s.factions[f].foreign_share)
 }
 
 /// One synchronous round of a threshold cascade on the given layers: of the
@@ -597,6 +643,10 @@ fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
 
 fn draw_role(w: &World, s: &Scenario, i: usize, rng: &mut Rng) -> u8 {
     let p = &w.society.people;
+    // Local fighters fight.
+    if p.status[i] == Status::LocalFighter {
+        return FIGHT;
+    }
     let can_fight = p.sex[i] == Sex::Male && matches!(p.age[i], AgeClass::Youth | AgeClass::Adult);
     let mut roles = s.mobilisation.roles;
     if !can_fight {
@@ -631,8 +681,14 @@ fn groups(w: &mut World, s: &Scenario) {
     let m = &s.mobilisation;
     let share = w.uprising.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
     for g in 0..w.society.groups.len() {
+        // A faction seen as an ally against the regime: groups mediate rather than fight.
+        let ally = w
+            .uprising
+            .against
+            .map_or(0.0, |f| s.factions[f as usize].seen_as_ally);
         if !w.uprising.groups_joined[g]
-            && m.group_pressure * share > f64::from(w.society.groups[g].reluctance)
+            && m.group_pressure * share
+                > f64::from(w.society.groups[g].reluctance) + ally * m.group_pressure
         {
             w.uprising.groups_joined[g] = true;
             w.event(

@@ -57,6 +57,7 @@ pub fn step(w: &World) -> DayRecord {
         budget,
         counts: w.today.clone(),
         mobilised: w.uprising.mobilised,
+        prisoners: w.prisoners.len() as u64,
     }
 }
 

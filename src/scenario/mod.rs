@@ -15,8 +15,8 @@ pub use source::{Layer, ReadSource, Sources, locate_offset};
 
 use crate::faction;
 use crate::process::{
-    affiliation, amnesty, confrontation, environment, mobilisation, relaxation, soft_power,
-    surveillance_and_coercion,
+    affiliation, aftermath, amnesty, confrontation, environment, mobilisation, prisoners,
+    relaxation, soft_power, surveillance_and_coercion,
 };
 use crate::society::{groups, institutions, network, population};
 
@@ -42,6 +42,8 @@ pub struct RawScenario {
     pub mobilisation: Option<mobilisation::Raw>,
     pub amnesty: Option<amnesty::Raw>,
     pub confrontation: Option<confrontation::Raw>,
+    pub aftermath: Option<aftermath::Raw>,
+    pub prisoners: Option<prisoners::Raw>,
     pub relaxation: Option<relaxation::Raw>,
 }
 
@@ -73,6 +75,8 @@ pub struct Scenario {
     pub mobilisation: mobilisation::Params,
     pub amnesty: amnesty::Params,
     pub confrontation: confrontation::Params,
+    pub aftermath: aftermath::Params,
+    pub prisoners: prisoners::Params,
     pub relaxation: relaxation::Params,
     /// The resolved scenario as TOML: every parameter, defaults included.
     pub resolved: String,
@@ -206,8 +210,20 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
             }
             out.push(c.section(name, |c| faction::Params::resolve(name, f, c))?);
         }
-        if out.len() > 8 {
+                if out.len() > 8 {
             return Err(c.fail("", format!("{} factions: allowed at most 8", out.len())));
+        }
+        let names: Vec<String> = out.iter().map(|f: &faction::Params| f.name.clone()).collect();
+        for f in &out {
+            if let Some(rival) = &f.wakes_when_expelled
+                && (!names.contains(rival) || *rival == f.name)
+            {
+                let allowed: Vec<String> = names.iter().filter(|n| **n != f.name).map(|n| format!("\"{n}\"")).collect();
+                return Err(c.section(&f.name, |c| -> Result<(), ScenarioError> {
+                    Err(c.fail("wakes_when_expelled", format!("\"{rival}\" is not another faction of this scenario: allowed {}", if allowed.is_empty() { "none (declare the rival faction)".to_string() } else { allowed.join(", ") })))
+                })
+                .unwrap_err());
+            }
         }
         Ok(out)
     })?;
@@ -232,6 +248,12 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     let confrontation = c.section("confrontation", |c| {
         confrontation::Params::resolve(&raw.confrontation.clone().unwrap_or_default(), c)
     })?;
+    let aftermath = c.section("aftermath", |c| {
+        aftermath::Params::resolve(&raw.aftermath.clone().unwrap_or_default(), c)
+    })?;
+    let prisoners = c.section("prisoners", |c| {
+        prisoners::Params::resolve(&raw.prisoners.clone().unwrap_or_default(), c)
+    })?;
     let relaxation = c.section("relaxation", |c| {
         relaxation::Params::resolve(&raw.relaxation.clone().unwrap_or_default(), c)
     })?;
@@ -253,6 +275,8 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         mobilisation,
         amnesty,
         confrontation,
+        aftermath,
+        prisoners,
         relaxation,
         resolved: c.resolved_toml(),
     })

@@ -122,6 +122,10 @@ impl Flags {
     pub const ABSTAINING: u16 = 1 << 9;
     /// A member who turned on the faction and fights with the town.
     pub const TURNED: u16 = 1 << 10;
+    /// An ex-member of a reconciliation's cohort.
+    pub const EX_COHORT: u16 = 1 << 11;
+    /// An ex-member whose stigma passed `aftermath.stigmatised_level`.
+    pub const STIGMATISED: u16 = 1 << 12;
     pub fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
     }
