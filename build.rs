@@ -16,11 +16,7 @@ fn main() {
         .filter(|o| o.status.success())
         .map(|o| !o.stdout.is_empty())
         .unwrap_or(false);
-    let commit = if dirty {
-        format!("{commit}-dirty")
-    } else {
-        commit
-    };
+    let commit = if dirty { format!("{commit}-dirty") } else { commit };
     println!("cargo:rustc-env=RESIST_GIT_COMMIT={commit}");
     for p in [".git/HEAD", ".git/index"] {
         if std::path::Path::new(p).exists() {

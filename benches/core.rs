@@ -10,11 +10,7 @@ use resist::society::Society;
 use resist::world::World;
 
 fn scenario(people: u32) -> Scenario {
-    let base = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/atarib.toml"
-    ))
-    .expect("the shipped scenario");
+    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/atarib.toml")).expect("the shipped scenario");
     let text = base.replace("people = 30000", &format!("people = {people}"));
     Scenario::from_text("atarib.toml", &text).expect("valid scenario")
 }
@@ -24,9 +20,7 @@ fn society(c: &mut Criterion) {
     g.sample_size(10);
     for people in [30_000u32, 1_000_000] {
         let s = scenario(people);
-        g.bench_with_input(BenchmarkId::from_parameter(people), &s, |b, s| {
-            b.iter(|| Society::build(s, &RunKey::new(1, 0)))
-        });
+        g.bench_with_input(BenchmarkId::from_parameter(people), &s, |b, s| b.iter(|| Society::build(s, &RunKey::new(1, 0))));
     }
     g.finish();
 }
@@ -64,21 +58,11 @@ fn processes(c: &mut Criterion) {
     for _ in 0..120 {
         process::day(&mut w, &s);
     }
-    g.bench_function("environment", |b| {
-        b.iter(|| process::environment::step(&mut w, &s.environment))
-    });
-    g.bench_function("soft_power", |b| {
-        b.iter(|| process::soft_power::step(&mut w, &s))
-    });
-    g.bench_function("surveillance_and_coercion", |b| {
-        b.iter(|| process::surveillance_and_coercion::step(&mut w, &s))
-    });
-    g.bench_function("affiliation", |b| {
-        b.iter(|| process::affiliation::step(&mut w, &s))
-    });
-    g.bench_function("relaxation", |b| {
-        b.iter(|| process::relaxation::step(&mut w, &s.relaxation))
-    });
+    g.bench_function("environment", |b| b.iter(|| process::environment::step(&mut w, &s.environment)));
+    g.bench_function("soft_power", |b| b.iter(|| process::soft_power::step(&mut w, &s)));
+    g.bench_function("surveillance_and_coercion", |b| b.iter(|| process::surveillance_and_coercion::step(&mut w, &s)));
+    g.bench_function("affiliation", |b| b.iter(|| process::affiliation::step(&mut w, &s)));
+    g.bench_function("relaxation", |b| b.iter(|| process::relaxation::step(&mut w, &s.relaxation)));
     g.bench_function("observation", |b| b.iter(|| process::observation::step(&w)));
     g.finish();
 }

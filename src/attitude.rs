@@ -37,22 +37,12 @@ pub struct Relaxing {
 impl Relaxing {
     pub fn new(values: Vec<f32>) -> Self {
         let sum_stored = chunked_sum(&values);
-        Relaxing {
-            counted: values.len() as u64,
-            stored: values,
-            lo: 0.0,
-            scale: 1.0,
-            shift: 0.0,
-            sum_stored,
-        }
+        Relaxing { counted: values.len() as u64, stored: values, lo: 0.0, scale: 1.0, shift: 0.0, sum_stored }
     }
 
     /// A column of signed deviations in [-1, 1] that relax toward zero.
     pub fn new_signed(values: Vec<f32>) -> Self {
-        Relaxing {
-            lo: -1.0,
-            ..Relaxing::new(values)
-        }
+        Relaxing { lo: -1.0, ..Relaxing::new(values) }
     }
 
     pub fn len(&self) -> usize {
@@ -175,20 +165,13 @@ impl Relaxing {
 
 /// Sum in fixed chunks combined in order: the same bits whatever the threads.
 pub fn chunked_sum(v: &[f32]) -> f64 {
-    let partial: Vec<f64> = v
-        .par_chunks(CHUNK)
-        .map(|c| c.iter().map(|&x| f64::from(x)).sum::<f64>())
-        .collect();
+    let partial: Vec<f64> = v.par_chunks(CHUNK).map(|c| c.iter().map(|&x| f64::from(x)).sum::<f64>()).collect();
     partial.iter().sum()
 }
 
 /// The daily factor of a half-life in days (0 means no memory at all).
 pub fn daily_factor(half_life_days: f64) -> f64 {
-    if half_life_days <= 0.0 {
-        0.0
-    } else {
-        (-std::f64::consts::LN_2 / half_life_days).exp()
-    }
+    if half_life_days <= 0.0 { 0.0 } else { (-std::f64::consts::LN_2 / half_life_days).exp() }
 }
 
 #[cfg(test)]
@@ -211,11 +194,7 @@ mod tests {
             }
         }
         for (i, p) in plain.iter().enumerate() {
-            assert!(
-                (f64::from(r.get(i)) - p).abs() < 1e-6,
-                "{i}: {} vs {p}",
-                r.get(i)
-            );
+            assert!((f64::from(r.get(i)) - p).abs() < 1e-6, "{i}: {} vs {p}", r.get(i));
         }
         assert!((r.sum() - plain.iter().sum::<f64>()).abs() < 1e-6);
     }
@@ -238,11 +217,7 @@ mod tests {
             }
         }
         for (i, p) in plain.iter().enumerate() {
-            assert!(
-                (f64::from(r.get(i)) - p).abs() < 1e-5,
-                "{i}: {} vs {p}",
-                r.get(i)
-            );
+            assert!((f64::from(r.get(i)) - p).abs() < 1e-5, "{i}: {} vs {p}", r.get(i));
         }
         assert!((r.sum() - plain.iter().sum::<f64>()).abs() < 1e-5);
     }

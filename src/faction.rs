@@ -7,7 +7,12 @@
 //! `[factions.<name>.coercion]` with coercion, and so on).
 
 use crate::process::{confrontation, soft_power, surveillance_and_coercion};
-use crate::scenario::{Check, Int, Real, ScenarioError};
+use rand::RngExt;
+
+use crate::rng::Stream;
+use crate::scenario::{Check, Int, Real, Scenario, ScenarioError};
+use crate::society::people::{Origin, Status};
+use crate::world::World;
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,23 +74,11 @@ pub struct Params {
     pub storm_below_efficacy: f64,
 }
 
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "",
-};
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "" };
 
 impl Params {
     pub fn resolve(name: &str, raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let label = c.text(
-            "label",
-            raw.label.as_deref(),
-            name,
-            "A readable name for charts and reports.",
-        );
+        let label = c.text("label", raw.label.as_deref(), name, "A readable name for charts and reports.");
         let dormant = c.flag(
             "dormant",
             raw.dormant,
@@ -105,103 +98,127 @@ impl Params {
                 source: "atarib-haid-2017.txt, ch. 3: ISIS set up after the April 2013 split",
             },
         )? as u32;
-        let initial_members = c.int("initial_members", raw.initial_members, Int {
-            default: 40,
-            min: 0,
-            max: 10_000_000,
-            unit: "members",
-            doc: "Members who set up in town on arrival; a share `foreign_share` come from the pool elsewhere, the rest are local recruits.",
-            source: "assumption; the majority of al-Nusra's foreign members in Atarib defected to set up ISIS (atarib-haid-2017.txt, ch. 3)",
-        })? as u32;
-        let foreign_share = c.real("foreign_share", raw.foreign_share, Real {
-            default: 0.8,
-            doc: "Share of the first members who are foreign (outsiders to the town).",
-            source: "atarib-haid-2017.txt, ch. 3: ISIS was 'dominated in Atarib by foreign fighters'; value: assumption",
-            ..SHARE
-        })?;
-        let strength_elsewhere = c.int("strength_elsewhere", raw.strength_elsewhere, Int {
-            default: 1000,
-            min: 0,
-            max: 10_000_000,
-            unit: "fighters",
-            doc: "Fighters of the faction in the region outside town (the pool reinforcements and foreign entrants come from).",
-            source: "assumption; MODEL.md, Scales ('elsewhere')",
-        })? as u32;
+        let initial_members = c.int(
+            "initial_members",
+            raw.initial_members,
+            Int {
+                default: 40,
+                min: 0,
+                max: 10_000_000,
+                unit: "members",
+                doc: "Members who set up in town on arrival; a share `foreign_share` come from the pool elsewhere, the rest are local recruits.",
+                source: "assumption; the majority of al-Nusra's foreign members in Atarib defected to set up ISIS (atarib-haid-2017.txt, ch. 3)",
+            },
+        )? as u32;
+        let foreign_share = c.real(
+            "foreign_share",
+            raw.foreign_share,
+            Real {
+                default: 0.8,
+                doc: "Share of the first members who are foreign (outsiders to the town).",
+                source: "atarib-haid-2017.txt, ch. 3: ISIS was 'dominated in Atarib by foreign fighters'; value: assumption",
+                ..SHARE
+            },
+        )?;
+        let strength_elsewhere = c.int(
+            "strength_elsewhere",
+            raw.strength_elsewhere,
+            Int {
+                default: 1000,
+                min: 0,
+                max: 10_000_000,
+                unit: "fighters",
+                doc: "Fighters of the faction in the region outside town (the pool reinforcements and foreign entrants come from).",
+                source: "assumption; MODEL.md, Scales ('elsewhere')",
+            },
+        )? as u32;
         let foreign_share_needed = (f64::from(initial_members) * foreign_share).round();
         if foreign_share_needed > f64::from(strength_elsewhere) {
             return Err(c.fail("strength_elsewhere", format!(
                 "{strength_elsewhere} fighters elsewhere cannot supply the {foreign_share_needed} foreign first members (initial_members x foreign_share): allowed at least {foreign_share_needed}"
             )));
         }
-        let foreign_inflow_per_month = c.real("foreign_inflow_per_month", raw.foreign_inflow_per_month, Real {
-            default: 5.0,
-            min: 0.0,
-            max: 100_000.0,
-            unit: "fighters per month",
-            doc: "Foreign fighters arriving from the pool elsewhere each month while the faction is in town.",
-            source: "assumption",
-        })?;
-        let budget_per_day = c.real("budget_per_day", raw.budget_per_day, Real {
-            default: 1500.0,
-            min: 0.0,
-            max: 1e9,
-            unit: "USD per day",
-            doc: "Money the faction can spend in town each day on pay, prizes and informants; unspent money carries over.",
-            source: "assumption",
-        })?;
-        let pay_per_month = c.real("pay_per_month", raw.pay_per_month, Real {
-            default: 115.0,
-            min: 0.0,
-            max: 100_000.0,
-            unit: "USD per fighter-month",
-            doc: "A fighter's pay; supporters are unpaid. When the budget runs dry, pay stops and members find life harsher than promised.",
-            source: "shared/notes/calibration.md: about $115 a month cited by an ex-member (unverified)",
-        })?;
-        let member_commitment = c.real("member_commitment", raw.member_commitment, Real {
-            default: 0.8,
-            doc: "Ideological commitment of the fighters in the pool elsewhere (foreign fighters).",
-            source: "assumption",
-            ..SHARE
-        })?;
-        let strictness = c.real("strictness", raw.strictness, Real {
-            default: 0.7,
-            doc: "How strictly the faction imposes personal-life rules (smoking, music, dress); drives rule enforcement and a harsh life for members.",
-            source: "atarib-haid-2017.txt, ch. 4 (bans on smoking, music, women walking unaccompanied)",
-            ..SHARE
-        })?;
-        let escalation = c.real("escalation", raw.escalation, Real {
-            default: 0.5,
-            min: 0.0,
-            max: 100.0,
-            unit: "factor",
-            doc: "How fast coercion grows with the faction's strength in town: acts scale with (members / initial members)^escalation.",
-            source: "atarib-haid-2017.txt, ch. 4: ISIS stepped up arrests, abductions and assassinations through the second half of 2013",
-        })?;
-        let outreach = c.section("outreach", |c| {
-            soft_power::Outreach::resolve(&raw.outreach.clone().unwrap_or_default(), c)
-        })?;
-        let services = c.section("services", |c| {
-            soft_power::Services::resolve(&raw.services.clone().unwrap_or_default(), c)
-        })?;
-        let court = c.section("court", |c| {
-            soft_power::Court::resolve(&raw.court.clone().unwrap_or_default(), c)
-        })?;
-        let informants = c.section("informants", |c| {
-            surveillance_and_coercion::Informants::resolve(
-                &raw.informants.clone().unwrap_or_default(),
-                c,
-            )
-        })?;
-        let coercion = c.section("coercion", |c| {
-            surveillance_and_coercion::Coercion::resolve(
-                &raw.coercion.clone().unwrap_or_default(),
-                c,
-            )
-        })?;
-        let fighting = c.section("fighting", |c| {
-            confrontation::Fighting::resolve(&raw.fighting.clone().unwrap_or_default(), c)
-        })?;
-        let weapons = c.real("weapons", raw.weapons, Real { default: 2.0, min: 0.0, max: 1e6, unit: "heavy weapons", doc: "Heavy weapons the faction holds in town (each adds confrontation.weapon_value fighters to its force).", source: "atarib-haid-2017.txt, ch. 3 (ISIS took al-Nusra's centre and weapons); value: assumption" })?;
+        let foreign_inflow_per_month = c.real(
+            "foreign_inflow_per_month",
+            raw.foreign_inflow_per_month,
+            Real {
+                default: 5.0,
+                min: 0.0,
+                max: 100_000.0,
+                unit: "fighters per month",
+                doc: "Foreign fighters arriving from the pool elsewhere each month while the faction is in town.",
+                source: "assumption",
+            },
+        )?;
+        let budget_per_day = c.real(
+            "budget_per_day",
+            raw.budget_per_day,
+            Real {
+                default: 1500.0,
+                min: 0.0,
+                max: 1e9,
+                unit: "USD per day",
+                doc: "Money the faction can spend in town each day on pay, prizes and informants; unspent money carries over.",
+                source: "assumption",
+            },
+        )?;
+        let pay_per_month = c.real(
+            "pay_per_month",
+            raw.pay_per_month,
+            Real {
+                default: 115.0,
+                min: 0.0,
+                max: 100_000.0,
+                unit: "USD per fighter-month",
+                doc: "A fighter's pay; supporters are unpaid. When the budget runs dry, pay stops and members find life harsher than promised.",
+                source: "shared/notes/calibration.md: about $115 a month cited by an ex-member (unverified)",
+            },
+        )?;
+        let member_commitment = c.real(
+            "member_commitment",
+            raw.member_commitment,
+            Real { default: 0.8, doc: "Ideological commitment of the fighters in the pool elsewhere (foreign fighters).", source: "assumption", ..SHARE },
+        )?;
+        let strictness = c.real(
+            "strictness",
+            raw.strictness,
+            Real {
+                default: 0.7,
+                doc: "How strictly the faction imposes personal-life rules (smoking, music, dress); drives rule enforcement and a harsh life for members.",
+                source: "atarib-haid-2017.txt, ch. 4 (bans on smoking, music, women walking unaccompanied)",
+                ..SHARE
+            },
+        )?;
+        let escalation = c.real(
+            "escalation",
+            raw.escalation,
+            Real {
+                default: 0.5,
+                min: 0.0,
+                max: 100.0,
+                unit: "factor",
+                doc: "How fast coercion grows with the faction's strength in town: acts scale with (members / initial members)^escalation.",
+                source: "atarib-haid-2017.txt, ch. 4: ISIS stepped up arrests, abductions and assassinations through the second half of 2013",
+            },
+        )?;
+        let outreach = c.section("outreach", |c| soft_power::Outreach::resolve(&raw.outreach.clone().unwrap_or_default(), c))?;
+        let services = c.section("services", |c| soft_power::Services::resolve(&raw.services.clone().unwrap_or_default(), c))?;
+        let court = c.section("court", |c| soft_power::Court::resolve(&raw.court.clone().unwrap_or_default(), c))?;
+        let informants = c.section("informants", |c| surveillance_and_coercion::Informants::resolve(&raw.informants.clone().unwrap_or_default(), c))?;
+        let coercion = c.section("coercion", |c| surveillance_and_coercion::Coercion::resolve(&raw.coercion.clone().unwrap_or_default(), c))?;
+        let fighting = c.section("fighting", |c| confrontation::Fighting::resolve(&raw.fighting.clone().unwrap_or_default(), c))?;
+        let weapons = c.real(
+            "weapons",
+            raw.weapons,
+            Real {
+                default: 2.0,
+                min: 0.0,
+                max: 1e6,
+                unit: "heavy weapons",
+                doc: "Heavy weapons the faction holds in town (each adds confrontation.weapon_value fighters to its force).",
+                source: "atarib-haid-2017.txt, ch. 3 (ISIS took al-Nusra's centre and weapons); value: assumption",
+            },
+        )?;
         let wakes_when_expelled = raw.wakes_when_expelled.clone().filter(|n| !n.is_empty());
         c.text(
             "wakes_when_expelled",
@@ -209,10 +226,48 @@ impl Params {
             "",
             "Name of the faction whose expulsion wakes this dormant one (a rival); empty for none.",
         );
-        let weapons_taken_share = c.real("weapons_taken_share", raw.weapons_taken_share, Real { default: 0.5, doc: "Share of its expelled rival's weapons it takes.", source: "atarib-haid-2017.txt, ch. 6 (al-Nusra 'took control of most ISIS military bases and weapons'); value: assumption", ..SHARE })?;
-        let seen_as_ally = c.real("seen_as_ally", raw.seen_as_ally, Real { default: 0.0, doc: "How far local armed groups see it as an ally against the regime: adds to their reluctance to fight it.", source: "atarib-haid-2017.txt, ch. 7 ('a group that was regarded as being of significant military value against the Assad regime')", ..SHARE })?;
-        let takeover_after_days = c.int("takeover_after_days", raw.takeover_after_days, Int { default: 300, min: 0, max: 100_000, unit: "days", doc: "Days in town before a woken rival considers a takeover.", source: "atarib-haid-2017.txt, ch. 7 (the move on Regiment 46 came about a year after ISIS's defeat); value: assumption" })? as u32;
-        let storm_below_efficacy = c.real("storm_below_efficacy", raw.storm_below_efficacy, Real { default: 0.55, doc: "A rival storms the town only when the town's mean efficacy is below this; otherwise it seizes the base at night and stands down.", source: "atarib-haid-2017.txt, ch. 7 ('they were scared of facing the same fate'); value: assumption", ..SHARE })?;
+        let weapons_taken_share = c.real(
+            "weapons_taken_share",
+            raw.weapons_taken_share,
+            Real {
+                default: 0.5,
+                doc: "Share of its expelled rival's weapons it takes.",
+                source: "atarib-haid-2017.txt, ch. 6 (al-Nusra 'took control of most ISIS military bases and weapons'); value: assumption",
+                ..SHARE
+            },
+        )?;
+        let seen_as_ally = c.real(
+            "seen_as_ally",
+            raw.seen_as_ally,
+            Real {
+                default: 0.0,
+                doc: "How far local armed groups see it as an ally against the regime: adds to their reluctance to fight it.",
+                source: "atarib-haid-2017.txt, ch. 7 ('a group that was regarded as being of significant military value against the Assad regime')",
+                ..SHARE
+            },
+        )?;
+        let takeover_after_days = c.int(
+            "takeover_after_days",
+            raw.takeover_after_days,
+            Int {
+                default: 300,
+                min: 0,
+                max: 100_000,
+                unit: "days",
+                doc: "Days in town before a woken rival considers a takeover.",
+                source: "atarib-haid-2017.txt, ch. 7 (the move on Regiment 46 came about a year after ISIS's defeat); value: assumption",
+            },
+        )? as u32;
+        let storm_below_efficacy = c.real(
+            "storm_below_efficacy",
+            raw.storm_below_efficacy,
+            Real {
+                default: 0.55,
+                doc: "A rival storms the town only when the town's mean efficacy is below this; otherwise it seizes the base at night and stands down.",
+                source: "atarib-haid-2017.txt, ch. 7 ('they were scared of facing the same fate'); value: assumption",
+                ..SHARE
+            },
+        )?;
         Ok(Params {
             name: name.to_string(),
             label,
@@ -252,9 +307,7 @@ impl Params {
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 32
-        && name
-            .chars()
-            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+        && name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
         && name.starts_with(|ch: char| ch.is_ascii_lowercase())
 }
 
@@ -312,4 +365,43 @@ pub struct Held {
     pub status: crate::society::people::Status,
     pub faction: u8,
     pub killed: bool,
+}
+
+/// The faction's arrival and the foreign fighters who keep coming.
+pub fn arrivals(w: &mut World, s: &Scenario) {
+    for (f, fp) in s.factions.iter().enumerate() {
+        // A faction driven out does not come back by itself.
+        if !(fp.in_town(w.day) || w.factions[f].woken) || w.factions[f].expelled_day.is_some() {
+            continue;
+        }
+        if !w.factions[f].arrived {
+            w.factions[f].arrived = true;
+            let foreign = (f64::from(fp.initial_members) * fp.foreign_share).round() as u32;
+            let moved = w.bring_from_pool(f, foreign);
+            let mut rng = w.key.stream(Stream::Affiliation, w.day, u32::MAX - f as u32);
+            let locals = fp.initial_members - foreign;
+            let mut recruited = 0;
+            for _ in 0..locals * 200 {
+                if recruited == locals {
+                    break;
+                }
+                let i = rng.random_range(0..w.society.people.len());
+                let p = &w.society.people;
+                if p.status[i] == Status::Civilian && p.origin[i] == Origin::Local && crate::process::soft_power::fighting_age_man(w, i) {
+                    w.society.people.assign(i, Status::Fighter, f as u8);
+                    w.society.people.register(i, f as u8);
+                    recruited += 1;
+                }
+            }
+            w.event("arrival", &fp.name, None, f64::from(moved + recruited), format!("{moved} foreign, {recruited} local"));
+            continue;
+        }
+        let st = &mut w.factions[f];
+        st.inflow_carry += fp.foreign_inflow_per_month / 30.0;
+        let whole = st.inflow_carry.floor();
+        st.inflow_carry -= whole;
+        if whole >= 1.0 {
+            w.bring_from_pool(f, whole as u32);
+        }
+    }
 }

@@ -12,17 +12,7 @@ use crate::sim::Summary;
 use crate::society::people::Status;
 
 /// Per-faction columns of timeseries.csv, after `members_*`.
-const FACTION_COLUMNS: [&str; 9] = [
-    "attendance",
-    "registered",
-    "court_cases",
-    "acts",
-    "acts_local",
-    "joins",
-    "leaves",
-    "standing",
-    "budget",
-];
+const FACTION_COLUMNS: [&str; 9] = ["attendance", "registered", "court_cases", "acts", "acts_local", "joins", "leaves", "standing", "budget"];
 
 /// The columns of timeseries.csv for a scenario (documented in README.md).
 pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
@@ -36,18 +26,7 @@ pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
     for k in crate::process::environment::KINDS {
         c.push(format!("crisis_{k}"));
     }
-    c.extend(
-        [
-            "crisis_pressure",
-            "need",
-            "fear",
-            "efficacy",
-            "commitment",
-            "stigma",
-            "surveillance",
-        ]
-        .map(String::from),
-    );
+    c.extend(["crisis_pressure", "need", "fear", "efficacy", "commitment", "stigma", "surveillance"].map(String::from));
     for f in &s.factions {
         c.push(format!("grievance_{}", f.name));
     }
@@ -67,11 +46,7 @@ pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
         ]
         .map(String::from),
     );
-    c.extend(
-        crate::process::aftermath::PATHWAYS
-            .iter()
-            .map(|p| format!("ex_{p}")),
-    );
+    c.extend(crate::process::aftermath::PATHWAYS.iter().map(|p| format!("ex_{p}")));
     c.extend(["prisoners", "community_institutions"].map(String::from));
     c
 }
@@ -94,31 +69,13 @@ pub fn timeseries_row(s: &Scenario, r: &DayRecord, out: &mut String) {
     }
     for f in 0..s.factions.len() {
         let _ = write!(out, ",{},{}", r.members[f][0], r.members[f][1]);
-        let _ = write!(
-            out,
-            ",{},{},{},{},{},{},{}",
-            k.attendance[f],
-            r.registered[f],
-            k.court_cases[f],
-            k.acts[f],
-            k.acts_local[f],
-            k.joins[f],
-            k.leaves[f]
-        );
+        let _ = write!(out, ",{},{},{},{},{},{},{}", k.attendance[f], r.registered[f], k.court_cases[f], k.acts[f], k.acts_local[f], k.joins[f], k.leaves[f]);
         let _ = write!(out, ",{:.6},{:.2}", r.standing[f], r.budget[f]);
     }
     for a in r.crises {
         let _ = write!(out, ",{}", u8::from(a));
     }
-    for v in [
-        r.pressure,
-        r.need,
-        r.fear,
-        r.efficacy,
-        r.commitment,
-        r.stigma,
-        r.surveillance,
-    ] {
+    for v in [r.pressure, r.need, r.fear, r.efficacy, r.commitment, r.stigma, r.surveillance] {
         let _ = write!(out, ",{v:.6}");
     }
     for f in 0..s.factions.len() {
@@ -154,34 +111,17 @@ pub fn events_csv(events: &[Event]) -> String {
     out.push('\n');
     for e in events {
         let target = e.target.map(|t| t.to_string()).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{}",
-            e.day,
-            e.kind,
-            csv_field(&e.actor),
-            target,
-            fmt_num(e.size),
-            csv_field(&e.detail)
-        );
+        let _ = writeln!(out, "{},{},{},{},{},{}", e.day, e.kind, csv_field(&e.actor), target, fmt_num(e.size), csv_field(&e.detail));
     }
     out
 }
 
 fn fmt_num(v: f64) -> String {
-    if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v:.6}")
-    }
+    if v == v.trunc() && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.6}") }
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 pub fn summary_json(s: &Summary) -> String {
@@ -215,11 +155,6 @@ impl Rendered {
         let timeseries = timeseries_csv(s, &out.records);
         let events = events_csv(&out.events);
         let fingerprint = fingerprint(&timeseries, &events);
-        Rendered {
-            summary: summary_json(&out.summary),
-            timeseries,
-            events,
-            fingerprint,
-        }
+        Rendered { summary: summary_json(&out.summary), timeseries, events, fingerprint }
     }
 }

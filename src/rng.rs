@@ -83,18 +83,8 @@ mod tests {
     #[test]
     fn same_key_same_numbers_other_key_other_numbers() {
         let k = RunKey::new(7, 0);
-        let a: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(k.stream(Stream::Environment, 3, 0), |r, _: u64| {
-                Some(r.random::<u64>())
-            })
-            .collect();
-        let b: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(k.stream(Stream::Environment, 3, 0), |r, _: u64| {
-                Some(r.random::<u64>())
-            })
-            .collect();
+        let a: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(Stream::Environment, 3, 0), |r, _: u64| Some(r.random::<u64>())).collect();
+        let b: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(Stream::Environment, 3, 0), |r, _: u64| Some(r.random::<u64>())).collect();
         assert_eq!(a, b);
         let mut other = [
             k.stream(Stream::Environment, 4, 0),

@@ -23,12 +23,7 @@ impl<'s> Simulation<'s> {
         let first = process::observation::step(&world);
         let mut records = Vec::with_capacity(days as usize + 1);
         records.push(first);
-        Simulation {
-            scenario,
-            world,
-            days,
-            records,
-        }
+        Simulation { scenario, world, days, records }
     }
 
     pub fn world(&self) -> &World {
@@ -52,11 +47,7 @@ impl<'s> Simulation<'s> {
 
     pub fn finish(self) -> RunOutput {
         let summary = Summary::of(self.scenario, &self.world, &self.records);
-        RunOutput {
-            records: self.records,
-            events: self.world.events,
-            summary,
-        }
+        RunOutput { records: self.records, events: self.world.events, summary }
     }
 }
 
@@ -233,18 +224,11 @@ impl Summary {
             .enumerate()
             .map(|(k, kind)| CrisisSummary {
                 kind,
-                onsets: w
-                    .events
-                    .iter()
-                    .filter(|e| e.kind == "crisis_start" && e.detail == *kind)
-                    .count() as u64,
+                onsets: w.events.iter().filter(|e| e.kind == "crisis_start" && e.detail == *kind).count() as u64,
                 days: records[1..].iter().filter(|r| r.crises[k]).count() as u64,
             })
             .collect();
-        let (peak_need_day, peak_need) = records
-            .iter()
-            .map(|r| (r.day, r.need))
-            .fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+        let (peak_need_day, peak_need) = records.iter().map(|r| (r.day, r.need)).fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
         let st = |s: Status| last.status[s as usize];
         let people = &w.society.people;
         let sum = |get: &dyn Fn(&DayRecord) -> u64| records.iter().map(get).sum::<u64>();
@@ -254,10 +238,7 @@ impl Summary {
             .enumerate()
             .map(|(f, fp)| {
                 let members = |r: &DayRecord| r.members[f][0] + r.members[f][1];
-                let (peak_day, peak) = records
-                    .iter()
-                    .map(|r| (r.day, members(r)))
-                    .fold((0, 0), |a, b| if b.1 > a.1 { b } else { a });
+                let (peak_day, peak) = records.iter().map(|r| (r.day, members(r))).fold((0, 0), |a, b| if b.1 > a.1 { b } else { a });
                 let mut by_age = [0u64; 4];
                 for r in records {
                     for (a, n) in by_age.iter_mut().enumerate() {
@@ -266,11 +247,7 @@ impl Summary {
                 }
                 FactionSummary {
                     name: fp.name.clone(),
-                    arrival_day: w
-                        .events
-                        .iter()
-                        .find(|e| e.kind == "arrival" && e.actor == fp.name)
-                        .map(|e| e.day),
+                    arrival_day: w.events.iter().find(|e| e.kind == "arrival" && e.actor == fp.name).map(|e| e.day),
                     members_peak: peak,
                     members_peak_day: peak_day,
                     members_end_local: last.members[f][0],
@@ -278,11 +255,7 @@ impl Summary {
                     joins: sum(&|r| r.counts.joins[f]),
                     joins_by_age: by_age,
                     leaves: sum(&|r| r.counts.leaves[f]),
-                    outreach_events: w
-                        .events
-                        .iter()
-                        .filter(|e| e.kind == "outreach_event" && e.actor == fp.name)
-                        .count() as u64,
+                    outreach_events: w.events.iter().filter(|e| e.kind == "outreach_event" && e.actor == fp.name).count() as u64,
                     attendance: sum(&|r| r.counts.attendance[f]),
                     prizes_usd: records.iter().map(|r| r.counts.prizes_usd[f]).sum(),
                     registered_end: last.registered[f],
@@ -313,11 +286,7 @@ impl Summary {
             households: (w.society.household_start.len() - 1) as u64,
             armed_groups: w.society.groups.len() as u64,
             local_fighters_start: first.status[Status::LocalFighter as usize],
-            notables: people
-                .flags
-                .iter()
-                .filter(|f| f.has(crate::society::people::Flags::NOTABLE))
-                .count() as u64,
+            notables: people.flags.iter().filter(|f| f.has(crate::society::people::Flags::NOTABLE)).count() as u64,
             crises,
             peak_need,
             peak_need_day,
@@ -334,15 +303,11 @@ impl Summary {
                 .iter()
                 .map(|i| {
                     let who = match i.controller {
-                        crate::society::institutions::Controller::Community => {
-                            "community".to_string()
-                        }
+                        crate::society::institutions::Controller::Community => "community".to_string(),
                         crate::society::institutions::Controller::LocalGroup(g) => {
                             format!("group {g}")
                         }
-                        crate::society::institutions::Controller::Faction(f) => {
-                            s.factions[f as usize].name.clone()
-                        }
+                        crate::society::institutions::Controller::Faction(f) => s.factions[f as usize].name.clone(),
                     };
                     (i.kind.name().to_string(), who)
                 })
@@ -384,26 +349,13 @@ fn aftermath_summary(w: &World) -> AftermathSummary {
 }
 
 fn rival_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> Option<RivalSummary> {
-    let f = s
-        .factions
-        .iter()
-        .position(|f| f.wakes_when_expelled.is_some())?;
+    let f = s.factions.iter().position(|f| f.wakes_when_expelled.is_some())?;
     let st = &w.factions[f];
-    let (peak_day, peak) = records
-        .iter()
-        .map(|r| (r.day, r.members[f][0] + r.members[f][1]))
-        .fold((0, 0), |a, b| if b.1 > a.1 { b } else { a });
+    let (peak_day, peak) = records.iter().map(|r| (r.day, r.members[f][0] + r.members[f][1])).fold((0, 0), |a, b| if b.1 > a.1 { b } else { a });
     let battle = w.battles.iter().find(|b| b.faction as usize == f);
-    let uprising = w
-        .past_uprisings
-        .iter()
-        .chain(std::iter::once(&w.uprising))
-        .find(|u| u.against == Some(f as u8) && u.call_day.is_some());
+    let uprising = w.past_uprisings.iter().chain(std::iter::once(&w.uprising)).find(|u| u.against == Some(f as u8) && u.call_day.is_some());
     let holds = |k: crate::society::institutions::Kind| {
-        w.society.institutions.iter().any(|i| {
-            i.kind == k
-                && i.controller == crate::society::institutions::Controller::Faction(f as u8)
-        })
+        w.society.institutions.iter().any(|i| i.kind == k && i.controller == crate::society::institutions::Controller::Faction(f as u8))
     };
     Some(RivalSummary {
         name: s.factions[f].name.clone(),
@@ -414,11 +366,9 @@ fn rival_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> Option<Rival
         stormed_town: battle.is_some_and(|b| b.storm),
         outcome: battle.and_then(|b| b.outcome),
         base_taken: battle.is_some_and(|b| b.base_taken),
-        town_taken: holds(crate::society::institutions::Kind::Court)
-            && holds(crate::society::institutions::Kind::Police),
+        town_taken: holds(crate::society::institutions::Kind::Court) && holds(crate::society::institutions::Kind::Police),
         resisted_share: uprising.map_or(0.0, |u| u.peak_share),
-        groups_joined: uprising
-            .map_or(0, |u| u.groups_joined.iter().filter(|&&j| j).count() as u64),
+        groups_joined: uprising.map_or(0, |u| u.groups_joined.iter().filter(|&&j| j).count() as u64),
     })
 }
 
@@ -441,10 +391,7 @@ fn uprising_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> UprisingS
         days_to_decision: b.and_then(|b| b.decided_day.map(|d| d - b.start_day + 1)),
         peak_mobilised_share: u.peak_share,
         peak_mobilised_day: (u.peak_share > 0.0).then_some(u.peak_day),
-        days_to_peak: u
-            .call_day
-            .filter(|_| u.peak_share > 0.0)
-            .map(|c| u.peak_day - c),
+        days_to_peak: u.call_day.filter(|_| u.peak_share > 0.0).map(|c| u.peak_day - c),
         local_members_at_call: local_at_call,
         local_abstainers: abstainers,
         abstention_rate: (local_at_call > 0).then(|| abstainers as f64 / local_at_call as f64),

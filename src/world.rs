@@ -46,11 +46,7 @@ impl World {
     pub fn new(s: &Scenario, key: RunKey) -> World {
         let society = Society::build(s, &key);
         let factions = (0..s.factions.len())
-            .map(|f| faction::State {
-                pool_family: (society.local_families + f) as u32,
-                weapons: s.factions[f].weapons,
-                ..faction::State::default()
-            })
+            .map(|f| faction::State { pool_family: (society.local_families + f) as u32, weapons: s.factions[f].weapons, ..faction::State::default() })
             .collect();
         World {
             day: 0,
@@ -69,22 +65,8 @@ impl World {
         }
     }
 
-    pub fn event(
-        &mut self,
-        kind: &'static str,
-        actor: &str,
-        target: Option<u32>,
-        size: f64,
-        detail: impl Into<String>,
-    ) {
-        self.events.push(Event {
-            day: self.day,
-            kind,
-            actor: actor.to_string(),
-            target,
-            size,
-            detail: detail.into(),
-        });
+    pub fn event(&mut self, kind: &'static str, actor: &str, target: Option<u32>, size: f64, detail: impl Into<String>) {
+        self.events.push(Event { day: self.day, kind, actor: actor.to_string(), target, size, detail: detail.into() });
     }
 
     /// Between days: drop the dead from the columns once they are a notable
@@ -145,10 +127,7 @@ impl World {
         if fam + 1 >= self.society.family_start.len() {
             return 0;
         }
-        let (a, b) = (
-            self.society.family_start[fam] as usize,
-            self.society.family_start[fam + 1] as usize,
-        );
+        let (a, b) = (self.society.family_start[fam] as usize, self.society.family_start[fam + 1] as usize);
         let mut moved = 0;
         for i in a..b {
             if moved == count {

@@ -15,10 +15,7 @@ const DAYS: u32 = 700;
 
 fn summaries(scenario: &str) -> Vec<Summary> {
     let s = common::scenario(scenario);
-    replicates(&s, SEED, REPS, DAYS, |o: &RunOutput| o.summary.clone())
-        .into_iter()
-        .filter(|s| s.aftermath.cohort > 0)
-        .collect()
+    replicates(&s, SEED, REPS, DAYS, |o: &RunOutput| o.summary.clone()).into_iter().filter(|s| s.aftermath.cohort > 0).collect()
 }
 
 /// Share of the cohort that rejoined elsewhere or switched to the rival within 365 days.
@@ -27,181 +24,87 @@ fn reengaged(s: &Summary) -> f64 {
 }
 
 #[test]
-fn pattern_5_without_follow_up_or_protection_many_are_stigmatised_and_some_rejoin_or_switch_more_when_groups_refuse()
- {
+fn pattern_5_without_follow_up_or_protection_many_are_stigmatised_and_some_rejoin_or_switch_more_when_groups_refuse() {
     let base = summaries("scenarios/atarib.toml");
-    assert!(
-        base.len() >= 80,
-        "reconciliations in {} of {REPS} replicates",
-        base.len()
-    );
+    assert!(base.len() >= 80, "reconciliations in {} of {REPS} replicates", base.len());
     // A substantial share stigmatised: at least 5% of the cohort on average (99% CI).
-    let stigmatised: Vec<f64> = base
-        .iter()
-        .map(|s| s.aftermath.stigmatised as f64 / s.aftermath.cohort as f64)
-        .collect();
-    assert!(
-        mean_ci(&stigmatised).0 > 0.05,
-        "stigmatised share {:?}",
-        mean_ci(&stigmatised)
-    );
+    let stigmatised: Vec<f64> = base.iter().map(|s| s.aftermath.stigmatised as f64 / s.aftermath.cohort as f64).collect();
+    assert!(mean_ci(&stigmatised).0 > 0.05, "stigmatised share {:?}", mean_ci(&stigmatised));
     // Some rejoin or switch: between 5% and 60% of the cohort within a year.
     let r: Vec<f64> = base.iter().map(reengaged).collect();
-    assert!(
-        mean(&r) > 0.05 && mean(&r) < 0.6,
-        "rejoined or switched: {:.3}",
-        mean(&r)
-    );
-    assert!(
-        base.iter().map(|s| s.aftermath.reprisal_raids).sum::<u64>() > 0,
-        "reprisals happen without protection"
-    );
+    assert!(mean(&r) > 0.05 && mean(&r) < 0.6, "rejoined or switched: {:.3}", mean(&r));
+    assert!(base.iter().map(|s| s.aftermath.reprisal_raids).sum::<u64>() > 0, "reprisals happen without protection");
     // More switching when local groups refuse ex-members than when they admit them.
     let admit = summaries("scenarios/atarib-groups-admit.toml");
-    let switched = |v: &[Summary]| {
-        v.iter()
-            .map(|s| s.aftermath.switched as f64 / s.aftermath.cohort as f64)
-            .collect::<Vec<f64>>()
-    };
+    let switched = |v: &[Summary]| v.iter().map(|s| s.aftermath.switched as f64 / s.aftermath.cohort as f64).collect::<Vec<f64>>();
     let d = diff_ci(&switched(&base), &switched(&admit));
-    assert!(
-        d.0 > 0.0,
-        "switching, groups refusing minus admitting: {d:?}"
-    );
+    assert!(d.0 > 0.0, "switching, groups refusing minus admitting: {d:?}");
 }
 
 #[test]
 fn pattern_6_follow_up_protection_and_enforcement_cut_rejoining_and_switching() {
-    let base: Vec<f64> = summaries("scenarios/atarib.toml")
-        .iter()
-        .map(reengaged)
-        .collect();
-    let with: Vec<f64> = summaries("scenarios/atarib-followup.toml")
-        .iter()
-        .map(reengaged)
-        .collect();
+    let base: Vec<f64> = summaries("scenarios/atarib.toml").iter().map(reengaged).collect();
+    let with: Vec<f64> = summaries("scenarios/atarib-followup.toml").iter().map(reengaged).collect();
     // By a clear margin: the 99% CI of the fall lies above 5 percentage points.
     let d = diff_ci(&base, &with);
-    assert!(
-        d.0 > 0.05,
-        "re-engagement without minus with follow-up: {d:?} ({:.3} vs {:.3})",
-        mean(&base),
-        mean(&with)
-    );
+    assert!(d.0 > 0.05, "re-engagement without minus with follow-up: {d:?} ({:.3} vs {:.3})", mean(&base), mean(&with));
 }
 
 #[test]
 fn pattern_7_prisoners_handed_over_without_a_plan_mostly_rejoin() {
     let share = |v: &[Summary]| -> Vec<f64> {
-        v.iter()
-            .filter(|s| s.prisoners.released > 0)
-            .map(|s| {
-                (s.prisoners.rejoined + s.prisoners.switched) as f64 / s.prisoners.released as f64
-            })
-            .collect()
+        v.iter().filter(|s| s.prisoners.released > 0).map(|s| (s.prisoners.rejoined + s.prisoners.switched) as f64 / s.prisoners.released as f64).collect()
     };
     let handed = share(&summaries("scenarios/atarib.toml"));
     assert!(handed.len() >= 80);
     // Mostly: over half of those released rejoin or switch (99% CI).
-    assert!(
-        mean_ci(&handed).0 > 0.5,
-        "released prisoners who rejoin, no plan: {:?}",
-        mean_ci(&handed)
-    );
+    assert!(mean_ci(&handed).0 > 0.5, "released prisoners who rejoin, no plan: {:?}", mean_ci(&handed));
     let planned = share(&summaries("scenarios/atarib-prisoner-plan.toml"));
     let d = diff_ci(&handed, &planned);
-    assert!(
-        d.0 > 0.0,
-        "rejoining after release, no plan minus plan: {d:?}"
-    );
+    assert!(d.0 > 0.0, "rejoining after release, no plan minus plan: {d:?}");
 }
 
 #[test]
-fn pattern_8_a_year_on_the_rival_takes_the_base_not_the_town_resisted_by_civilians_while_groups_mediate()
- {
+fn pattern_8_a_year_on_the_rival_takes_the_base_not_the_town_resisted_by_civilians_while_groups_mediate() {
     let runs = summaries("scenarios/atarib.toml");
-    let moved: Vec<&Summary> = runs
-        .iter()
-        .filter(|s| s.rival.as_ref().is_some_and(|r| r.attack_day.is_some()))
-        .collect();
-    assert!(
-        moved.len() as f64 >= 0.8 * runs.len() as f64,
-        "the rival moved in {} of {}",
-        moved.len(),
-        runs.len()
-    );
+    let moved: Vec<&Summary> = runs.iter().filter(|s| s.rival.as_ref().is_some_and(|r| r.attack_day.is_some())).collect();
+    assert!(moved.len() as f64 >= 0.8 * runs.len() as f64, "the rival moved in {} of {}", moved.len(), runs.len());
     let mut base_not_town = 0;
     for s in &moved {
         let r = s.rival.as_ref().unwrap();
         // About a year after the reconciliation, by night.
         let after = r.attack_day.unwrap() - s.aftermath.reconciliation_day.unwrap();
-        assert!(
-            (250..=500).contains(&after),
-            "rival moved {after} days after the reconciliation"
-        );
+        assert!((250..=500).contains(&after), "rival moved {after} days after the reconciliation");
         assert_eq!(r.groups_joined, 0, "local groups mediate rather than fight");
         if r.base_taken && !r.town_taken && !r.stormed_town {
             base_not_town += 1;
         }
     }
     // In most replicates it takes the base but not the town.
-    assert!(
-        base_not_town as f64 > 0.5 * moved.len() as f64,
-        "base but not town in {base_not_town} of {}",
-        moved.len()
-    );
+    assert!(base_not_town as f64 > 0.5 * moved.len() as f64, "base but not town in {base_not_town} of {}", moved.len());
     // Civilians resist: some of the town mobilises against it on average (99% CI above zero).
-    let resisted: Vec<f64> = moved
-        .iter()
-        .map(|s| s.rival.as_ref().unwrap().resisted_share)
-        .collect();
-    assert!(
-        mean_ci(&resisted).0 > 0.0,
-        "share mobilised against the rival {:?}",
-        mean_ci(&resisted)
-    );
+    let resisted: Vec<f64> = moved.iter().map(|s| s.rival.as_ref().unwrap().resisted_share).collect();
+    assert!(mean_ci(&resisted).0 > 0.0, "share mobilised against the rival {:?}", mean_ci(&resisted));
 }
 
 #[test]
 fn pattern_9_without_the_first_success_the_rivals_takeover_of_the_town_is_likelier() {
     let taken = |v: &[Summary]| -> Vec<f64> {
-        v.iter()
-            .map(|s| {
-                f64::from(u8::from(s.rival.as_ref().is_some_and(|r| {
-                    r.town_taken || r.outcome == Some(Outcome::FactionHolds)
-                })))
-            })
-            .collect()
+        v.iter().map(|s| f64::from(u8::from(s.rival.as_ref().is_some_and(|r| r.town_taken || r.outcome == Some(Outcome::FactionHolds))))).collect()
     };
     let with = taken(&summaries("scenarios/atarib.toml"));
     let without = taken(&summaries("scenarios/atarib-no-first-success.toml"));
     let d = diff_ci(&without, &with);
-    assert!(
-        d.0 > 0.0,
-        "town taken, without minus with the first success: {d:?} ({:.2} vs {:.2})",
-        mean(&without),
-        mean(&with)
-    );
+    assert!(d.0 > 0.0, "town taken, without minus with the first success: {d:?} ({:.2} vs {:.2})", mean(&without), mean(&with));
 }
 
 #[test]
 fn a_prison_break_frees_the_held_and_feeds_the_faction_elsewhere() {
     // Pattern 10's mechanism: hold everyone, then breaks happen.
-    let s = variant(
-        "atarib.toml",
-        "[prisoners]\npolicy = \"hold\"\nprison_break_rate = 0.01\n",
-    );
-    let runs = replicates(&s, SEED, 40, DAYS, |o| {
-        (
-            o.summary.prisoners.escaped,
-            o.summary.prisoners.admitted,
-            o.events.iter().any(|e| e.kind == "prison_break"),
-        )
-    });
+    let s = variant("atarib.toml", "[prisoners]\npolicy = \"hold\"\nprison_break_rate = 0.01\n");
+    let runs =
+        replicates(&s, SEED, 40, DAYS, |o| (o.summary.prisoners.escaped, o.summary.prisoners.admitted, o.events.iter().any(|e| e.kind == "prison_break")));
     let broke: Vec<_> = runs.iter().filter(|r| r.2).collect();
     assert!(broke.len() >= 20, "breaks in {} of 40", broke.len());
-    assert!(
-        broke.iter().all(|r| r.0 > 0 && r.0 <= r.1),
-        "the escaped are among the admitted"
-    );
+    assert!(broke.iter().all(|r| r.0 > 0 && r.0 <= r.1), "the escaped are among the admitted");
 }

@@ -5,8 +5,7 @@ mod common;
 
 #[test]
 fn scenario_reference_is_current() {
-    let on_disk =
-        std::fs::read_to_string(common::root().join("docs/scenario-reference.md")).unwrap();
+    let on_disk = std::fs::read_to_string(common::root().join("docs/scenario-reference.md")).unwrap();
     assert!(
         on_disk == resist::scenario::reference_markdown(),
         "docs/scenario-reference.md is stale: run `cargo run --release -- params --markdown > docs/scenario-reference.md`"

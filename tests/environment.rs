@@ -31,33 +31,18 @@ fn crises_start_at_their_rate_and_last_their_mean_duration() {
             was_active = r.crises[0];
         }
         let out = sim.finish();
-        durations.extend(
-            out.events
-                .iter()
-                .filter(|e| e.kind == "crisis_start")
-                .map(|e| e.size),
-        );
-        assert!(
-            out.events.iter().all(|e| e.detail == "gas"),
-            "only gas crises are switched on"
-        );
+        durations.extend(out.events.iter().filter(|e| e.kind == "crisis_start").map(|e| e.size));
+        assert!(out.events.iter().all(|e| e.detail == "gas"), "only gas crises are switched on");
     }
     // Onsets per quiet day: Poisson rate 6/365 per day.
     let p = 1.0 - (-6.0f64 / 365.0).exp();
     let expected = p * quiet_days as f64;
     let sd = (expected * (1.0 - p)).sqrt();
-    assert!(
-        (onsets as f64 - expected).abs() < 4.0 * sd,
-        "onsets {onsets}, expected {expected:.0} +- {sd:.0}"
-    );
+    assert!((onsets as f64 - expected).abs() < 4.0 * sd, "onsets {onsets}, expected {expected:.0} +- {sd:.0}");
     // Geometric durations with mean 10 days (sd about 9.5).
     let mean = durations.iter().sum::<f64>() / durations.len() as f64;
     let se = 9.5 / (durations.len() as f64).sqrt();
-    assert!(
-        (mean - 10.0).abs() < 4.0 * se,
-        "mean duration {mean:.2} over {} crises",
-        durations.len()
-    );
+    assert!((mean - 10.0).abs() < 4.0 * se, "mean duration {mean:.2} over {} crises", durations.len());
 }
 
 #[test]
@@ -83,12 +68,6 @@ fn need_rises_in_crises_and_returns_to_baseline_after() {
         }
     }
     let (in_crisis, quiet) = (in_crisis / f64::from(n_in), quiet / f64::from(n_quiet));
-    assert!(
-        in_crisis > quiet + 0.05,
-        "need in crises {in_crisis:.3} vs quiet {quiet:.3}"
-    );
-    assert!(
-        (quiet - base).abs() < 0.01,
-        "need returns to its baseline: {quiet:.4} vs {base:.4}"
-    );
+    assert!(in_crisis > quiet + 0.05, "need in crises {in_crisis:.3} vs quiet {quiet:.3}");
+    assert!((quiet - base).abs() < 0.01, "need returns to its baseline: {quiet:.4} vs {base:.4}");
 }

@@ -21,10 +21,7 @@ fn check(name: &str) {
     let scenario = common::scenario(&format!("seeds/{}", fx.scenario));
     let out = resist::sim::run(&scenario, RunKey::new(fx.seed, fx.replicate), fx.days);
     let got = Rendered::of(&scenario, &out).fingerprint;
-    assert_eq!(
-        got, fx.fingerprint,
-        "{name}: the fingerprint changed; if on purpose, run `resist seeds --refresh` and say why in the commit"
-    );
+    assert_eq!(got, fx.fingerprint, "{name}: the fingerprint changed; if on purpose, run `resist seeds --refresh` and say why in the commit");
 }
 
 #[test]

@@ -14,11 +14,7 @@ const REPS: u64 = 50;
 const DAYS: u32 = 270;
 
 fn isis(out: &RunOutput) -> usize {
-    out.summary
-        .factions
-        .iter()
-        .position(|f| f.name == "isis")
-        .expect("the Atarib scenario has an isis faction")
+    out.summary.factions.iter().position(|f| f.name == "isis").expect("the Atarib scenario has an isis faction")
 }
 
 fn members(out: &RunOutput, day: usize) -> f64 {
@@ -30,33 +26,19 @@ fn members(out: &RunOutput, day: usize) -> f64 {
 fn membership_grows_gradually_over_months_without_saturating() {
     let s = scenario("scenarios/atarib-rise.toml");
     // Day 1 is the faction's arrival with its first members (day 0 is before it).
-    let runs = replicates(&s, SEED, REPS, DAYS, |o| {
-        [1, 7, 90, 180, 270].map(|d| members(o, d))
-    });
+    let runs = replicates(&s, SEED, REPS, DAYS, |o| [1, 7, 90, 180, 270].map(|d| members(o, d)));
     let at = |k: usize| runs.iter().map(|r| r[k]).collect::<Vec<f64>>();
     let growth = mean(&at(4)) - mean(&at(0));
     // Not a jump in the first week: under 15% of the 270-day growth.
     assert!(growth > 50.0, "membership must grow: +{growth:.0}");
-    assert!(
-        mean(&at(1)) - mean(&at(0)) < 0.15 * growth,
-        "first week {:.0} of {growth:.0}",
-        mean(&at(1)) - mean(&at(0))
-    );
+    assert!(mean(&at(1)) - mean(&at(0)) < 0.15 * growth, "first week {:.0} of {growth:.0}", mean(&at(1)) - mean(&at(0)));
     // Still growing from month to month: each later mark above the earlier (99% CI).
     for (a, b) in [(1, 2), (2, 3), (3, 4)] {
         let d: Vec<f64> = runs.iter().map(|r| r[b] - r[a]).collect();
-        assert!(
-            mean_ci(&d).0 > 0.0,
-            "members between marks {a} and {b}: {:?}",
-            mean_ci(&d)
-        );
+        assert!(mean_ci(&d).0 > 0.0, "members between marks {a} and {b}: {:?}", mean_ci(&d));
     }
     // Not saturation: members stay under 5% of the town.
-    assert!(
-        mean(&at(4)) < 0.05 * 30_000.0,
-        "members at day 270: {:.0}",
-        mean(&at(4))
-    );
+    assert!(mean(&at(4)) < 0.05 * 30_000.0, "members at day 270: {:.0}", mean(&at(4)));
 }
 
 #[test]
@@ -68,11 +50,7 @@ fn youth_are_over_represented_among_recruits() {
         j[1] as f64 / j.iter().sum::<u64>().max(1) as f64 / youth_population_share
     });
     // Youth's share of recruits at least 1.5 times their share of the town (99% CI).
-    assert!(
-        mean_ci(&ratios).0 > 1.5,
-        "youth over-representation {:?}",
-        mean_ci(&ratios)
-    );
+    assert!(mean_ci(&ratios).0 > 1.5, "youth over-representation {:?}", mean_ci(&ratios));
 }
 
 #[test]
@@ -94,11 +72,7 @@ fn recruitment_rises_during_crises() {
     });
     let diffs: Vec<f64> = rates.into_iter().flatten().collect();
     assert!(diffs.len() > 30, "most replicates have crisis days");
-    assert!(
-        mean_ci(&diffs).0 > 0.0,
-        "joins per day in crises minus outside: {:?}",
-        mean_ci(&diffs)
-    );
+    assert!(mean_ci(&diffs).0 > 0.0, "joins per day in crises minus outside: {:?}", mean_ci(&diffs));
 }
 
 #[test]
@@ -107,86 +81,45 @@ fn grievance_toward_the_faction_rises_with_coercion_against_locals() {
     let runs = replicates(&s, SEED, REPS, DAYS, |o| {
         let f = isis(o);
         let acts: u64 = o.records.iter().map(|r| r.counts.acts_local[f]).sum();
-        (
-            acts as f64,
-            o.records[DAYS as usize].grievance[f],
-            o.records[30].grievance[f],
-        )
+        (acts as f64, o.records[DAYS as usize].grievance[f], o.records[30].grievance[f])
     });
     let acts: Vec<f64> = runs.iter().map(|r| r.0).collect();
     let grievance: Vec<f64> = runs.iter().map(|r| r.1).collect();
     // Across replicates, more acts against locals, more grievance (Fisher z lower bound above 0 at 99%).
     let r = correlation(&acts, &grievance);
     let z_low = r.atanh() - 2.576 / ((REPS as f64) - 3.0).sqrt();
-    assert!(
-        z_low > 0.0,
-        "correlation of acts against locals and grievance: {r:.2}"
-    );
+    assert!(z_low > 0.0, "correlation of acts against locals and grievance: {r:.2}");
     // Within runs, grievance at day 270 exceeds grievance at day 30.
     let rise: Vec<f64> = runs.iter().map(|r| r.1 - r.2).collect();
-    assert!(
-        mean_ci(&rise).0 > 0.0,
-        "grievance rise {:?}",
-        mean_ci(&rise)
-    );
+    assert!(mean_ci(&rise).0 > 0.0, "grievance rise {:?}", mean_ci(&rise));
 }
 
 #[test]
 fn turning_coercion_off_lowers_grievance() {
     let on = scenario("scenarios/atarib-rise.toml");
-    let off = variant(
-        "atarib-rise.toml",
-        "[factions.isis.coercion]\nacts_per_week = 0.0\n",
-    );
+    let off = variant("atarib-rise.toml", "[factions.isis.coercion]\nacts_per_week = 0.0\n");
     let g = |o: &RunOutput| o.records[DAYS as usize].grievance[isis(o)];
-    let (a, b) = (
-        replicates(&on, SEED, REPS, DAYS, g),
-        replicates(&off, SEED, REPS, DAYS, g),
-    );
+    let (a, b) = (replicates(&on, SEED, REPS, DAYS, g), replicates(&off, SEED, REPS, DAYS, g));
     let (lo, _) = diff_ci(&a, &b);
-    assert!(
-        lo > 0.0,
-        "grievance with coercion minus without: {:?}",
-        diff_ci(&a, &b)
-    );
+    assert!(lo > 0.0, "grievance with coercion minus without: {:?}", diff_ci(&a, &b));
 }
 
 #[test]
 fn turning_informants_off_lowers_protective_joining() {
     let on = scenario("scenarios/atarib-rise.toml");
-    let off = variant(
-        "atarib-rise.toml",
-        "[factions.isis.informants]\nshare = 0.0\n",
-    );
+    let off = variant("atarib-rise.toml", "[factions.isis.informants]\nshare = 0.0\n");
     let protection = |o: &RunOutput| o.summary.joins_by_motive[1] as f64;
-    let (a, b) = (
-        replicates(&on, SEED, REPS, DAYS, protection),
-        replicates(&off, SEED, REPS, DAYS, protection),
-    );
-    assert!(
-        diff_ci(&a, &b).0 > 0.0,
-        "protection joins with informants minus without: {:?}",
-        diff_ci(&a, &b)
-    );
+    let (a, b) = (replicates(&on, SEED, REPS, DAYS, protection), replicates(&off, SEED, REPS, DAYS, protection));
+    assert!(diff_ci(&a, &b).0 > 0.0, "protection joins with informants minus without: {:?}", diff_ci(&a, &b));
 }
 
 #[test]
 fn turning_prizes_off_lowers_attendance() {
     let on = scenario("scenarios/atarib-rise.toml");
-    let off = variant(
-        "atarib-rise.toml",
-        "[factions.isis.outreach]\nprize_usd = 0.0\n",
-    );
+    let off = variant("atarib-rise.toml", "[factions.isis.outreach]\nprize_usd = 0.0\n");
     let attendance = |o: &RunOutput| o.summary.factions[isis(o)].attendance as f64;
-    let (a, b) = (
-        replicates(&on, SEED, REPS, DAYS, attendance),
-        replicates(&off, SEED, REPS, DAYS, attendance),
-    );
-    assert!(
-        diff_ci(&a, &b).0 > 0.0,
-        "attendance with prizes minus without: {:?}",
-        diff_ci(&a, &b)
-    );
+    let (a, b) = (replicates(&on, SEED, REPS, DAYS, attendance), replicates(&off, SEED, REPS, DAYS, attendance));
+    assert!(diff_ci(&a, &b).0 > 0.0, "attendance with prizes minus without: {:?}", diff_ci(&a, &b));
 }
 
 #[test]
@@ -194,49 +127,27 @@ fn outreach_attendance_doubles_between_early_events() {
     let s = scenario("scenarios/atarib-rise.toml");
     // Ratio of the second event's attendance to the first, below the venue's capacity.
     let ratios = replicates(&s, SEED, REPS, DAYS, |o| {
-        let sizes: Vec<f64> = o
-            .events
-            .iter()
-            .filter(|e| e.kind == "outreach_event")
-            .map(|e| e.size)
-            .take(2)
-            .collect();
+        let sizes: Vec<f64> = o.events.iter().filter(|e| e.kind == "outreach_event").map(|e| e.size).take(2).collect();
         (sizes.len() == 2 && sizes[0] > 0.0).then(|| sizes[1] / sizes[0])
     });
     let r: Vec<f64> = ratios.into_iter().flatten().collect();
     // "the number of people attending these events would double every time": between 1.5 and 3 on average.
     let (lo, hi) = mean_ci(&r);
-    assert!(
-        lo > 1.5 && hi < 3.0,
-        "second over first event's attendance: {:?}",
-        (lo, hi)
-    );
+    assert!(lo > 1.5 && hi < 3.0, "second over first event's attendance: {:?}", (lo, hi));
 }
 
 #[test]
 fn members_leave_for_each_of_the_four_reasons_tracked_apart() {
     let s = scenario("scenarios/atarib-rise.toml");
-    let runs = replicates(&s, SEED, REPS, DAYS, |o| {
-        (
-            o.summary.leaves_by_reason,
-            o.summary.factions.iter().map(|f| f.leaves).sum::<u64>(),
-        )
-    });
+    let runs = replicates(&s, SEED, REPS, DAYS, |o| (o.summary.leaves_by_reason, o.summary.factions.iter().map(|f| f.leaves).sum::<u64>()));
     let mut by_reason = [0u64; 4];
     for (reasons, leaves) in &runs {
-        assert_eq!(
-            reasons.iter().sum::<u64>(),
-            *leaves,
-            "every departure has one reason"
-        );
+        assert_eq!(reasons.iter().sum::<u64>(), *leaves, "every departure has one reason");
         for k in 0..4 {
             by_reason[k] += reasons[k];
         }
     }
     for (k, name) in resist::process::affiliation::REASONS.iter().enumerate() {
-        assert!(
-            by_reason[k] > 0,
-            "no member left for {name} in {REPS} replicates: {by_reason:?}"
-        );
+        assert!(by_reason[k] > 0, "no member left for {name} in {REPS} replicates: {by_reason:?}");
     }
 }

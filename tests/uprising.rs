@@ -16,10 +16,7 @@ const DAYS: u32 = 365;
 /// Per replicate: (call day, mobilised share by day from the day before the call).
 fn mobilisation_series(o: &RunOutput) -> Option<(u32, Vec<f64>)> {
     let day = o.summary.uprising.day?;
-    let series = o.records[(day as usize - 1)..(day as usize + 8).min(o.records.len())]
-        .iter()
-        .map(|r| r.mobilised as f64 / r.present.max(1) as f64)
-        .collect();
+    let series = o.records[(day as usize - 1)..(day as usize + 8).min(o.records.len())].iter().map(|r| r.mobilised as f64 / r.present.max(1) as f64).collect();
     Some((day, series))
 }
 
@@ -30,46 +27,26 @@ fn pattern_2_coercion_raises_grievance_for_months_before_a_trigger_sets_off_the_
         let day = o.summary.uprising.day;
         let f = s.faction("isis").unwrap();
         let rise = day.map(|d| o.records[d as usize].grievance[f] - o.records[30].grievance[f]);
-        let triggered = o.events.iter().any(|e| {
-            matches!(
-                e.kind,
-                "found_killed" | "arrest_resisted" | "threat_to_storm"
-            ) && day.is_some_and(|d| e.day <= d && d - e.day <= 7)
-        });
+        let triggered = o
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, "found_killed" | "arrest_resisted" | "threat_to_storm") && day.is_some_and(|d| e.day <= d && d - e.day <= 7));
         (day, rise, triggered)
     });
     let days: Vec<f64> = runs.iter().filter_map(|r| r.0.map(f64::from)).collect();
     // An uprising within the year in at least 80% of replicates, never in the first two months.
-    assert!(
-        days.len() as f64 >= 0.8 * REPS as f64,
-        "uprisings in {} of {REPS} replicates",
-        days.len()
-    );
-    assert!(
-        days.iter().all(|&d| d >= 60.0),
-        "earliest uprising on day {}",
-        days.iter().cloned().fold(f64::MAX, f64::min)
-    );
+    assert!(days.len() as f64 >= 0.8 * REPS as f64, "uprisings in {} of {REPS} replicates", days.len());
+    assert!(days.iter().all(|&d| d >= 60.0), "earliest uprising on day {}", days.iter().cloned().fold(f64::MAX, f64::min));
     // Grievance rose between the first month and the call (99% CI above zero), and a trigger came within a week before it.
     let rises: Vec<f64> = runs.iter().filter_map(|r| r.1).collect();
-    assert!(
-        mean_ci(&rises).0 > 0.0,
-        "grievance rise before the call {:?}",
-        mean_ci(&rises)
-    );
-    assert!(
-        runs.iter().filter(|r| r.0.is_some()).all(|r| r.2),
-        "every call follows a trigger within 7 days"
-    );
+    assert!(mean_ci(&rises).0 > 0.0, "grievance rise before the call {:?}", mean_ci(&rises));
+    assert!(runs.iter().filter(|r| r.0.is_some()).all(|r| r.2), "every call follows a trigger within 7 days");
 }
 
 #[test]
 fn pattern_2_mobilisation_cascades_from_under_5_percent_to_its_peak_within_days() {
     let s = scenario("scenarios/atarib.toml");
-    let series: Vec<(u32, Vec<f64>)> = replicates(&s, SEED, REPS, DAYS, mobilisation_series)
-        .into_iter()
-        .flatten()
-        .collect();
+    let series: Vec<(u32, Vec<f64>)> = replicates(&s, SEED, REPS, DAYS, mobilisation_series).into_iter().flatten().collect();
     assert!(series.len() >= 80);
     let mut cascades = 0;
     for (day, v) in &series {
@@ -86,47 +63,25 @@ fn pattern_2_mobilisation_cascades_from_under_5_percent_to_its_peak_within_days(
             eprintln!("call on day {day}: {v:?}");
         }
     }
-    assert!(
-        cascades as f64 >= 0.9 * series.len() as f64,
-        "cascades in {cascades} of {} uprisings",
-        series.len()
-    );
+    assert!(cascades as f64 >= 0.9 * series.len() as f64, "cascades in {cascades} of {} uprisings", series.len());
 }
 
 #[test]
 fn pattern_3_most_local_members_abstain_under_the_amnesty_offer() {
     let s = scenario("scenarios/atarib.toml");
-    let rates: Vec<f64> = replicates(&s, SEED, REPS, DAYS, |o| o.summary.uprising.abstention_rate)
-        .into_iter()
-        .flatten()
-        .collect();
+    let rates: Vec<f64> = replicates(&s, SEED, REPS, DAYS, |o| o.summary.uprising.abstention_rate).into_iter().flatten().collect();
     assert!(rates.len() >= 80);
     // Most: the mean abstention rate's 99% CI lies above one half.
-    assert!(
-        mean_ci(&rates).0 > 0.5,
-        "abstention rate {:?}",
-        mean_ci(&rates)
-    );
+    assert!(mean_ci(&rates).0 > 0.5, "abstention rate {:?}", mean_ci(&rates));
 }
 
 #[test]
 fn pattern_3_the_faction_is_expelled_within_days_in_most_replicates() {
     let s = scenario("scenarios/atarib.toml");
-    let runs = replicates(&s, SEED, REPS, DAYS, |o| {
-        (
-            o.summary.uprising.outcome,
-            o.summary.uprising.days_to_decision,
-        )
-    });
-    let quick = runs
-        .iter()
-        .filter(|r| r.0 == Some(Outcome::Expelled) && r.1.is_some_and(|d| d <= 7))
-        .count();
+    let runs = replicates(&s, SEED, REPS, DAYS, |o| (o.summary.uprising.outcome, o.summary.uprising.days_to_decision));
+    let quick = runs.iter().filter(|r| r.0 == Some(Outcome::Expelled) && r.1.is_some_and(|d| d <= 7)).count();
     // Expelled within a week in at least 75% of all replicates.
-    assert!(
-        quick as f64 >= 0.75 * REPS as f64,
-        "expelled within a week in {quick} of {REPS}"
-    );
+    assert!(quick as f64 >= 0.75 * REPS as f64, "expelled within a week in {quick} of {REPS}");
 }
 
 #[test]
@@ -135,77 +90,36 @@ fn pattern_4_without_the_offer_more_local_members_fight_casualties_rise_and_succ
     let off = scenario("scenarios/atarib-no-amnesty.toml");
     let keep = |o: &RunOutput| {
         let u = &o.summary.uprising;
-        let deaths = u.deaths_town
-            + u.deaths_faction_local
-            + u.deaths_faction_foreign
-            + u.deaths_civilian
-            + u.deaths_misidentified;
+        let deaths = u.deaths_town + u.deaths_faction_local + u.deaths_faction_foreign + u.deaths_civilian + u.deaths_misidentified;
         let success = u.outcome == Some(Outcome::Expelled);
-        (
-            u.local_members_fighting as f64,
-            deaths as f64,
-            u.days_to_decision.map(f64::from),
-            success,
-        )
+        (u.local_members_fighting as f64, deaths as f64, u.days_to_decision.map(f64::from), success)
     };
-    let (a, b) = (
-        replicates(&on, SEED, REPS, DAYS, keep),
-        replicates(&off, SEED, REPS, DAYS, keep),
-    );
-    let col = |v: &[(f64, f64, Option<f64>, bool)], k: usize| -> Vec<f64> {
-        v.iter().map(|r| [r.0, r.1][k]).collect()
-    };
+    let (a, b) = (replicates(&on, SEED, REPS, DAYS, keep), replicates(&off, SEED, REPS, DAYS, keep));
+    let col = |v: &[(f64, f64, Option<f64>, bool)], k: usize| -> Vec<f64> { v.iter().map(|r| [r.0, r.1][k]).collect() };
     let fighting = diff_ci(&col(&b, 0), &col(&a, 0));
-    assert!(
-        fighting.0 > 0.0,
-        "local members fighting, without minus with the offer: {fighting:?}"
-    );
+    assert!(fighting.0 > 0.0, "local members fighting, without minus with the offer: {fighting:?}");
     let deaths = diff_ci(&col(&b, 1), &col(&a, 1));
-    assert!(
-        deaths.0 > 0.0,
-        "casualties, without minus with the offer: {deaths:?}"
-    );
+    assert!(deaths.0 > 0.0, "casualties, without minus with the offer: {deaths:?}");
     // Slower or rarer: days to decision longer, or fewer successes (99% CI).
-    let days =
-        |v: &[(f64, f64, Option<f64>, bool)]| v.iter().filter_map(|r| r.2).collect::<Vec<f64>>();
+    let days = |v: &[(f64, f64, Option<f64>, bool)]| v.iter().filter_map(|r| r.2).collect::<Vec<f64>>();
     let slower = diff_ci(&days(&b), &days(&a));
-    let wins = |v: &[(f64, f64, Option<f64>, bool)]| {
-        v.iter()
-            .map(|r| f64::from(u8::from(r.3)))
-            .collect::<Vec<f64>>()
-    };
+    let wins = |v: &[(f64, f64, Option<f64>, bool)]| v.iter().map(|r| f64::from(u8::from(r.3))).collect::<Vec<f64>>();
     let rarer = diff_ci(&wins(&a), &wins(&b));
-    assert!(
-        slower.0 > 0.0 || rarer.0 > 0.0,
-        "days to decision (without minus with) {slower:?}; successes (with minus without) {rarer:?}"
-    );
+    assert!(slower.0 > 0.0 || rarer.0 > 0.0, "days to decision (without minus with) {slower:?}; successes (with minus without) {rarer:?}");
 }
 
 #[test]
 fn a_night_attack_before_the_town_mobilises_wins_the_base_more_often_than_by_day() {
     // The faction attacks on day 90, before any council call (the council is kept from calling).
     let attack = |night: bool| {
-        variant(
-            "atarib.toml",
-            &format!(
-                "[mobilisation]\nanger_threshold = 1.0\n[factions.isis.fighting]\nattack_day = 90\nattack_at_night = {night}\n"
-            ),
-        )
+        variant("atarib.toml", &format!("[mobilisation]\nanger_threshold = 1.0\n[factions.isis.fighting]\nattack_day = 90\nattack_at_night = {night}\n"))
     };
     let taken = |o: &RunOutput| {
-        assert!(
-            o.summary.uprising.by_faction,
-            "the battle is the faction's attack"
-        );
+        assert!(o.summary.uprising.by_faction, "the battle is the faction's attack");
         f64::from(u8::from(o.summary.uprising.base_taken))
     };
     let night = replicates(&attack(true), SEED, REPS, 150, taken);
     let day = replicates(&attack(false), SEED, REPS, 150, taken);
     let d = diff_ci(&night, &day);
-    assert!(
-        d.0 > 0.0,
-        "base taken at night minus by day: {d:?} (night {:.2}, day {:.2})",
-        mean(&night),
-        mean(&day)
-    );
+    assert!(d.0 > 0.0, "base taken at night minus by day: {d:?} (night {:.2}, day {:.2})", mean(&night), mean(&day));
 }

@@ -20,24 +20,15 @@ pub struct Failure {
 }
 
 pub fn bad_input(error: anyhow::Error) -> Failure {
-    Failure {
-        error,
-        code: EXIT_BAD_INPUT,
-    }
+    Failure { error, code: EXIT_BAD_INPUT }
 }
 
 pub fn io_failure(error: anyhow::Error) -> Failure {
-    Failure {
-        error,
-        code: EXIT_IO,
-    }
+    Failure { error, code: EXIT_IO }
 }
 
 pub fn interrupted() -> Failure {
-    Failure {
-        error: anyhow::anyhow!("interrupted; nothing was written under a final name"),
-        code: EXIT_INTERRUPTED,
-    }
+    Failure { error: anyhow::anyhow!("interrupted; nothing was written under a final name"), code: EXIT_INTERRUPTED }
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -48,11 +39,7 @@ pub fn was_interrupted() -> bool {
 }
 
 #[derive(Parser)]
-#[command(
-    name = "resist",
-    version,
-    about = "Deterministic agent-based simulation of community resistance to armed extremist factions"
-)]
+#[command(name = "resist", version, about = "Deterministic agent-based simulation of community resistance to armed extremist factions")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -106,11 +93,7 @@ pub fn main() -> Result<u8, Failure> {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() {
-                EXIT_BAD_INPUT
-            } else {
-                EXIT_OK
-            };
+            let code = if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK };
             let _ = e.print();
             return Ok(code);
         }
@@ -118,14 +101,7 @@ pub fn main() -> Result<u8, Failure> {
     // Ctrl-C sets a flag that the run loops check; no handler is fatal to install.
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     match cli.command {
-        Command::Run {
-            scenario,
-            seed,
-            replicate,
-            days,
-            out,
-            force,
-        } => super::run::run(&scenario, seed, replicate, days, out, force),
+        Command::Run { scenario, seed, replicate, days, out, force } => super::run::run(&scenario, seed, replicate, days, out, force),
         Command::Check { scenario } => {
             let s = super::files::load_scenario(&scenario)?;
             print!("{}", s.resolved);
@@ -138,15 +114,7 @@ pub fn main() -> Result<u8, Failure> {
                 print!("{}", resist::scenario::reference_markdown());
             } else {
                 for d in resist::scenario::reference() {
-                    println!(
-                        "{} = {}  [{}{}{}]  {}",
-                        d.key,
-                        d.default,
-                        d.allowed,
-                        if d.unit.is_empty() { "" } else { "; " },
-                        d.unit,
-                        d.doc
-                    );
+                    println!("{} = {}  [{}{}{}]  {}", d.key, d.default, d.allowed, if d.unit.is_empty() { "" } else { "; " }, d.unit, d.doc);
                 }
             }
             Ok(EXIT_OK)

@@ -40,51 +40,32 @@ impl Staged {
                 target.display()
             )));
         }
-        let name = target.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-            bad_input(anyhow::anyhow!(
-                "{}: not a usable output directory name",
-                target.display()
-            ))
-        })?;
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))
-            .map_err(io_failure)?;
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| bad_input(anyhow::anyhow!("{}: not a usable output directory name", target.display())))?;
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display())).map_err(io_failure)?;
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).ok();
         }
-        fs::create_dir(&staging)
-            .with_context(|| format!("cannot create {}", staging.display()))
-            .map_err(io_failure)?;
-        Ok(Staged {
-            target: target.to_path_buf(),
-            staging,
-            committed: false,
-        })
+        fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display())).map_err(io_failure)?;
+        Ok(Staged { target: target.to_path_buf(), staging, committed: false })
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Failure> {
         let path = self.staging.join(name);
-        fs::write(&path, bytes)
-            .with_context(|| format!("cannot write {}", path.display()))
-            .map_err(io_failure)
+        fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display())).map_err(io_failure)
     }
 
     /// Move the finished directory into place, replacing an old one.
     pub fn commit(mut self) -> Result<PathBuf, Failure> {
         let old = self.staging.with_extension("old");
         if self.target.exists() {
-            fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the old {} aside", self.target.display()))
-                .map_err(io_failure)?;
+            fs::rename(&self.target, &old).with_context(|| format!("cannot move the old {} aside", self.target.display())).map_err(io_failure)?;
         }
-        fs::rename(&self.staging, &self.target)
-            .with_context(|| format!("cannot move the results into {}", self.target.display()))
-            .map_err(io_failure)?;
+        fs::rename(&self.staging, &self.target).with_context(|| format!("cannot move the results into {}", self.target.display())).map_err(io_failure)?;
         self.committed = true;
         if old.exists() {
             fs::remove_dir_all(&old).ok();
@@ -104,10 +85,6 @@ impl Drop for Staged {
 /// Write a single file atomically (a temporary file beside it, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    fs::write(&tmp, bytes)
-        .with_context(|| format!("cannot write {}", tmp.display()))
-        .map_err(io_failure)?;
-    fs::rename(&tmp, path)
-        .with_context(|| format!("cannot replace {}", path.display()))
-        .map_err(io_failure)
+    fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display())).map_err(io_failure)?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display())).map_err(io_failure)
 }

@@ -46,15 +46,7 @@ pub fn platform() -> String {
 }
 
 impl Manifest {
-    pub fn new(
-        s: &Scenario,
-        file: &Path,
-        seed: u64,
-        replicate: u64,
-        days: u32,
-        r: &Rendered,
-        wall_seconds: f64,
-    ) -> Manifest {
+    pub fn new(s: &Scenario, file: &Path, seed: u64, replicate: u64, days: u32, r: &Rendered, wall_seconds: f64) -> Manifest {
         let h = |t: &str| blake3::hash(t.as_bytes()).to_hex().to_string();
         Manifest {
             resist_version: env!("CARGO_PKG_VERSION").into(),
@@ -67,11 +59,7 @@ impl Manifest {
             replicate,
             days,
             wall_seconds: (wall_seconds * 1000.0).round() / 1000.0,
-            files: Files {
-                timeseries: h(&r.timeseries),
-                events: h(&r.events),
-                summary: h(&r.summary),
-            },
+            files: Files { timeseries: h(&r.timeseries), events: h(&r.events), summary: h(&r.summary) },
             fingerprint: r.fingerprint.clone(),
             scenario: s.resolved.clone(),
         }
@@ -86,27 +74,15 @@ impl Manifest {
 
 /// `resist replay`: rerun from the manifest alone and compare fingerprints.
 pub fn replay(path: &Path) -> Result<u8, Failure> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the manifest", path.display()))
-        .map_err(bad_input)?;
-    let m: Manifest = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a resist manifest", path.display()))
-        .map_err(bad_input)?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
+    let m: Manifest = serde_json::from_str(&text).with_context(|| format!("{}: not a resist manifest", path.display())).map_err(bad_input)?;
     let name = format!("{} (scenario)", path.display());
     let scenario = Scenario::from_text(&name, &m.scenario).map_err(|e| bad_input(e.into()))?;
     if scenario.hash() != m.scenario_hash {
-        eprintln!(
-            "warning: the scenario resolves to hash {} here, the manifest says {}",
-            scenario.hash(),
-            m.scenario_hash
-        );
+        eprintln!("warning: the scenario resolves to hash {} here, the manifest says {}", scenario.hash(), m.scenario_hash);
     }
     if m.resist_version != env!("CARGO_PKG_VERSION") {
-        eprintln!(
-            "warning: the run was made by resist {}, this is {}",
-            m.resist_version,
-            env!("CARGO_PKG_VERSION")
-        );
+        eprintln!("warning: the run was made by resist {}, this is {}", m.resist_version, env!("CARGO_PKG_VERSION"));
     }
     let out = resist::sim::run(&scenario, RunKey::new(m.seed, m.replicate), m.days);
     let r = Rendered::of(&scenario, &out);
@@ -114,10 +90,7 @@ pub fn replay(path: &Path) -> Result<u8, Failure> {
         println!("fingerprint matches: {}", r.fingerprint);
         Ok(EXIT_OK)
     } else {
-        println!(
-            "fingerprint differs: the manifest has {}, the replay gives {}",
-            m.fingerprint, r.fingerprint
-        );
+        println!("fingerprint differs: the manifest has {}, the replay gives {}", m.fingerprint, r.fingerprint);
         Ok(EXIT_MISMATCH)
     }
 }

@@ -12,27 +12,15 @@ use super::cli::{EXIT_OK, Failure, interrupted, was_interrupted};
 use super::files::{Staged, load_scenario};
 use super::manifest::Manifest;
 
-pub fn run(
-    scenario_path: &Path,
-    seed: Option<u64>,
-    replicate: u64,
-    days: Option<u32>,
-    out: Option<PathBuf>,
-    force: bool,
-) -> Result<u8, Failure> {
+pub fn run(scenario_path: &Path, seed: Option<u64>, replicate: u64, days: Option<u32>, out: Option<PathBuf>, force: bool) -> Result<u8, Failure> {
     let scenario = load_scenario(scenario_path)?;
     let seed = seed.unwrap_or(scenario.seed);
     let days = days.unwrap_or(scenario.days);
     if days == 0 {
-        return Err(super::cli::bad_input(anyhow::anyhow!(
-            "--days: 0 is out of range: allowed 1 to 100000"
-        )));
+        return Err(super::cli::bad_input(anyhow::anyhow!("--days: 0 is out of range: allowed 1 to 100000")));
     }
     let out = out.unwrap_or_else(|| {
-        let stem = scenario_path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("run");
+        let stem = scenario_path.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
         PathBuf::from("out").join(format!("{stem}-seed{seed}"))
     });
     let staged = Staged::begin(&out, force)?;
@@ -47,15 +35,7 @@ pub fn run(
     let output = sim.finish();
     let rendered = Rendered::of(&scenario, &output);
     let wall = started.elapsed().as_secs_f64();
-    let manifest = Manifest::new(
-        &scenario,
-        scenario_path,
-        seed,
-        replicate,
-        days,
-        &rendered,
-        wall,
-    );
+    let manifest = Manifest::new(&scenario, scenario_path, seed, replicate, days, &rendered, wall);
     staged.write("timeseries.csv", rendered.timeseries.as_bytes())?;
     staged.write("events.csv", rendered.events.as_bytes())?;
     staged.write("summary.json", rendered.summary.as_bytes())?;

@@ -22,11 +22,8 @@ pub fn seeds(dir: &Path, refresh: bool) -> Result<u8, Failure> {
     paths.sort();
     let mut differ = 0;
     for path in &paths {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read", path.display()))
-            .map_err(io_failure)?;
-        let fx =
-            Fixture::parse(&path.display().to_string(), &text).map_err(|e| bad_input(e.into()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display())).map_err(io_failure)?;
+        let fx = Fixture::parse(&path.display().to_string(), &text).map_err(|e| bad_input(e.into()))?;
         let scenario = load_scenario(&path.parent().unwrap_or(Path::new(".")).join(&fx.scenario))?;
         let out = resist::sim::run(&scenario, RunKey::new(fx.seed, fx.replicate), fx.days);
         let got = Rendered::of(&scenario, &out).fingerprint;
@@ -36,11 +33,7 @@ pub fn seeds(dir: &Path, refresh: bool) -> Result<u8, Failure> {
             write_atomic(path, Fixture::with_fingerprint(&text, &got).as_bytes())?;
             println!("updated  {}", path.display());
         } else {
-            println!(
-                "DIFFERS  {} (expected {}, got {got})",
-                path.display(),
-                fx.fingerprint
-            );
+            println!("DIFFERS  {} (expected {}, got {got})", path.display(), fx.fingerprint);
             differ += 1;
         }
     }

@@ -103,30 +103,9 @@ pub struct Params {
     pub leave_commitment_drop: f64,
 }
 
-const WEIGHT: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 100.0,
-    unit: "utility",
-    doc: "",
-    source: "assumption",
-};
-const CONSTANT: Real = Real {
-    default: 0.0,
-    min: -100.0,
-    max: 100.0,
-    unit: "utility",
-    doc: "",
-    source: "assumption",
-};
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "assumption",
-};
+const WEIGHT: Real = Real { default: 0.0, min: 0.0, max: 100.0, unit: "utility", doc: "", source: "assumption" };
+const CONSTANT: Real = Real { default: 0.0, min: -100.0, max: 100.0, unit: "utility", doc: "", source: "assumption" };
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
@@ -134,49 +113,21 @@ impl Params {
         let reconsider_rate = r(
             "reconsider_rate",
             raw.reconsider_rate,
-            Real {
-                default: 0.02,
-                unit: "share per day",
-                doc: "Share of people who reconsider where they stand each day.",
-                ..SHARE
-            },
+            Real { default: 0.02, unit: "share per day", doc: "Share of people who reconsider where they stand each day.", ..SHARE },
         )?;
         let support_constant = r(
             "support_constant",
             raw.support_constant,
-            Real {
-                default: -6.0,
-                doc: "Utility of supporting a faction before its pulls and pushes (its cost to an ordinary person).",
-                ..CONSTANT
-            },
+            Real { default: -6.0, doc: "Utility of supporting a faction before its pulls and pushes (its cost to an ordinary person).", ..CONSTANT },
         )?;
         let fight_constant = r(
             "fight_constant",
             raw.fight_constant,
-            Real {
-                default: -7.0,
-                doc: "Utility of fighting for a faction before pay, pulls and pushes.",
-                ..CONSTANT
-            },
+            Real { default: -7.0, doc: "Utility of fighting for a faction before pay, pulls and pushes.", ..CONSTANT },
         )?;
-        let group_constant = r(
-            "group_constant",
-            raw.group_constant,
-            Real {
-                default: -7.0,
-                doc: "Utility of joining a local armed group before its pulls.",
-                ..CONSTANT
-            },
-        )?;
-        let inertia = r(
-            "inertia",
-            raw.inertia,
-            Real {
-                default: 3.0,
-                doc: "Utility bonus of staying as one is (the cost of changing side).",
-                ..WEIGHT
-            },
-        )?;
+        let group_constant =
+            r("group_constant", raw.group_constant, Real { default: -7.0, doc: "Utility of joining a local armed group before its pulls.", ..CONSTANT })?;
+        let inertia = r("inertia", raw.inertia, Real { default: 3.0, doc: "Utility bonus of staying as one is (the cost of changing side).", ..WEIGHT })?;
         let money = r(
             "money",
             raw.money,
@@ -217,15 +168,7 @@ impl Params {
                 ..WEIGHT
             },
         )?;
-        let ideology = r(
-            "ideology",
-            raw.ideology,
-            Real {
-                default: 5.0,
-                doc: "Weight of ideological commitment.",
-                ..WEIGHT
-            },
-        )?;
+        let ideology = r("ideology", raw.ideology, Real { default: 5.0, doc: "Weight of ideological commitment.", ..WEIGHT })?;
         let exposure = r(
             "exposure",
             raw.exposure,
@@ -236,24 +179,8 @@ impl Params {
                 ..WEIGHT
             },
         )?;
-        let social = r(
-            "social",
-            raw.social,
-            Real {
-                default: 6.0,
-                doc: "Weight of the share of one's family and contacts who are members.",
-                ..WEIGHT
-            },
-        )?;
-        let standing = r(
-            "standing",
-            raw.standing,
-            Real {
-                default: 1.0,
-                doc: "Weight of the faction's standing as a working authority.",
-                ..WEIGHT
-            },
-        )?;
+        let social = r("social", raw.social, Real { default: 6.0, doc: "Weight of the share of one's family and contacts who are members.", ..WEIGHT })?;
+        let standing = r("standing", raw.standing, Real { default: 1.0, doc: "Weight of the faction's standing as a working authority.", ..WEIGHT })?;
         let grievance = r(
             "grievance",
             raw.grievance,
@@ -264,24 +191,8 @@ impl Params {
                 ..WEIGHT
             },
         )?;
-        let stigma = r(
-            "stigma",
-            raw.stigma,
-            Real {
-                default: 2.0,
-                doc: "Weight of stigma against membership.",
-                ..WEIGHT
-            },
-        )?;
-        let fight_risk = r(
-            "fight_risk",
-            raw.fight_risk,
-            Real {
-                default: 1.0,
-                doc: "Cost of the risks of fighting.",
-                ..WEIGHT
-            },
-        )?;
+        let stigma = r("stigma", raw.stigma, Real { default: 2.0, doc: "Weight of stigma against membership.", ..WEIGHT })?;
+        let fight_risk = r("fight_risk", raw.fight_risk, Real { default: 1.0, doc: "Cost of the risks of fighting.", ..WEIGHT })?;
         let age_pull = [
             r(
                 "child_pull",
@@ -304,15 +215,7 @@ impl Params {
                 },
             )?,
             0.0,
-            r(
-                "elder_pull",
-                raw.elder_pull,
-                Real {
-                    default: -2.0,
-                    doc: "Pull of membership for elders relative to adults.",
-                    ..CONSTANT
-                },
-            )?,
+            r("elder_pull", raw.elder_pull, Real { default: -2.0, doc: "Pull of membership for elders relative to adults.", ..CONSTANT })?,
         ];
         let group_social = r(
             "group_social",
@@ -327,11 +230,7 @@ impl Params {
         let group_resistance = r(
             "group_resistance",
             raw.group_resistance,
-            Real {
-                default: 2.0,
-                doc: "Weight of one's highest grievance toward a faction (for joining a local armed group).",
-                ..WEIGHT
-            },
+            Real { default: 2.0, doc: "Weight of one's highest grievance toward a faction (for joining a local armed group).", ..WEIGHT },
         )?;
         let group_loyalty = r(
             "group_loyalty",
@@ -388,30 +287,17 @@ impl Params {
         let unpaid = r(
             "unpaid",
             raw.unpaid,
-            Real {
-                default: 3.0,
-                doc: "Push on paid members when pay stops.",
-                source: "icsr-defectors-2015.txt, narrative 4; weight: assumption",
-                ..WEIGHT
-            },
+            Real { default: 3.0, doc: "Push on paid members when pay stops.", source: "icsr-defectors-2015.txt, narrative 4; weight: assumption", ..WEIGHT },
         )?;
         let join_commitment_gain = r(
             "join_commitment_gain",
             raw.join_commitment_gain,
-            Real {
-                default: 0.1,
-                doc: "Share of the way to full commitment a person moves on joining.",
-                ..SHARE
-            },
+            Real { default: 0.1, doc: "Share of the way to full commitment a person moves on joining.", ..SHARE },
         )?;
         let exposure_commitment_gain = r(
             "exposure_commitment_gain",
             raw.exposure_commitment_gain,
-            Real {
-                default: 0.05,
-                doc: "Share of the way to full commitment moved per reconsideration, times exposure (courses and sermons).",
-                ..SHARE
-            },
+            Real { default: 0.05, doc: "Share of the way to full commitment moved per reconsideration, times exposure (courses and sermons).", ..SHARE },
         )?;
         let leave_commitment_drop = r(
             "leave_commitment_drop",
@@ -486,7 +372,7 @@ struct Decision {
 }
 
 pub fn step(w: &mut World, s: &Scenario) {
-    arrivals(w, s);
+    crate::faction::arrivals(w, s);
     let views = views(w, s);
     if !views.iter().any(|v| v.in_town) {
         return;
@@ -536,13 +422,9 @@ fn views(w: &World, s: &Scenario) -> [View; MAX_FACTIONS] {
         let members = t.members_in_town(f) as f64;
         v[f] = View {
             // Nobody joins a faction the town is up in arms against.
-            in_town: st.arrived
-                && !(w.uprising.against == Some(f as u8)
-                    && w.uprising.call_day.is_some()
-                    && !w.uprising.over),
+            in_town: st.arrived && !(w.uprising.against == Some(f as u8) && w.uprising.call_day.is_some() && !w.uprising.over),
             dominance: {
-                let seen =
-                    members + s.affiliation.perceived_elsewhere * f64::from(fp.strength_elsewhere);
+                let seen = members + s.affiliation.perceived_elsewhere * f64::from(fp.strength_elsewhere);
                 seen / (seen + local_fighters + 1.0)
             },
             standing: st.standing,
@@ -558,13 +440,7 @@ fn views(w: &World, s: &Scenario) -> [View; MAX_FACTIONS] {
     v
 }
 
-fn decide(
-    w: &World,
-    s: &Scenario,
-    views: &[View; MAX_FACTIONS],
-    i: usize,
-    rng: &mut Rng,
-) -> Option<Decision> {
+fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: usize, rng: &mut Rng) -> Option<Decision> {
     let p = &w.society.people;
     let status = p.status[i];
     // While the town is up in arms, the mobilised, abstainers and turned stay put.
@@ -580,15 +456,7 @@ fn decide(
         || p.flags[i].has(crate::society::people::Flags::COMMANDER);
     let reconsiders = !settled
         && p.origin[i] == Origin::Local
-        && matches!(
-            status,
-            Status::Civilian
-                | Status::Activist
-                | Status::LocalFighter
-                | Status::Supporter
-                | Status::Fighter
-                | Status::ExMember
-        );
+        && matches!(status, Status::Civilian | Status::Activist | Status::LocalFighter | Status::Supporter | Status::Fighter | Status::ExMember);
     if !reconsiders {
         return None;
     }
@@ -600,10 +468,7 @@ fn decide(
     let commitment = f64::from(p.commitment.get(i));
     let stigma = f64::from(p.stigma.get(i));
     // What family and contacts do.
-    let (fam, peers) = (
-        w.society.network.family.row(i),
-        w.society.network.peers.row(i),
-    );
+    let (fam, peers) = (w.society.network.family.row(i), w.society.network.peers.row(i));
     let degree = (fam.len() + peers.len()).max(1) as f64;
     let mut members_near = [0u32; MAX_FACTIONS];
     let mut fighters_near = 0u32;
@@ -615,18 +480,9 @@ fn decide(
         fighters_near += u32::from(sj == Status::LocalFighter);
     }
     // Options: 0 stay civilian (or ex-member), then per faction support and fight, then a local group.
-    let mut options: [(Status, u8, f64, u8, u8); 2 * MAX_FACTIONS + 2] =
-        [(Status::Civilian, NONE_U8, 0.0, 0, 0); 2 * MAX_FACTIONS + 2];
-    let civil = if status == Status::ExMember || status == Status::Activist {
-        status
-    } else {
-        Status::Civilian
-    };
-    let civil_faction = if status == Status::ExMember {
-        p.faction[i]
-    } else {
-        NONE_U8
-    };
+    let mut options: [(Status, u8, f64, u8, u8); 2 * MAX_FACTIONS + 2] = [(Status::Civilian, NONE_U8, 0.0, 0, 0); 2 * MAX_FACTIONS + 2];
+    let civil = if status == Status::ExMember || status == Status::Activist { status } else { Status::Civilian };
+    let civil_faction = if status == Status::ExMember { p.faction[i] } else { NONE_U8 };
     options[0] = (civil, civil_faction, 0.0, 0, 0);
     let mut k = 1;
     let mut max_grievance = 0.0f64;
@@ -641,69 +497,33 @@ fn decide(
             a.services * reg * f64::from(u8::from(v.services_on)),
             a.protection * fear * v.dominance,
             a.ideology * commitment + a.exposure * f64::from(p.exposure[f].get(i)),
-            a.social * f64::from(members_near[f]) / degree
-                + a.standing * v.standing
-                + a.registered * reg,
+            a.social * f64::from(members_near[f]) / degree + a.standing * v.standing + a.registered * reg,
         ];
         let member_here = status.member() && p.faction[i] as usize == f;
         // Pay stopping pushes those who are paid (fighters; informants quit on their own).
         let paid = member_here && status == Status::Fighter;
         let pushes = [
-            if member_here {
-                a.infighting * v.infighting
-            } else {
-                0.0
-            },
+            if member_here { a.infighting * v.infighting } else { 0.0 },
             a.grievance * g,
-            if member_here {
-                a.corruption * v.foreign_share
-            } else {
-                0.0
-            },
-            if member_here {
-                a.harshness * v.strictness * (1.0 - commitment)
-            } else {
-                0.0
-            } + if paid { a.unpaid * v.unpaid } else { 0.0 },
+            if member_here { a.corruption * v.foreign_share } else { 0.0 },
+            if member_here { a.harshness * v.strictness * (1.0 - commitment) } else { 0.0 } + if paid { a.unpaid * v.unpaid } else { 0.0 },
         ];
-        let base = a.age_pull[age as usize] + pulls.iter().sum::<f64>()
-            - pushes.iter().sum::<f64>()
-            - a.stigma * stigma;
+        let base = a.age_pull[age as usize] + pulls.iter().sum::<f64>() - pushes.iter().sum::<f64>() - a.stigma * stigma;
         let reason = argmax(&pushes) as u8;
         let support = a.support_constant + base;
-        options[k] = (
-            Status::Supporter,
-            f as u8,
-            support,
-            argmax(&pulls) as u8,
-            reason,
-        );
+        options[k] = (Status::Supporter, f as u8, support, argmax(&pulls) as u8, reason);
         k += 1;
         if can_fight {
             let pay = a.money * need * v.pay * (1.0 - v.unpaid);
             let mut with_pay = pulls;
             with_pay[0] += pay;
-            options[k] = (
-                Status::Fighter,
-                f as u8,
-                a.fight_constant + base + pay - a.fight_risk,
-                argmax(&with_pay) as u8,
-                reason,
-            );
+            options[k] = (Status::Fighter, f as u8, a.fight_constant + base + pay - a.fight_risk, argmax(&with_pay) as u8, reason);
             k += 1;
         }
     }
     if can_fight && !w.society.groups.is_empty() {
-        let loyalty = if status == Status::LocalFighter {
-            a.group_loyalty
-        } else {
-            0.0
-        };
-        let u = a.group_constant
-            + loyalty
-            + a.group_social * f64::from(fighters_near) / degree
-            + a.group_resistance * max_grievance
-            - 0.5 * a.fight_risk;
+        let loyalty = if status == Status::LocalFighter { a.group_loyalty } else { 0.0 };
+        let u = a.group_constant + loyalty + a.group_social * f64::from(fighters_near) / degree + a.group_resistance * max_grievance - 0.5 * a.fight_risk;
         options[k] = (Status::LocalFighter, NONE_U8, u, 0, 0);
         k += 1;
     }
@@ -715,10 +535,7 @@ fn decide(
         _ => o.0 == civil,
     };
     let mut total = 0.0;
-    let top = options[..k]
-        .iter()
-        .map(|o| o.2 + if current(o) { a.inertia } else { 0.0 })
-        .fold(f64::MIN, f64::max);
+    let top = options[..k].iter().map(|o| o.2 + if current(o) { a.inertia } else { 0.0 }).fold(f64::MIN, f64::max);
     let mut weights = [0.0f64; 2 * MAX_FACTIONS + 2];
     for (wgt, o) in weights.iter_mut().zip(&options[..k]) {
         *wgt = (o.2 + if current(o) { a.inertia } else { 0.0 } - top).exp();
@@ -736,34 +553,12 @@ fn decide(
     let o = options[chosen];
     if current(&o) {
         // Unchanged; committed exposure still deepens commitment.
-        return Some(Decision {
-            person: i as u32,
-            status,
-            faction: p.faction[i],
-            group: p.group[i],
-            motive: 0,
-            reason: 0,
-        });
+        return Some(Decision { person: i as u32, status, faction: p.faction[i], group: p.group[i], motive: 0, reason: 0 });
     }
     // A member leaving: why, from the pushes of staying with their own faction.
-    let leaving_reason = options[..k]
-        .iter()
-        .find(|x| current(x))
-        .map(|x| x.4)
-        .unwrap_or(0);
-    let group = if o.0 == Status::LocalFighter {
-        pick_group(w, i, rng)
-    } else {
-        NONE_U16
-    };
-    Some(Decision {
-        person: i as u32,
-        status: o.0,
-        faction: o.1,
-        group,
-        motive: o.3,
-        reason: leaving_reason,
-    })
+    let leaving_reason = options[..k].iter().find(|x| current(x)).map(|x| x.4).unwrap_or(0);
+    let group = if o.0 == Status::LocalFighter { pick_group(w, i, rng) } else { NONE_U16 };
+    Some(Decision { person: i as u32, status: o.0, faction: o.1, group, motive: o.3, reason: leaving_reason })
 }
 
 fn argmax(v: &[f64; 4]) -> usize {
@@ -774,11 +569,7 @@ fn argmax(v: &[f64; 4]) -> usize {
 fn pick_group(w: &World, i: usize, rng: &mut Rng) -> u16 {
     let p = &w.society.people;
     let fam = w.society.network.family.row(i);
-    if let Some(&j) = fam
-        .iter()
-        .chain(w.society.network.peers.row(i))
-        .find(|&&j| p.status[j as usize] == Status::LocalFighter)
-    {
+    if let Some(&j) = fam.iter().chain(w.society.network.peers.row(i)).find(|&&j| p.status[j as usize] == Status::LocalFighter) {
         return p.group[j as usize];
     }
     rng.random_range(0..w.society.groups.len()) as u16
@@ -792,8 +583,7 @@ fn apply(w: &mut World, s: &Scenario, d: Decision) {
     // Exposure to outreach deepens commitment a little at each reconsideration.
     let exposure: f32 = p.exposure.iter().map(|x| x.get(i)).fold(0.0, f32::max);
     if exposure > 0.0 {
-        p.commitment
-            .raise(i, (a.exposure_commitment_gain * f64::from(exposure)) as f32);
+        p.commitment.raise(i, (a.exposure_commitment_gain * f64::from(exposure)) as f32);
     }
     if was == d.status && was_faction == d.faction {
         return;
@@ -803,8 +593,7 @@ fn apply(w: &mut World, s: &Scenario, d: Decision) {
         w.today.leaves[f] += 1;
         w.today.leaves_by_reason[d.reason as usize] += 1;
         let c = p.commitment.get(i);
-        p.commitment
-            .set(i, c * (1.0 - a.leave_commitment_drop as f32));
+        p.commitment.set(i, c * (1.0 - a.leave_commitment_drop as f32));
     }
     if was == Status::LocalFighter {
         let g = p.group[i] as usize;
@@ -814,16 +603,8 @@ fn apply(w: &mut World, s: &Scenario, d: Decision) {
         p.group[i] = NONE_U16;
         p.flags[i].clear(crate::society::people::Flags::ARMED);
     }
-    let status = if d.status == Status::Civilian && was.member() {
-        Status::ExMember
-    } else {
-        d.status
-    };
-    let faction = if status == Status::ExMember && was.member() {
-        was_faction
-    } else {
-        d.faction
-    };
+    let status = if d.status == Status::Civilian && was.member() { Status::ExMember } else { d.status };
+    let faction = if status == Status::ExMember && was.member() { was_faction } else { d.faction };
     p.assign(i, status, faction);
     if d.status.member() && !(was.member() && was_faction == d.faction) {
         let f = d.faction as usize;
@@ -840,56 +621,6 @@ fn apply(w: &mut World, s: &Scenario, d: Decision) {
         p.flags[i].set(crate::society::people::Flags::ARMED);
         if (d.group as usize) < w.society.groups.len() {
             w.society.groups[d.group as usize].members += 1;
-        }
-    }
-}
-
-/// The faction's arrival and the foreign fighters who keep coming.
-fn arrivals(w: &mut World, s: &Scenario) {
-    for (f, fp) in s.factions.iter().enumerate() {
-        // A faction driven out does not come back by itself.
-        if !(fp.in_town(w.day) || w.factions[f].woken) || w.factions[f].expelled_day.is_some() {
-            continue;
-        }
-        if !w.factions[f].arrived {
-            w.factions[f].arrived = true;
-            let foreign = (f64::from(fp.initial_members) * fp.foreign_share).round() as u32;
-            let moved = w.bring_from_pool(f, foreign);
-            let mut rng = w
-                .key
-                .stream(Stream::Affiliation, w.day, u32::MAX - f as u32);
-            let locals = fp.initial_members - foreign;
-            let mut recruited = 0;
-            for _ in 0..locals * 200 {
-                if recruited == locals {
-                    break;
-                }
-                let i = rng.random_range(0..w.society.people.len());
-                let p = &w.society.people;
-                if p.status[i] == Status::Civilian
-                    && p.origin[i] == Origin::Local
-                    && super::soft_power::fighting_age_man(w, i)
-                {
-                    w.society.people.assign(i, Status::Fighter, f as u8);
-                    w.society.people.register(i, f as u8);
-                    recruited += 1;
-                }
-            }
-            w.event(
-                "arrival",
-                &fp.name,
-                None,
-                f64::from(moved + recruited),
-                format!("{moved} foreign, {recruited} local"),
-            );
-            continue;
-        }
-        let st = &mut w.factions[f];
-        st.inflow_carry += fp.foreign_inflow_per_month / 30.0;
-        let whole = st.inflow_carry.floor();
-        st.inflow_carry -= whole;
-        if whole >= 1.0 {
-            w.bring_from_pool(f, whole as u32);
         }
     }
 }

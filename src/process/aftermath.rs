@@ -84,33 +84,13 @@ pub struct Params {
     pub stigmatised_level: f64,
 }
 
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "assumption",
-};
-const HAZARD: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "per day",
-    doc: "",
-    source: "assumption",
-};
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const HAZARD: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "per day", doc: "", source: "assumption" };
 const CH6: &str = "atarib-haid-2017.txt, ch. 6";
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let disarm = c.flag(
-            "disarm",
-            raw.disarm,
-            true,
-            "Ex-members surrender their weapons and declare their dissociation.",
-            CH6,
-        );
+        let disarm = c.flag("disarm", raw.disarm, true, "Ex-members surrender their weapons and declare their dissociation.", CH6);
         let weapons_ban_days = c.int(
             "weapons_ban_days",
             raw.weapons_ban_days,
@@ -123,7 +103,13 @@ impl Params {
                 source: "atarib-haid-2017.txt, ch. 6 ('temporarily banned'); length: assumption",
             },
         )? as u32;
-        let collective_punishment = c.flag("collective_punishment", raw.collective_punishment, false, "Counterfactual: ex-members' families are punished too (they share the stigma, and reprisals double).", "atarib-haid-2017.txt, ch. 6 (there were none in Atarib); detention-unfinished-job.txt ('ISIS families' ostracised)");
+        let collective_punishment = c.flag(
+            "collective_punishment",
+            raw.collective_punishment,
+            false,
+            "Counterfactual: ex-members' families are punished too (they share the stigma, and reprisals double).",
+            "atarib-haid-2017.txt, ch. 6 (there were none in Atarib); detention-unfinished-job.txt ('ISIS families' ostracised)",
+        );
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         let evidence_share = r(
             "evidence_share",
@@ -157,23 +143,12 @@ impl Params {
                 source: "atarib-haid-2017.txt, ch. 6 ('bounty hunting'); value: assumption",
             },
         )?;
-        let raid_kill_share = r(
-            "raid_kill_share",
-            raw.raid_kill_share,
-            Real {
-                default: 0.05,
-                doc: "Share of raids in which the ex-member is killed.",
-                ..SHARE
-            },
-        )?;
+        let raid_kill_share =
+            r("raid_kill_share", raw.raid_kill_share, Real { default: 0.05, doc: "Share of raids in which the ex-member is killed.", ..SHARE })?;
         let raid_stigma = r(
             "raid_stigma",
             raw.raid_stigma,
-            Real {
-                default: 0.3,
-                doc: "Share of the way to full stigma a raid moves the ex-member (and their household).",
-                ..SHARE
-            },
+            Real { default: 0.3, doc: "Share of the way to full stigma a raid moves the ex-member (and their household).", ..SHARE },
         )?;
         let misidentified_per_raid = r(
             "misidentified_per_raid",
@@ -227,17 +202,30 @@ impl Params {
                 ..SHARE
             },
         )?;
-        let reprisal_days = c.int("reprisal_days", raw.reprisal_days, Int { default: 14, min: 0, max: 10_000, unit: "days", doc: "Length of the period of chaos after the fight in which reprisals happen.", source: "atarib-haid-2017.txt, ch. 6 ('this period of chaos and confusion'); length: assumption" })? as u32;
-        let groups_admit = c.flag("groups_admit", raw.groups_admit, false, "Whether local armed groups admit ex-members.", "atarib-haid-2017.txt, ch. 6 ('most local armed groups refused to allow ex-ISIS fighters to join')");
+        let reprisal_days = c.int(
+            "reprisal_days",
+            raw.reprisal_days,
+            Int {
+                default: 14,
+                min: 0,
+                max: 10_000,
+                unit: "days",
+                doc: "Length of the period of chaos after the fight in which reprisals happen.",
+                source: "atarib-haid-2017.txt, ch. 6 ('this period of chaos and confusion'); length: assumption",
+            },
+        )? as u32;
+        let groups_admit = c.flag(
+            "groups_admit",
+            raw.groups_admit,
+            false,
+            "Whether local armed groups admit ex-members.",
+            "atarib-haid-2017.txt, ch. 6 ('most local armed groups refused to allow ex-ISIS fighters to join')",
+        );
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         let reintegrate_rate = r(
             "reintegrate_rate",
             raw.reintegrate_rate,
-            Real {
-                default: 0.01,
-                doc: "Base daily hazard of reintegrating, times (1 - stigma), raised by follow-up and protection.",
-                ..HAZARD
-            },
+            Real { default: 0.01, doc: "Base daily hazard of reintegrating, times (1 - stigma), raised by follow-up and protection.", ..HAZARD },
         )?;
         let rejoin_rate = r(
             "rejoin_rate",
@@ -268,24 +256,10 @@ impl Params {
                 ..HAZARD
             },
         )?;
-        let detain_rate = r(
-            "detain_rate",
-            raw.detain_rate,
-            Real {
-                default: 0.0005,
-                doc: "Daily hazard that an ex-member is detained by the authorities.",
-                ..HAZARD
-            },
-        )?;
-        let stigmatised_level = r(
-            "stigmatised_level",
-            raw.stigmatised_level,
-            Real {
-                default: 0.5,
-                doc: "Stigma at or above which an ex-member counts as stigmatised.",
-                ..SHARE
-            },
-        )?;
+        let detain_rate =
+            r("detain_rate", raw.detain_rate, Real { default: 0.0005, doc: "Daily hazard that an ex-member is detained by the authorities.", ..HAZARD })?;
+        let stigmatised_level =
+            r("stigmatised_level", raw.stigmatised_level, Real { default: 0.5, doc: "Stigma at or above which an ex-member counts as stigmatised.", ..SHARE })?;
         Ok(Params {
             disarm,
             weapons_ban_days,
@@ -336,9 +310,7 @@ pub fn step(w: &mut World, s: &Scenario) {
     let mut rng = w.key.stream(Stream::Aftermath, w.day, 0);
     // A faction expelled yesterday or today: reconcile.
     for f in 0..w.factions.len() {
-        if w.factions[f].expelled_day.is_some_and(|d| d + 1 == w.day)
-            && !w.reconciliations.iter().any(|r| r.faction as usize == f)
-        {
+        if w.factions[f].expelled_day.is_some_and(|d| d + 1 == w.day) && !w.reconciliations.iter().any(|r| r.faction as usize == f) {
             reconcile(w, s, f, &mut rng);
         }
     }
@@ -354,14 +326,8 @@ pub fn step(w: &mut World, s: &Scenario) {
 fn reconcile(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
     let a = &s.aftermath;
     let p = &w.society.people;
-    let cohort: Vec<u32> = (0..p.len())
-        .filter(|&i| {
-            p.status[i] == Status::ExMember
-                && p.faction[i] as usize == f
-                && p.origin[i] == Origin::Local
-        })
-        .map(|i| i as u32)
-        .collect();
+    let cohort: Vec<u32> =
+        (0..p.len()).filter(|&i| p.status[i] == Status::ExMember && p.faction[i] as usize == f && p.origin[i] == Origin::Local).map(|i| i as u32).collect();
     let mut prosecuted = 0;
     for &i in &cohort {
         let i = i as usize;
@@ -372,29 +338,14 @@ fn reconcile(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
             p.flags[i].set(Flags::WEAPONS_BANNED);
         }
         // Discrimination follows the anger of one's own circle toward the faction.
-        let circle: Vec<u32> = w
-            .society
-            .network
-            .family
-            .row(i)
-            .iter()
-            .chain(w.society.network.peers.row(i))
-            .copied()
-            .collect();
+        let circle: Vec<u32> = w.society.network.family.row(i).iter().chain(w.society.network.peers.row(i)).copied().collect();
         let p = &mut w.society.people;
-        let anger = circle
-            .iter()
-            .map(|&j| f64::from(p.grievance[f].get(j as usize)))
-            .sum::<f64>()
-            / circle.len().max(1) as f64;
+        let anger = circle.iter().map(|&j| f64::from(p.grievance[f].get(j as usize))).sum::<f64>() / circle.len().max(1) as f64;
         p.stigma.set(i, (a.stigma_initial + 0.5 * anger) as f32);
         if a.collective_punishment {
             let fam: Vec<u32> = w.society.network.family.row(i).to_vec();
             for j in fam {
-                w.society
-                    .people
-                    .stigma
-                    .raise(j as usize, a.stigma_initial as f32);
+                w.society.people.stigma.raise(j as usize, a.stigma_initial as f32);
             }
         }
         if rng.random::<f64>() < a.evidence_share {
@@ -406,13 +357,7 @@ fn reconcile(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
         }
     }
     let n = cohort.len() as f64;
-    w.reconciliations.push(Reconciliation {
-        faction: f as u8,
-        day: w.day,
-        cohort,
-        prosecuted,
-        ..Reconciliation::default()
-    });
+    w.reconciliations.push(Reconciliation { faction: f as u8, day: w.day, cohort, prosecuted, ..Reconciliation::default() });
     w.event("reconciliation", "community", None, n, &s.factions[f].name);
 }
 
@@ -420,13 +365,7 @@ fn reprisals(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
     let a = &s.aftermath;
     let punish = if a.collective_punishment { 2.0 } else { 1.0 };
     let rate = a.raids_per_day * (1.0 - a.protection) * punish;
-    let raids = if rate > 0.0 {
-        Poisson::new(rate)
-            .map(|d| d.sample(rng) as u32)
-            .unwrap_or(0)
-    } else {
-        0
-    };
+    let raids = if rate > 0.0 { Poisson::new(rate).map(|d| d.sample(rng) as u32).unwrap_or(0) } else { 0 };
     let f = w.reconciliations[k].faction as usize;
     for _ in 0..raids {
         // The home of a member: an ex-member of the cohort still in town.
@@ -435,11 +374,7 @@ fn reprisals(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
             break;
         }
         let v = cohort[rng.random_range(0..cohort.len())] as usize;
-        let (u_kill, u_loot, u_mis) = (
-            rng.random::<f64>(),
-            rng.random::<f64>(),
-            rng.random::<f64>(),
-        );
+        let (u_kill, u_loot, u_mis) = (rng.random::<f64>(), rng.random::<f64>(), rng.random::<f64>());
         if w.society.people.status[v] != Status::ExMember {
             continue;
         }
@@ -451,13 +386,7 @@ fn reprisals(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
         for h in w.society.network.family.row(v) {
             p.stigma.raise(*h as usize, (a.raid_stigma * 0.5) as f32);
         }
-        w.event(
-            "reprisal_raid",
-            "community",
-            Some(id),
-            1.0,
-            &s.factions[f].name,
-        );
+        w.event("reprisal_raid", "community", Some(id), 1.0, &s.factions[f].name);
         if u_kill < a.raid_kill_share {
             w.society.people.assign(v, Status::Dead, f as u8);
             w.reconciliations[k].raid_deaths += 1;
@@ -465,20 +394,13 @@ fn reprisals(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
         }
         // Masked people are killed misidentified (at most one a raid).
         if (u_mis < a.misidentified_per_raid.fract() || a.misidentified_per_raid >= 1.0)
-            && let Some(m) = super::soft_power::random_local(w, rng)
-                .filter(|&m| w.society.people.status[m] == Status::Civilian)
+            && let Some(m) = super::soft_power::random_local(w, rng).filter(|&m| w.society.people.status[m] == Status::Civilian)
         {
             let mid = w.society.people.id[m];
             w.society.people.assign(m, Status::Dead, NONE_U8);
             w.reconciliations[k].misidentified += 1;
             w.today.deaths_misidentified += 1;
-            w.event(
-                "misidentified_killed",
-                "community",
-                Some(mid),
-                1.0,
-                "masked",
-            );
+            w.event("misidentified_killed", "community", Some(mid), 1.0, "masked");
         }
         if u_loot < a.looter_detained_share {
             w.reconciliations[k].looters_detained += 1;
@@ -519,20 +441,12 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
             a.reintegrate_rate * (1.0 - stigma) * (1.0 + a.followup + 0.5 * a.protection),
             a.rejoin_rate * push * (1.0 - 0.7 * a.enforcement) * (1.0 - 0.5 * a.followup),
             if rival.is_some() {
-                a.switch_rate
-                    * push
-                    * (1.0 - 0.7 * a.enforcement)
-                    * (1.0 - 0.5 * a.followup)
-                    * if a.groups_admit { 0.5 } else { 1.0 }
+                a.switch_rate * push * (1.0 - 0.7 * a.enforcement) * (1.0 - 0.5 * a.followup) * if a.groups_admit { 0.5 } else { 1.0 }
             } else {
                 0.0
             },
             a.detain_rate,
-            if a.groups_admit && can_fight && groups > 0 {
-                a.admit_rate
-            } else {
-                0.0
-            },
+            if a.groups_admit && can_fight && groups > 0 { a.admit_rate } else { 0.0 },
         ];
         let total: f64 = hazards.iter().sum();
         if u[0] >= 1.0 - (-total).exp() {
@@ -559,11 +473,7 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
             }
             2 => {
                 let g = rival.expect("switching needs a rival") as u8;
-                let tier = if can_fight {
-                    Status::Fighter
-                } else {
-                    Status::Supporter
-                };
+                let tier = if can_fight { Status::Fighter } else { Status::Supporter };
                 p.assign(i, tier, g);
                 p.register(i, g);
                 w.today.joins[g as usize] += 1;
@@ -592,10 +502,7 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
     if a.followup > 0.0 {
         for &i in &cohort {
             let v = w.society.people.stigma.get(i as usize);
-            w.society
-                .people
-                .stigma
-                .set(i as usize, v * (1.0 - 0.01 * a.followup as f32));
+            w.society.people.stigma.set(i as usize, v * (1.0 - 0.01 * a.followup as f32));
         }
     }
 }

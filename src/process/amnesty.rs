@@ -52,43 +52,19 @@ pub struct Params {
     pub turn_share: f64,
 }
 
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "assumption",
-};
-const WEIGHT: Real = Real {
-    default: 0.0,
-    min: -100.0,
-    max: 100.0,
-    unit: "log-odds",
-    doc: "",
-    source: "assumption",
-};
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const WEIGHT: Real = Real { default: 0.0, min: -100.0, max: 100.0, unit: "log-odds", doc: "", source: "assumption" };
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let offer = c.flag(
-            "offer",
-            raw.offer,
-            true,
-            "Whether the community offers safety to members who stay home.",
-            "atarib-haid-2017.txt, ch. 5-6",
-        );
+        let offer = c.flag("offer", raw.offer, true, "Whether the community offers safety to members who stay home.", "atarib-haid-2017.txt, ch. 5-6");
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         Ok(Params {
             offer,
             broadcast_reach: r(
                 "broadcast_reach",
                 raw.broadcast_reach,
-                Real {
-                    default: 0.3,
-                    doc: "Share of members the offer reaches by broadcast each day of the uprising.",
-                    ..SHARE
-                },
+                Real { default: 0.3, doc: "Share of members the offer reaches by broadcast each day of the uprising.", ..SHARE },
             )?,
             family_relay: r(
                 "family_relay",
@@ -113,20 +89,12 @@ impl Params {
             abstain_constant: r(
                 "abstain_constant",
                 raw.abstain_constant,
-                Real {
-                    default: 0.5,
-                    doc: "Log-odds of abstaining before credibility, family and commitment.",
-                    ..WEIGHT
-                },
+                Real { default: 0.5, doc: "Log-odds of abstaining before credibility, family and commitment.", ..WEIGHT },
             )?,
             credibility_weight: r(
                 "credibility_weight",
                 raw.credibility_weight,
-                Real {
-                    default: 3.0,
-                    doc: "Log-odds of abstaining per unit of credibility.",
-                    ..WEIGHT
-                },
+                Real { default: 3.0, doc: "Log-odds of abstaining per unit of credibility.", ..WEIGHT },
             )?,
             family_weight: r(
                 "family_weight",
@@ -141,11 +109,7 @@ impl Params {
             commitment_weight: r(
                 "commitment_weight",
                 raw.commitment_weight,
-                Real {
-                    default: 5.0,
-                    doc: "Log-odds against abstaining per unit of commitment.",
-                    ..WEIGHT
-                },
+                Real { default: 5.0, doc: "Log-odds against abstaining per unit of commitment.", ..WEIGHT },
             )?,
             foreign_abstain: r(
                 "foreign_abstain",
@@ -185,40 +149,22 @@ pub fn step(w: &mut World, s: &Scenario) {
     {
         let p = &w.society.people;
         for i in 0..p.len() {
-            if !(p.status[i].member() && p.faction[i] as usize == f)
-                || p.flags[i].has(Flags::OFFERED)
-            {
+            if !(p.status[i].member() && p.faction[i] as usize == f) || p.flags[i].has(Flags::OFFERED) {
                 continue;
             }
             let fam = w.society.network.family.row(i);
-            let relays = fam
-                .iter()
-                .filter(|&&j| {
-                    p.mobilised[j as usize] != 0 || p.flags[j as usize].has(Flags::NOTABLE)
-                })
-                .count() as i32;
+            let relays = fam.iter().filter(|&&j| p.mobilised[j as usize] != 0 || p.flags[j as usize].has(Flags::NOTABLE)).count() as i32;
             let miss = (1.0 - a.broadcast_reach) * (1.0 - a.family_relay).powi(relays);
             if rng.random::<f64>() >= 1.0 - miss {
                 continue;
             }
-            let family_share = fam
-                .iter()
-                .filter(|&&j| p.mobilised[j as usize] != 0)
-                .count() as f64
-                / fam.len().max(1) as f64;
+            let family_share = fam.iter().filter(|&&j| p.mobilised[j as usize] != 0).count() as f64 / fam.len().max(1) as f64;
             let commitment = f64::from(p.commitment.get(i));
             let (u_abstain, u_turn) = (rng.random::<f64>(), rng.random::<f64>());
             let choice = if p.origin[i] == Origin::Foreign {
-                if u_abstain < a.foreign_abstain {
-                    Flags::ABSTAINING
-                } else {
-                    0
-                }
+                if u_abstain < a.foreign_abstain { Flags::ABSTAINING } else { 0 }
             } else {
-                let logit = a.abstain_constant
-                    + a.credibility_weight * a.credibility
-                    + a.family_weight * family_share
-                    - a.commitment_weight * commitment;
+                let logit = a.abstain_constant + a.credibility_weight * a.credibility + a.family_weight * family_share - a.commitment_weight * commitment;
                 if u_abstain < 1.0 / (1.0 + (-logit).exp()) {
                     Flags::ABSTAINING
                 } else if u_turn < a.turn_share * (1.0 - commitment) {
@@ -246,11 +192,7 @@ pub fn step(w: &mut World, s: &Scenario) {
                 w.today.turned += 1;
                 w.uprising.local_turned += u64::from(local);
                 // Turned members fight if they can; others help as they can.
-                let role = if super::soft_power::fighting_age_man(w, i) {
-                    super::mobilisation::FIGHT
-                } else {
-                    1
-                };
+                let role = if super::soft_power::fighting_age_man(w, i) { super::mobilisation::FIGHT } else { 1 };
                 super::mobilisation::mobilise(w, i, role);
             }
             _ => {}

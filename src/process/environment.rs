@@ -51,58 +51,67 @@ pub struct Params {
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let need_response = c.real("need_response", raw.need_response, Real {
-            default: 0.15,
-            min: 0.0,
-            max: 1.0,
-            unit: "share per day",
-            doc: "How fast need follows the crises: the share of the gap to the crisis level closed each day.",
-            source: "assumption",
-        })?;
+        let need_response = c.real(
+            "need_response",
+            raw.need_response,
+            Real {
+                default: 0.15,
+                min: 0.0,
+                max: 1.0,
+                unit: "share per day",
+                doc: "How fast need follows the crises: the share of the gap to the crisis level closed each day.",
+                source: "assumption",
+            },
+        )?;
         // Defaults: rate per year, mean duration, severity.
         let defaults = [(3.0, 14.0, 0.5), (2.0, 10.0, 0.6), (1.5, 7.0, 0.7)];
         let raws = [&raw.gas, &raw.water, &raw.bread];
-        let mut crises = [Crisis {
-            rate_per_year: 0.0,
-            duration_mean_days: 1.0,
-            severity: 0.0,
-        }; 3];
+        let mut crises = [Crisis { rate_per_year: 0.0, duration_mean_days: 1.0, severity: 0.0 }; 3];
         for k in 0..3 {
             let r = raws[k].clone().unwrap_or_default();
             let (rate, dur, sev) = defaults[k];
             crises[k] = c.section(KINDS[k], |c| {
                 Ok(Crisis {
-                    rate_per_year: c.real("rate_per_year", r.rate_per_year, Real {
-                        default: rate,
-                        min: 0.0,
-                        max: 365.0,
-                        unit: "onsets per year",
-                        doc: "Rate of onsets of this shortage (Poisson, while none is under way).",
-                        source: "assumption; shortages of cooking gas and drinking water in Atarib (atarib-haid-2017.txt, ch. 3)",
-                    })?,
-                    duration_mean_days: c.real("duration_mean_days", r.duration_mean_days, Real {
-                        default: dur,
-                        min: 1.0,
-                        max: 3650.0,
-                        unit: "days",
-                        doc: "Mean duration of a shortage (geometric, at least one day).",
-                        source: "assumption",
-                    })?,
-                    severity: c.real("severity", r.severity, Real {
-                        default: sev,
-                        min: 0.0,
-                        max: 1.0,
-                        unit: "share",
-                        doc: "How far a shortage pushes need from its baseline toward 1.",
-                        source: "assumption",
-                    })?,
+                    rate_per_year: c.real(
+                        "rate_per_year",
+                        r.rate_per_year,
+                        Real {
+                            default: rate,
+                            min: 0.0,
+                            max: 365.0,
+                            unit: "onsets per year",
+                            doc: "Rate of onsets of this shortage (Poisson, while none is under way).",
+                            source: "assumption; shortages of cooking gas and drinking water in Atarib (atarib-haid-2017.txt, ch. 3)",
+                        },
+                    )?,
+                    duration_mean_days: c.real(
+                        "duration_mean_days",
+                        r.duration_mean_days,
+                        Real {
+                            default: dur,
+                            min: 1.0,
+                            max: 3650.0,
+                            unit: "days",
+                            doc: "Mean duration of a shortage (geometric, at least one day).",
+                            source: "assumption",
+                        },
+                    )?,
+                    severity: c.real(
+                        "severity",
+                        r.severity,
+                        Real {
+                            default: sev,
+                            min: 0.0,
+                            max: 1.0,
+                            unit: "share",
+                            doc: "How far a shortage pushes need from its baseline toward 1.",
+                            source: "assumption",
+                        },
+                    )?,
                 })
             })?;
         }
-        Ok(Params {
-            need_response,
-            crises,
-        })
+        Ok(Params { need_response, crises })
     }
 }
 
@@ -128,11 +137,7 @@ pub fn need(w: &World, i: usize) -> f32 {
     let p = &w.society.people;
     let b = p.need_base.get(i);
     let r = p.registered[i];
-    let relief = if (r as usize) < w.factions.len() {
-        w.factions[r as usize].relief_today
-    } else {
-        0.0
-    };
+    let relief = if (r as usize) < w.factions.len() { w.factions[r as usize].relief_today } else { 0.0 };
     b + (1.0 - b) * (w.crises.pressure * (1.0 - relief)) as f32
 }
 
@@ -154,19 +159,9 @@ pub fn step(w: &mut World, p: &Params) {
                 if u_onset < p_onset {
                     // Geometric duration with the given mean, at least one day.
                     let q = 1.0 / crisis.duration_mean_days;
-                    let days = if q >= 1.0 {
-                        1
-                    } else {
-                        1 + ((1.0 - u_duration).ln() / (1.0 - q).ln()).floor() as u32
-                    };
+                    let days = if q >= 1.0 { 1 } else { 1 + ((1.0 - u_duration).ln() / (1.0 - q).ln()).floor() as u32 };
                     w.crises.until[k] = Some(w.day + days - 1);
-                    w.event(
-                        "crisis_start",
-                        "environment",
-                        None,
-                        f64::from(days),
-                        KINDS[k],
-                    );
+                    w.event("crisis_start", "environment", None, f64::from(days), KINDS[k]);
                 }
             }
         }

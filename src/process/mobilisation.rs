@@ -26,7 +26,7 @@ use rand::RngExt;
 
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
-use crate::society::network::Csr;
+use crate::society::network::{push_counts, threshold_round};
 use crate::society::people::{AgeClass, Flags, Origin, Sex, Status};
 use crate::world::World;
 
@@ -78,14 +78,7 @@ pub struct Params {
     pub family_tie_threshold: f64,
 }
 
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "assumption",
-};
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
 const CH5: &str = "atarib-haid-2017.txt, ch. 5 (civilians at checkpoints, cooking, donating, fighting); shares: assumption";
 
 impl Params {
@@ -104,11 +97,7 @@ impl Params {
         let efficacy_threshold = r(
             "efficacy_threshold",
             raw.efficacy_threshold,
-            Real {
-                default: 0.4,
-                doc: "Mean efficacy the council needs to believe the town can win.",
-                ..SHARE
-            },
+            Real { default: 0.4, doc: "Mean efficacy the council needs to believe the town can win.", ..SHARE },
         )?;
         let trigger_memory_days = r(
             "trigger_memory_days",
@@ -165,20 +154,12 @@ impl Params {
         let call_reach_daily = r(
             "call_reach_daily",
             raw.call_reach_daily,
-            Real {
-                default: 0.2,
-                doc: "Share of those not yet reached whom the call reaches on each later day.",
-                ..SHARE
-            },
+            Real { default: 0.2, doc: "Share of those not yet reached whom the call reaches on each later day.", ..SHARE },
         )?;
         let call_push = r(
             "call_push",
             raw.call_push,
-            Real {
-                default: 0.15,
-                doc: "What hearing the call adds to the share of one's contacts mobilised, in a person's own count.",
-                ..SHARE
-            },
+            Real { default: 0.15, doc: "What hearing the call adds to the share of one's contacts mobilised, in a person's own count.", ..SHARE },
         )?;
         let fear_weight = r(
             "fear_weight",
@@ -206,12 +187,7 @@ impl Params {
         let grievance_weight = r(
             "grievance_weight",
             raw.grievance_weight,
-            Real {
-                default: 0.3,
-                unit: "threshold per unit",
-                doc: "How much grievance toward the faction lowers the threshold.",
-                ..SHARE
-            },
+            Real { default: 0.3, unit: "threshold per unit", doc: "How much grievance toward the faction lowers the threshold.", ..SHARE },
         )?;
         let localness_weight = r(
             "localness_weight",
@@ -241,49 +217,22 @@ impl Params {
             r(
                 "checkpoints_share",
                 raw.checkpoints_share,
-                Real {
-                    default: 0.25,
-                    doc: "Share of the mobilised who staff checkpoints and patrol.",
-                    source: CH5,
-                    ..SHARE
-                },
+                Real { default: 0.25, doc: "Share of the mobilised who staff checkpoints and patrol.", source: CH5, ..SHARE },
             )?,
             r(
                 "donate_share",
                 raw.donate_share,
-                Real {
-                    default: 0.2,
-                    doc: "Share of the mobilised who donate money, ammunition or arms.",
-                    source: CH5,
-                    ..SHARE
-                },
+                Real { default: 0.2, doc: "Share of the mobilised who donate money, ammunition or arms.", source: CH5, ..SHARE },
             )?,
-            r(
-                "cook_share",
-                raw.cook_share,
-                Real {
-                    default: 0.25,
-                    doc: "Share of the mobilised who cook and look after others.",
-                    source: CH5,
-                    ..SHARE
-                },
-            )?,
+            r("cook_share", raw.cook_share, Real { default: 0.25, doc: "Share of the mobilised who cook and look after others.", source: CH5, ..SHARE })?,
             r(
                 "fight_share",
                 raw.fight_share,
-                Real {
-                    default: 0.3,
-                    doc: "Share of the mobilised who fight (men of fighting age only; others take other roles).",
-                    source: CH5,
-                    ..SHARE
-                },
+                Real { default: 0.3, doc: "Share of the mobilised who fight (men of fighting age only; others take other roles).", source: CH5, ..SHARE },
             )?,
         ];
         if roles.iter().sum::<f64>() <= 0.0 {
-            return Err(c.fail(
-                "fight_share",
-                "the role shares are all zero: allowed any shares with a positive total",
-            ));
+            return Err(c.fail("fight_share", "the role shares are all zero: allowed any shares with a positive total"));
         }
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         let group_pressure = r(
@@ -407,23 +356,12 @@ fn triggers(w: &mut World, s: &Scenario, rng: &mut Rng) {
             continue;
         }
         let fam = w.society.network.family.row(v);
-        let anger = fam
-            .iter()
-            .map(|&j| f64::from(p.grievance[f].get(j as usize)))
-            .sum::<f64>()
-            / fam.len().max(1) as f64;
-        let efficacy =
-            (p.efficacy_base.sum() + p.efficacy_lift.sum()) / p.tally.present().max(1) as f64;
+        let anger = fam.iter().map(|&j| f64::from(p.grievance[f].get(j as usize))).sum::<f64>() / fam.len().max(1) as f64;
+        let efficacy = (p.efficacy_base.sum() + p.efficacy_lift.sum()) / p.tally.present().max(1) as f64;
         if rng.random::<f64>() < m.arrest_resistance * efficacy * anger.min(1.0) * 2.0 {
             crate::process::surveillance_and_coercion::free(w, f, v);
             let id = w.society.people.id[v];
-            w.event(
-                "arrest_resisted",
-                "community",
-                Some(id),
-                1.0,
-                &s.factions[f].name,
-            );
+            w.event("arrest_resisted", "community", Some(id), 1.0, &s.factions[f].name);
             trigger(w, s, f, "arrest_resisted");
             if rng.random::<f64>() < m.threat_after_resistance {
                 trigger(w, s, f, "threat_to_storm");
@@ -475,11 +413,7 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
         }
         // A new uprising (against a rival, later): keep the old one's record.
         let old = std::mem::take(&mut w.uprising);
-        w.past_uprisings.push(Uprising {
-            contacts: Vec::new(),
-            frontier: Vec::new(),
-            ..old
-        });
+        w.past_uprisings.push(Uprising { contacts: Vec::new(), frontier: Vec::new(), ..old });
         for flags in &mut w.society.people.flags {
             flags.clear(Flags::CALLED | Flags::OFFERED | Flags::ABSTAINING | Flags::TURNED);
         }
@@ -495,13 +429,7 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
     u.frontier = (0..n as u32).collect();
     w.event("council_call", "community", None, 1.0, &s.factions[f].name);
     if s.factions[f].seen_as_ally >= 0.5 {
-        w.event(
-            "groups_mediate",
-            "community",
-            None,
-            w.society.groups.len() as f64,
-            &s.factions[f].name,
-        );
+        w.event("groups_mediate", "community", None, w.society.groups.len() as f64, &s.factions[f].name);
     }
 }
 
@@ -511,18 +439,10 @@ fn spread_call(w: &mut World, s: &Scenario, rng: &mut Rng) {
     // day's share tomorrow.
     let first = !w.uprising.reached_first;
     w.uprising.reached_first = true;
-    let reach = if first {
-        s.mobilisation.call_reach
-    } else {
-        s.mobilisation.call_reach_daily
-    };
+    let reach = if first { s.mobilisation.call_reach } else { s.mobilisation.call_reach_daily };
     let p = &mut w.society.people;
     for i in 0..p.len() {
-        if p.status[i].present()
-            && p.origin[i] == Origin::Local
-            && !p.flags[i].has(Flags::CALLED)
-            && rng.random::<f64>() < reach
-        {
+        if p.status[i].present() && p.origin[i] == Origin::Local && !p.flags[i].has(Flags::CALLED) && rng.random::<f64>() < reach {
             p.flags[i].set(Flags::CALLED);
             if !first {
                 w.uprising.frontier.push(i as u32);
@@ -553,46 +473,6 @@ fn threshold(w: &World, s: &Scenario, f: usize, i: usize) -> f64 {
         + m.localness_weight * (1.0 - s.factions[f].foreign_share)
 }
 
-/// One synchronous round of a threshold cascade on the given layers: of the
-/// `frontier`, those for whom `passes(person, mobilised contacts, degree)`
-/// holds join. Pure, so that the Granovetter tests run the same rule.
-pub fn threshold_round(
-    layers: &[&Csr],
-    contacts: &[u16],
-    frontier: &mut Vec<u32>,
-    mut passes: impl FnMut(usize, u32, u32) -> bool,
-) -> Vec<u32> {
-    frontier.sort_unstable();
-    frontier.dedup();
-    let joiners = frontier
-        .iter()
-        .copied()
-        .filter(|&i| {
-            let degree: usize = layers.iter().map(|l| l.row(i as usize).len()).sum();
-            passes(i as usize, u32::from(contacts[i as usize]), degree as u32)
-        })
-        .collect();
-    frontier.clear();
-    joiners
-}
-
-/// Tell the joiners' contacts: their counts rise and they join the frontier.
-pub fn push_counts(
-    layers: &[&Csr],
-    contacts: &mut [u16],
-    joiners: &[u32],
-    frontier: &mut Vec<u32>,
-) {
-    for &i in joiners {
-        for layer in layers {
-            for &j in layer.row(i as usize) {
-                contacts[j as usize] = contacts[j as usize].saturating_add(1);
-                frontier.push(j);
-            }
-        }
-    }
-}
-
 fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let f = w.uprising.against.expect("a call names its faction") as usize;
     for _ in 0..s.mobilisation.rounds_per_day {
@@ -600,22 +480,13 @@ fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
         let joiners = {
             let net = &w.society.network;
             let world: &World = w;
-            threshold_round(
-                &[&net.family, &net.peers],
-                &world.uprising.contacts,
-                &mut frontier,
-                |i, k, degree| {
-                    if !eligible(world, f, i) {
-                        return false;
-                    }
-                    let push = if world.society.people.flags[i].has(Flags::CALLED) {
-                        s.mobilisation.call_push
-                    } else {
-                        0.0
-                    };
-                    f64::from(k) / f64::from(degree.max(1)) + push >= threshold(world, s, f, i)
-                },
-            )
+            threshold_round(&[&net.family, &net.peers], &world.uprising.contacts, &mut frontier, |i, k, degree| {
+                if !eligible(world, f, i) {
+                    return false;
+                }
+                let push = if world.society.people.flags[i].has(Flags::CALLED) { s.mobilisation.call_push } else { 0.0 };
+                f64::from(k) / f64::from(degree.max(1)) + push >= threshold(world, s, f, i)
+            })
         };
         if joiners.is_empty() {
             w.uprising.frontier = frontier;
@@ -626,12 +497,7 @@ fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
             mobilise(w, i as usize, role);
         }
         let net = &w.society.network;
-        push_counts(
-            &[&net.family, &net.peers],
-            &mut w.uprising.contacts,
-            &joiners,
-            &mut frontier,
-        );
+        push_counts(&[&net.family, &net.peers], &mut w.uprising.contacts, &joiners, &mut frontier);
         w.uprising.frontier = frontier;
     }
     let share = w.uprising.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
@@ -682,22 +548,10 @@ fn groups(w: &mut World, s: &Scenario) {
     let share = w.uprising.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
     for g in 0..w.society.groups.len() {
         // A faction seen as an ally against the regime: groups mediate rather than fight.
-        let ally = w
-            .uprising
-            .against
-            .map_or(0.0, |f| s.factions[f as usize].seen_as_ally);
-        if !w.uprising.groups_joined[g]
-            && m.group_pressure * share
-                > f64::from(w.society.groups[g].reluctance) + ally * m.group_pressure
-        {
+        let ally = w.uprising.against.map_or(0.0, |f| s.factions[f as usize].seen_as_ally);
+        if !w.uprising.groups_joined[g] && m.group_pressure * share > f64::from(w.society.groups[g].reluctance) + ally * m.group_pressure {
             w.uprising.groups_joined[g] = true;
-            w.event(
-                "group_joins",
-                "community",
-                None,
-                f64::from(w.society.groups[g].members),
-                format!("group {g}"),
-            );
+            w.event("group_joins", "community", None, f64::from(w.society.groups[g].members), format!("group {g}"));
         }
     }
     let p = &w.society.people;
@@ -709,11 +563,7 @@ fn groups(w: &mut World, s: &Scenario) {
         let g = p.group[i] as usize;
         let ordered = g < w.uprising.groups_joined.len() && w.uprising.groups_joined[g];
         let fam = w.society.network.family.row(i);
-        let family_share = fam
-            .iter()
-            .filter(|&&j| p.mobilised[j as usize] != 0)
-            .count() as f64
-            / fam.len().max(1) as f64;
+        let family_share = fam.iter().filter(|&&j| p.mobilised[j as usize] != 0).count() as f64 / fam.len().max(1) as f64;
         if ordered || family_share >= m.family_tie_threshold {
             joining.push((i, !ordered));
         }
@@ -733,51 +583,4 @@ pub fn stand_down(w: &mut World) {
     w.uprising.contacts = Vec::new();
     w.society.people.mobilised.fill(0);
     w.uprising.mobilised = 0;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Everyone tied to everyone (Granovetter's crowd of 100).
-    fn crowd(n: u32) -> Csr {
-        let pairs: Vec<(u32, u32)> = (0..n)
-            .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
-            .collect();
-        Csr::from_pair_chunks(n as usize, &[pairs])
-    }
-
-    /// Run rounds until nobody joins; thresholds count the others who already joined.
-    fn riot(thresholds: &[u32]) -> usize {
-        let net = crowd(thresholds.len() as u32);
-        let mut contacts = vec![0u16; thresholds.len()];
-        let mut joined = vec![false; thresholds.len()];
-        let mut frontier: Vec<u32> = (0..thresholds.len() as u32).collect();
-        loop {
-            let joiners = threshold_round(&[&net], &contacts, &mut frontier, |i, k, _| {
-                !joined[i] && k >= thresholds[i]
-            });
-            if joiners.is_empty() {
-                break;
-            }
-            for &i in &joiners {
-                joined[i as usize] = true;
-            }
-            push_counts(&[&net], &mut contacts, &joiners, &mut frontier);
-        }
-        joined.iter().filter(|&&j| j).count()
-    }
-
-    #[test]
-    fn granovetter_uniform_thresholds_all_riot() {
-        let t: Vec<u32> = (0..100).collect();
-        assert_eq!(riot(&t), 100);
-    }
-
-    #[test]
-    fn granovetter_one_changed_threshold_stops_the_riot() {
-        let mut t: Vec<u32> = (0..100).collect();
-        t[1] = 2;
-        assert_eq!(riot(&t), 1);
-    }
 }

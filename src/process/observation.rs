@@ -15,12 +15,7 @@ pub fn step(w: &World) -> DayRecord {
     let n = present.max(1) as f64;
     let mean_base = p.need_base.sum() / n;
     // Services lift part of the pressure from the registered (environment::need).
-    let relieved: f64 = w
-        .factions
-        .iter()
-        .enumerate()
-        .map(|(f, st)| st.relief_today * t.registered_unmet[f])
-        .sum();
+    let relieved: f64 = w.factions.iter().enumerate().map(|(f, st)| st.relief_today * t.registered_unmet[f]).sum();
     let mut grievance = [0.0; MAX_FACTIONS];
     for (f, col) in p.grievance.iter().enumerate() {
         grievance[f] = col.sum() / n;
@@ -45,12 +40,7 @@ pub fn step(w: &World) -> DayRecord {
         commitment: p.commitment.sum() / n,
         stigma: p.stigma.sum() / n,
         grievance,
-        community_institutions: w
-            .society
-            .institutions
-            .iter()
-            .filter(|i| i.controller == Controller::Community)
-            .count() as u32,
+        community_institutions: w.society.institutions.iter().filter(|i| i.controller == Controller::Community).count() as u32,
         surveillance: informants as f64 / n,
         registered: t.registered,
         standing,

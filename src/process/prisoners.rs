@@ -63,22 +63,8 @@ pub struct Params {
     pub prison_break_rate: f64,
 }
 
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "assumption",
-};
-const DAYS: Real = Real {
-    default: 0.0,
-    min: 1.0,
-    max: 100_000.0,
-    unit: "days",
-    doc: "",
-    source: "assumption",
-};
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const DAYS: Real = Real { default: 0.0, min: 1.0, max: 100_000.0, unit: "days", doc: "", source: "assumption" };
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
@@ -125,33 +111,13 @@ impl Params {
                     ..DAYS
                 },
             )?,
-            trial_days_mean: r(
-                "trial_days_mean",
-                raw.trial_days_mean,
-                Real {
-                    default: 60.0,
-                    doc: "Mean days until trial (policy due_process).",
-                    ..DAYS
-                },
-            )?,
+            trial_days_mean: r("trial_days_mean", raw.trial_days_mean, Real { default: 60.0, doc: "Mean days until trial (policy due_process).", ..DAYS })?,
             conviction_share: r(
                 "conviction_share",
                 raw.conviction_share,
-                Real {
-                    default: 0.3,
-                    doc: "Share of tried prisoners convicted (the prosecutable always are).",
-                    ..SHARE
-                },
+                Real { default: 0.3, doc: "Share of tried prisoners convicted (the prosecutable always are).", ..SHARE },
             )?,
-            sentence_days: r(
-                "sentence_days",
-                raw.sentence_days,
-                Real {
-                    default: 1095.0,
-                    doc: "A sentence's length.",
-                    ..DAYS
-                },
-            )?,
+            sentence_days: r("sentence_days", raw.sentence_days, Real { default: 1095.0, doc: "A sentence's length.", ..DAYS })?,
             rejoin_without_plan: r(
                 "rejoin_without_plan",
                 raw.rejoin_without_plan,
@@ -242,14 +208,7 @@ pub fn admit(w: &mut World, i: usize, f: usize, prosecuted: bool) {
     if prosecuted {
         p.flags[i].set(Flags::PROSECUTABLE);
     }
-    w.prisoners.push(Prisoner {
-        person: i as u32,
-        faction: f as u8,
-        since: s_day,
-        handed_over: false,
-        release_day: u32::MAX,
-        convicted: false,
-    });
+    w.prisoners.push(Prisoner { person: i as u32, faction: f as u8, since: s_day, handed_over: false, release_day: u32::MAX, convicted: false });
     w.prisoner_counts.admitted += 1;
 }
 
@@ -264,10 +223,7 @@ pub fn step(w: &mut World, s: &Scenario) {
         let i = w.prisoners[k].person as usize;
         let fam: Vec<u32> = w.society.network.family.row(i).to_vec();
         for j in fam {
-            w.society
-                .people
-                .stigma
-                .raise(j as usize, pr.family_stigma as f32);
+            w.society.people.stigma.raise(j as usize, pr.family_stigma as f32);
         }
         let days = match pr.policy {
             Policy::HandOver => pr.handover_days.round() as u32,
@@ -278,10 +234,7 @@ pub fn step(w: &mut World, s: &Scenario) {
         w.prisoners[k].release_day = w.day.saturating_add(days);
     }
     // Prison breaks free everyone (pattern 10).
-    if pr.prison_break_rate > 0.0
-        && !w.prisoners.is_empty()
-        && rng.random::<f64>() < pr.prison_break_rate
-    {
+    if pr.prison_break_rate > 0.0 && !w.prisoners.is_empty() && rng.random::<f64>() < pr.prison_break_rate {
         let all = std::mem::take(&mut w.prisoners);
         w.event("prison_break", "community", None, all.len() as f64, "");
         for pz in all {
@@ -318,8 +271,7 @@ pub fn step(w: &mut World, s: &Scenario) {
                 continue;
             }
             Policy::DueProcess if !pz.convicted => {
-                let convicted = w.society.people.flags[i].has(Flags::PROSECUTABLE)
-                    || rng.random::<f64>() < pr.conviction_share;
+                let convicted = w.society.people.flags[i].has(Flags::PROSECUTABLE) || rng.random::<f64>() < pr.conviction_share;
                 if convicted {
                     w.prisoners[k].convicted = true;
                     w.prisoners[k].release_day = w.day + pr.sentence_days as u32;
@@ -372,15 +324,5 @@ fn leave_prison(w: &mut World, s: &Scenario, pz: Prisoner, escaped: bool, rng: &
     } else {
         p.assign(i, Status::Elsewhere, NONE_U8);
     }
-    w.event(
-        if escaped {
-            "prisoner_escaped"
-        } else {
-            "prisoner_released"
-        },
-        "community",
-        Some(id),
-        1.0,
-        "",
-    );
+    w.event(if escaped { "prisoner_escaped" } else { "prisoner_released" }, "community", Some(id), 1.0, "");
 }

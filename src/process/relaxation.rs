@@ -28,48 +28,51 @@ pub struct Params {
     pub exposure_half_life_days: f64,
 }
 
-const HALF_LIFE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 100_000.0,
-    unit: "days",
-    doc: "",
-    source: "",
-};
+const HALF_LIFE: Real = Real { default: 0.0, min: 0.0, max: 100_000.0, unit: "days", doc: "", source: "" };
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
         Ok(Params {
-            fear_half_life_days: c.real("fear_half_life_days", raw.fear_half_life_days, Real {
-                default: 21.0,
-                doc: "Half-life of fear (0: no memory).",
-                source: "Condra and Shapiro (2012): reactions to violence against civilians last under four weeks (shared/notes/calibration.md)",
-                ..HALF_LIFE
-            })?,
-            grievance_half_life_days: c.real("grievance_half_life_days", raw.grievance_half_life_days, Real {
-                default: 120.0,
-                doc: "Half-life of grievance toward a faction.",
-                source: "assumption; grievance built up over the second half of 2013 before the January 2014 uprising (atarib-haid-2017.txt, ch. 4-5)",
-                ..HALF_LIFE
-            })?,
-            efficacy_half_life_days: c.real("efficacy_half_life_days", raw.efficacy_half_life_days, Real {
-                default: 365.0,
-                doc: "Half-life of a success's (or defeat's) effect on efficacy.",
-                source: "atarib-haid-2017.txt, ch. 7: the first success 'showed us our power' a year later; value: assumption",
-                ..HALF_LIFE
-            })?,
-            stigma_half_life_days: c.real("stigma_half_life_days", raw.stigma_half_life_days, Real {
-                default: 180.0,
-                doc: "Half-life of stigma without follow-up.",
-                source: "assumption",
-                ..HALF_LIFE
-            })?,
-            exposure_half_life_days: c.real("exposure_half_life_days", raw.exposure_half_life_days, Real {
-                default: 90.0,
-                doc: "Half-life of exposure to a faction's outreach.",
-                source: "assumption",
-                ..HALF_LIFE
-            })?,
+            fear_half_life_days: c.real(
+                "fear_half_life_days",
+                raw.fear_half_life_days,
+                Real {
+                    default: 21.0,
+                    doc: "Half-life of fear (0: no memory).",
+                    source: "Condra and Shapiro (2012): reactions to violence against civilians last under four weeks (shared/notes/calibration.md)",
+                    ..HALF_LIFE
+                },
+            )?,
+            grievance_half_life_days: c.real(
+                "grievance_half_life_days",
+                raw.grievance_half_life_days,
+                Real {
+                    default: 120.0,
+                    doc: "Half-life of grievance toward a faction.",
+                    source: "assumption; grievance built up over the second half of 2013 before the January 2014 uprising (atarib-haid-2017.txt, ch. 4-5)",
+                    ..HALF_LIFE
+                },
+            )?,
+            efficacy_half_life_days: c.real(
+                "efficacy_half_life_days",
+                raw.efficacy_half_life_days,
+                Real {
+                    default: 365.0,
+                    doc: "Half-life of a success's (or defeat's) effect on efficacy.",
+                    source: "atarib-haid-2017.txt, ch. 7: the first success 'showed us our power' a year later; value: assumption",
+                    ..HALF_LIFE
+                },
+            )?,
+            stigma_half_life_days: c.real(
+                "stigma_half_life_days",
+                raw.stigma_half_life_days,
+                Real { default: 180.0, doc: "Half-life of stigma without follow-up.", source: "assumption", ..HALF_LIFE },
+            )?,
+            exposure_half_life_days: c.real(
+                "exposure_half_life_days",
+                raw.exposure_half_life_days,
+                Real { default: 90.0, doc: "Half-life of exposure to a faction's outreach.", source: "assumption", ..HALF_LIFE },
+            )?,
         })
     }
 }
@@ -78,15 +81,9 @@ pub fn step(w: &mut World, p: &Params) {
     let people = &mut w.society.people;
     let status = &people.status;
     let counted = |i: usize| status[i].present();
-    people
-        .fear
-        .relax(daily_factor(p.fear_half_life_days), counted);
-    people
-        .efficacy_lift
-        .relax(daily_factor(p.efficacy_half_life_days), counted);
-    people
-        .stigma
-        .relax(daily_factor(p.stigma_half_life_days), counted);
+    people.fear.relax(daily_factor(p.fear_half_life_days), counted);
+    people.efficacy_lift.relax(daily_factor(p.efficacy_half_life_days), counted);
+    people.stigma.relax(daily_factor(p.stigma_half_life_days), counted);
     let g = daily_factor(p.grievance_half_life_days);
     for col in &mut people.grievance {
         col.relax(g, counted);

@@ -44,8 +44,7 @@ pub fn step(w: &mut World, s: &Scenario) {
             continue;
         }
         let t = &w.society.people.tally;
-        let fighters = t.by_faction[f][Status::Fighter as usize] as f64
-            + s.confrontation.weapon_value * st.weapons;
+        let fighters = t.by_faction[f][Status::Fighter as usize] as f64 + s.confrontation.weapon_value * st.weapons;
         let locals = t.status[Status::LocalFighter as usize] as f64;
         if fp.fighting.attack_threshold <= 0.0 || fighters < fp.fighting.attack_threshold * locals {
             continue;
@@ -56,17 +55,7 @@ pub fn step(w: &mut World, s: &Scenario) {
         let storm = efficacy < fp.storm_below_efficacy;
         w.factions[f].attack_pending = Some(storm);
         w.factions[f].attack_on = Some(w.day + fp.fighting.attack_delay_days);
-        w.event(
-            "takeover_decided",
-            &fp.name,
-            None,
-            efficacy,
-            if storm {
-                "storm the town"
-            } else {
-                "seize the base"
-            },
-        );
+        w.event("takeover_decided", &fp.name, None, efficacy, if storm { "storm the town" } else { "seize the base" });
         // Its moves (surrounding the local groups' bases) give it away: the
         // notables call the town out before the attack comes (ch. 7).
         super::mobilisation::call_out(w, s, f);

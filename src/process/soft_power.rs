@@ -51,22 +51,28 @@ pub struct Params {
     pub standing_half_life_days: f64,
 }
 
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "",
-};
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "" };
 const AGE_SRC: &str = "atarib-haid-2017.txt, ch. 3: 'the majority of Daesh's activities were targeting children'; values: assumption";
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
         let response = [
-            c.real("child_response", raw.child_response, Real { default: 1.0, doc: "Responsiveness of children to outreach events (probability scale of attending when invited).", source: AGE_SRC, ..SHARE })?,
+            c.real(
+                "child_response",
+                raw.child_response,
+                Real {
+                    default: 1.0,
+                    doc: "Responsiveness of children to outreach events (probability scale of attending when invited).",
+                    source: AGE_SRC,
+                    ..SHARE
+                },
+            )?,
             c.real("youth_response", raw.youth_response, Real { default: 0.8, doc: "Responsiveness of youth to outreach events.", source: AGE_SRC, ..SHARE })?,
-            c.real("adult_response", raw.adult_response, Real { default: 0.25, doc: "Responsiveness of adults to outreach events.", source: AGE_SRC, ..SHARE })?,
+            c.real(
+                "adult_response",
+                raw.adult_response,
+                Real { default: 0.25, doc: "Responsiveness of adults to outreach events.", source: AGE_SRC, ..SHARE },
+            )?,
             c.real("elder_response", raw.elder_response, Real { default: 0.1, doc: "Responsiveness of elders to outreach events.", source: AGE_SRC, ..SHARE })?,
         ];
         let cases_per_1000_per_day = c.real(
@@ -81,19 +87,19 @@ impl Params {
                 source: "assumption",
             },
         )?;
-        let standing_half_life_days = c.real("standing_half_life_days", raw.standing_half_life_days, Real {
-            default: 60.0,
-            min: 1.0,
-            max: 100_000.0,
-            unit: "days",
-            doc: "Half-life of a faction's standing as a working authority (court verdicts, services).",
-            source: "assumption",
-        })?;
-        Ok(Params {
-            response,
-            cases_per_1000_per_day,
-            standing_half_life_days,
-        })
+        let standing_half_life_days = c.real(
+            "standing_half_life_days",
+            raw.standing_half_life_days,
+            Real {
+                default: 60.0,
+                min: 1.0,
+                max: 100_000.0,
+                unit: "days",
+                doc: "Half-life of a faction's standing as a working authority (court verdicts, services).",
+                source: "assumption",
+            },
+        )?;
+        Ok(Params { response, cases_per_1000_per_day, standing_half_life_days })
     }
 }
 
@@ -198,9 +204,31 @@ pub struct Services {
 impl Services {
     pub fn resolve(raw: &RawServices, c: &mut Check) -> Result<Services, ScenarioError> {
         Ok(Services {
-            relief: c.real("relief", raw.relief, Real { default: 0.5, doc: "Share of a crisis's pressure on need that the faction's services lift from the registered and members (0: no services).", source: "atarib-haid-2017.txt, ch. 3 (gas at cheaper rates to the registered, water free to members); value: assumption", ..SHARE })?,
-            registration_rate: c.real("registration_rate", raw.registration_rate, Real { default: 0.003, doc: "Share of the town that considers registering each crisis day (each registers with probability need x (1 - grievance)).", source: "atarib-haid-2017.txt, ch. 3 ('people started joining Daesh to receive its services'); value: assumption", ..SHARE })?,
-            standing_gain: c.real("standing_gain", raw.standing_gain, Real { default: 0.02, doc: "Share of the way to full standing gained per day of services in a crisis.", source: "assumption", ..SHARE })?,
+            relief: c.real(
+                "relief",
+                raw.relief,
+                Real {
+                    default: 0.5,
+                    doc: "Share of a crisis's pressure on need that the faction's services lift from the registered and members (0: no services).",
+                    source: "atarib-haid-2017.txt, ch. 3 (gas at cheaper rates to the registered, water free to members); value: assumption",
+                    ..SHARE
+                },
+            )?,
+            registration_rate: c.real(
+                "registration_rate",
+                raw.registration_rate,
+                Real {
+                    default: 0.003,
+                    doc: "Share of the town that considers registering each crisis day (each registers with probability need x (1 - grievance)).",
+                    source: "atarib-haid-2017.txt, ch. 3 ('people started joining Daesh to receive its services'); value: assumption",
+                    ..SHARE
+                },
+            )?,
+            standing_gain: c.real(
+                "standing_gain",
+                raw.standing_gain,
+                Real { default: 0.02, doc: "Share of the way to full standing gained per day of services in a crisis.", source: "assumption", ..SHARE },
+            )?,
         })
     }
 }
@@ -226,17 +254,43 @@ pub struct Court {
 impl Court {
     pub fn resolve(raw: &RawCourt, c: &mut Check) -> Result<Court, ScenarioError> {
         Ok(Court {
-            speed: c.real("speed", raw.speed, Real {
-                default: 1.0,
-                min: 0.0,
-                max: 100.0,
-                unit: "relative to the community court's quality",
-                doc: "Pull of the faction's court on filers (0: no court); filers choose it with odds speed x (1 + standing) against institutions.quality.",
-                source: "atarib-haid-2017.txt, ch. 3: its court decided cases 'in record time' and 'saw the verdict go in their favour'",
-            })?,
-            standing_gain: c.real("standing_gain", raw.standing_gain, Real { default: 0.02, doc: "Share of the way to full standing gained per case decided.", source: "assumption", ..SHARE })?,
-            coerced_confession_share: c.real("coerced_confession_share", raw.coerced_confession_share, Real { default: 0.1, doc: "Share of its cases closed by a coerced confession.", source: "atarib-haid-2017.txt, ch. 3 ('coercing people to confess and comply'); value: assumption", ..SHARE })?,
-            confession_grievance: c.real("confession_grievance", raw.confession_grievance, Real { default: 0.1, doc: "Share of the way to full grievance toward the faction that the accused's family moves.", source: "assumption", ..SHARE })?,
+            speed: c.real(
+                "speed",
+                raw.speed,
+                Real {
+                    default: 1.0,
+                    min: 0.0,
+                    max: 100.0,
+                    unit: "relative to the community court's quality",
+                    doc: "Pull of the faction's court on filers (0: no court); filers choose it with odds speed x (1 + standing) against institutions.quality.",
+                    source: "atarib-haid-2017.txt, ch. 3: its court decided cases 'in record time' and 'saw the verdict go in their favour'",
+                },
+            )?,
+            standing_gain: c.real(
+                "standing_gain",
+                raw.standing_gain,
+                Real { default: 0.02, doc: "Share of the way to full standing gained per case decided.", source: "assumption", ..SHARE },
+            )?,
+            coerced_confession_share: c.real(
+                "coerced_confession_share",
+                raw.coerced_confession_share,
+                Real {
+                    default: 0.1,
+                    doc: "Share of its cases closed by a coerced confession.",
+                    source: "atarib-haid-2017.txt, ch. 3 ('coercing people to confess and comply'); value: assumption",
+                    ..SHARE
+                },
+            )?,
+            confession_grievance: c.real(
+                "confession_grievance",
+                raw.confession_grievance,
+                Real {
+                    default: 0.1,
+                    doc: "Share of the way to full grievance toward the faction that the accused's family moves.",
+                    source: "assumption",
+                    ..SHARE
+                },
+            )?,
         })
     }
 }
@@ -245,9 +299,7 @@ impl Court {
 pub fn random_local(w: &World, rng: &mut crate::rng::Rng) -> Option<usize> {
     let p = &w.society.people;
     let n = p.len();
-    (0..32).map(|_| rng.random_range(0..n)).find(|&i| {
-        p.status[i].present() && p.status[i] != Status::Detained && p.origin[i] == Origin::Local
-    })
+    (0..32).map(|_| rng.random_range(0..n)).find(|&i| p.status[i].present() && p.status[i] != Status::Detained && p.origin[i] == Origin::Local)
 }
 
 pub fn step(w: &mut World, s: &Scenario) {
@@ -276,17 +328,12 @@ fn payday(w: &mut World, f: usize, fp: &crate::faction::Params) {
     let informants = t.by_faction[f][Status::Informant as usize] as f64;
     let st = &mut w.factions[f];
     st.budget += fp.budget_per_day;
-    let payroll =
-        fighters * fp.pay_per_month / 30.0 + informants * fp.informants.pay_per_month / 30.0;
+    let payroll = fighters * fp.pay_per_month / 30.0 + informants * fp.informants.pay_per_month / 30.0;
     if payroll <= st.budget {
         st.budget -= payroll;
         st.unpaid = 0.0;
     } else {
-        st.unpaid = if payroll > 0.0 {
-            1.0 - st.budget / payroll
-        } else {
-            0.0
-        };
+        st.unpaid = if payroll > 0.0 { 1.0 - st.budget / payroll } else { 0.0 };
         st.budget = 0.0;
     }
 }
@@ -306,14 +353,8 @@ fn outreach_event(w: &mut World, s: &Scenario, f: usize, rng: &mut crate::rng::R
     for k in (1..invited.len()).rev() {
         invited.swap(k, rng.random_range(0..=k));
     }
-    let prizes = if o.prize_usd > 0.0 {
-        o.prizes_per_event
-            .min((w.factions[f].budget / o.prize_usd).floor())
-    } else {
-        0.0
-    };
-    let prize_term =
-        o.prize_pull * (o.prize_usd / 20.0).min(5.0) * if prizes > 0.0 { 1.0 } else { 0.0 };
+    let prizes = if o.prize_usd > 0.0 { o.prizes_per_event.min((w.factions[f].budget / o.prize_usd).floor()) } else { 0.0 };
+    let prize_term = o.prize_pull * (o.prize_usd / 20.0).min(5.0) * if prizes > 0.0 { 1.0 } else { 0.0 };
     let mut attendees: Vec<u32> = Vec::new();
     {
         let p = &w.society.people;
@@ -322,17 +363,13 @@ fn outreach_event(w: &mut World, s: &Scenario, f: usize, rng: &mut crate::rng::R
                 break;
             }
             let i = i as usize;
-            let eligible = p.status[i].present()
-                && p.origin[i] == Origin::Local
-                && !(p.status[i].member() && p.faction[i] as usize != f);
+            let eligible = p.status[i].present() && p.origin[i] == Origin::Local && !(p.status[i].member() && p.faction[i] as usize != f);
             if !eligible {
                 let _: f64 = rng.random();
                 continue;
             }
             let need = super::environment::need(w, i) as f64;
-            let prob = s.soft_power.response[p.age[i] as usize]
-                * (o.attend_base + prize_term * need)
-                * (1.0 - f64::from(p.grievance[f].get(i)));
+            let prob = s.soft_power.response[p.age[i] as usize] * (o.attend_base + prize_term * need) * (1.0 - f64::from(p.grievance[f].get(i)));
             if rng.random::<f64>() < prob {
                 attendees.push(i as u32);
             }
@@ -348,14 +385,7 @@ fn outreach_event(w: &mut World, s: &Scenario, f: usize, rng: &mut crate::rng::R
             p.register(i, f as u8);
             w.today.registered[f] += 1;
         }
-        for &j in w
-            .society
-            .network
-            .family
-            .row(i)
-            .iter()
-            .chain(w.society.network.peers.row(i))
-        {
+        for &j in w.society.network.family.row(i).iter().chain(w.society.network.peers.row(i)) {
             if rng.random::<f64>() < o.word_of_mouth {
                 invited.push(j);
             }
@@ -374,38 +404,26 @@ fn outreach_event(w: &mut World, s: &Scenario, f: usize, rng: &mut crate::rng::R
     w.today.attendance[f] += attendees.len() as u64;
     w.today.prizes_usd[f] += winners * o.prize_usd;
     let attended = attendees.len() as f64;
-    w.event(
-        "outreach_event",
-        &s.factions[f].name,
-        None,
-        attended,
-        format!("prizes {winners}"),
-    );
+    w.event("outreach_event", &s.factions[f].name, None, attended, format!("prizes {winners}"));
 }
 
 fn services(w: &mut World, s: &Scenario, f: usize, rng: &mut crate::rng::Rng) {
     let sv = &s.factions[f].services;
     let crisis = w.crises.active().iter().any(|&a| a);
     w.factions[f].services_on = crisis && sv.relief > 0.0;
-    w.factions[f].relief_today = if w.factions[f].services_on {
-        sv.relief
-    } else {
-        0.0
-    };
+    w.factions[f].relief_today = if w.factions[f].services_on { sv.relief } else { 0.0 };
     if !w.factions[f].services_on {
         return;
     }
     let st = &mut w.factions[f];
     st.standing += sv.standing_gain * (1.0 - st.standing);
-    let candidates =
-        (w.society.people.tally.present() as f64 * sv.registration_rate).round() as usize;
+    let candidates = (w.society.people.tally.present() as f64 * sv.registration_rate).round() as usize;
     for _ in 0..candidates {
         let Some(i) = random_local(w, rng) else {
             continue;
         };
         let p = &w.society.people;
-        let willing =
-            super::environment::need(w, i) as f64 * (1.0 - f64::from(p.grievance[f].get(i)));
+        let willing = super::environment::need(w, i) as f64 * (1.0 - f64::from(p.grievance[f].get(i)));
         if p.registered[i] == NONE_U8 && rng.random::<f64>() < willing {
             w.society.people.register(i, f as u8);
             w.today.registered[f] += 1;
@@ -418,15 +436,8 @@ fn court(w: &mut World, s: &Scenario, f: usize, rng: &mut crate::rng::Rng) {
     if ct.speed <= 0.0 {
         return;
     }
-    let mean_cases =
-        w.society.people.tally.present() as f64 / 1000.0 * s.soft_power.cases_per_1000_per_day;
-    let cases = if mean_cases > 0.0 {
-        Poisson::new(mean_cases)
-            .map(|d| d.sample(rng) as u64)
-            .unwrap_or(0)
-    } else {
-        0
-    };
+    let mean_cases = w.society.people.tally.present() as f64 / 1000.0 * s.soft_power.cases_per_1000_per_day;
+    let cases = if mean_cases > 0.0 { Poisson::new(mean_cases).map(|d| d.sample(rng) as u64).unwrap_or(0) } else { 0 };
     let pull = ct.speed * (1.0 + w.factions[f].standing);
     let share = pull / (pull + s.institutions.quality.max(1e-9));
     for _ in 0..cases {
@@ -457,6 +468,5 @@ fn court(w: &mut World, s: &Scenario, f: usize, rng: &mut crate::rng::Rng) {
 /// Whether person `i` is a youth or adult man (fit to fight).
 pub fn fighting_age_man(w: &World, i: usize) -> bool {
     let p = &w.society.people;
-    p.sex[i] == crate::society::people::Sex::Male
-        && matches!(p.age[i], AgeClass::Youth | AgeClass::Adult)
+    p.sex[i] == crate::society::people::Sex::Male && matches!(p.age[i], AgeClass::Youth | AgeClass::Adult)
 }

@@ -54,40 +54,90 @@ pub struct Params {
     pub infighting_half_life_days: f64,
 }
 
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "",
-};
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "" };
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
         Ok(Params {
-            fear_gain: c.real("fear_gain", raw.fear_gain, Real { default: 0.10, doc: "Share of the way to full fear that the victim's family and contacts move per act.", source: "Bennett (2008), JASSS 11(4)7: fear rises by 0.10 (1 - fear) per exposure (shared/notes/calibration.md)", ..SHARE })?,
-            family_grievance_gain: c.real("family_grievance_gain", raw.family_grievance_gain, Real { default: 0.3, doc: "Share of the way to full grievance toward the faction that the victim's family moves per act against a local.", source: "atarib-haid-2017.txt, ch. 4 (repression 'provoked hostility and anger towards ISIS'); value: assumption", ..SHARE })?,
-            contact_grievance_gain: c.real("contact_grievance_gain", raw.contact_grievance_gain, Real { default: 0.15, doc: "The same for the victim's friends and neighbours (peer ties).", source: "assumption", ..SHARE })?,
-            foreign_victim_factor: c.real("foreign_victim_factor", raw.foreign_victim_factor, Real { default: 0.3, doc: "Grievance from an act against a foreigner, relative to one against a local.", source: "icsr-defectors-2015.txt, narrative 2: brutality outraged 'mostly when its victims were other Sunnis'; value: assumption", ..SHARE })?,
-            known_victim_town_grievance: c.real("known_victim_town_grievance", raw.known_victim_town_grievance, Real { default: 0.02, doc: "Share of the way to full grievance the whole town moves when the victim is known (an activist, commander or notable).", source: "atarib-haid-2017.txt, ch. 4 (the kidnapping of known activists and commanders); value: assumption", ..SHARE })?,
-            execution_town_fear: c.real("execution_town_fear", raw.execution_town_fear, Real { default: 0.05, doc: "Share of the way to full fear the whole town moves at a public execution.", source: "atarib-haid-2017.txt, ch. 4 ('in order to intimidate us'); value: assumption", ..SHARE })?,
-            surveillance_fear: c.real("surveillance_fear", raw.surveillance_fear, Real {
-                default: 3.0,
-                min: 0.0,
-                max: 1000.0,
-                unit: "fear per day per informant density",
-                doc: "Daily rise of everyone's fear (share of the way to 1) per informant in town per head.",
-                source: "atarib-haid-2017.txt, ch. 3 (a 'big network of informants'); value: assumption, about 0.3 equilibrium fear at 0.5% informants",
-            })?,
-            infighting_half_life_days: c.real("infighting_half_life_days", raw.infighting_half_life_days, Real {
-                default: 60.0,
-                min: 1.0,
-                max: 100_000.0,
-                unit: "days",
-                doc: "Half-life of members' memory of the faction's acts against local armed groups.",
-                source: "assumption",
-            })?,
+            fear_gain: c.real(
+                "fear_gain",
+                raw.fear_gain,
+                Real {
+                    default: 0.10,
+                    doc: "Share of the way to full fear that the victim's family and contacts move per act.",
+                    source: "Bennett (2008), JASSS 11(4)7: fear rises by 0.10 (1 - fear) per exposure (shared/notes/calibration.md)",
+                    ..SHARE
+                },
+            )?,
+            family_grievance_gain: c.real(
+                "family_grievance_gain",
+                raw.family_grievance_gain,
+                Real {
+                    default: 0.3,
+                    doc: "Share of the way to full grievance toward the faction that the victim's family moves per act against a local.",
+                    source: "atarib-haid-2017.txt, ch. 4 (repression 'provoked hostility and anger towards ISIS'); value: assumption",
+                    ..SHARE
+                },
+            )?,
+            contact_grievance_gain: c.real(
+                "contact_grievance_gain",
+                raw.contact_grievance_gain,
+                Real { default: 0.15, doc: "The same for the victim's friends and neighbours (peer ties).", source: "assumption", ..SHARE },
+            )?,
+            foreign_victim_factor: c.real(
+                "foreign_victim_factor",
+                raw.foreign_victim_factor,
+                Real {
+                    default: 0.3,
+                    doc: "Grievance from an act against a foreigner, relative to one against a local.",
+                    source: "icsr-defectors-2015.txt, narrative 2: brutality outraged 'mostly when its victims were other Sunnis'; value: assumption",
+                    ..SHARE
+                },
+            )?,
+            known_victim_town_grievance: c.real(
+                "known_victim_town_grievance",
+                raw.known_victim_town_grievance,
+                Real {
+                    default: 0.02,
+                    doc: "Share of the way to full grievance the whole town moves when the victim is known (an activist, commander or notable).",
+                    source: "atarib-haid-2017.txt, ch. 4 (the kidnapping of known activists and commanders); value: assumption",
+                    ..SHARE
+                },
+            )?,
+            execution_town_fear: c.real(
+                "execution_town_fear",
+                raw.execution_town_fear,
+                Real {
+                    default: 0.05,
+                    doc: "Share of the way to full fear the whole town moves at a public execution.",
+                    source: "atarib-haid-2017.txt, ch. 4 ('in order to intimidate us'); value: assumption",
+                    ..SHARE
+                },
+            )?,
+            surveillance_fear: c.real(
+                "surveillance_fear",
+                raw.surveillance_fear,
+                Real {
+                    default: 3.0,
+                    min: 0.0,
+                    max: 1000.0,
+                    unit: "fear per day per informant density",
+                    doc: "Daily rise of everyone's fear (share of the way to 1) per informant in town per head.",
+                    source: "atarib-haid-2017.txt, ch. 3 (a 'big network of informants'); value: assumption, about 0.3 equilibrium fear at 0.5% informants",
+                },
+            )?,
+            infighting_half_life_days: c.real(
+                "infighting_half_life_days",
+                raw.infighting_half_life_days,
+                Real {
+                    default: 60.0,
+                    min: 1.0,
+                    max: 100_000.0,
+                    unit: "days",
+                    doc: "Half-life of members' memory of the faction's acts against local armed groups.",
+                    source: "assumption",
+                },
+            )?,
         })
     }
 }
@@ -111,9 +161,41 @@ pub struct Informants {
 impl Informants {
     pub fn resolve(raw: &RawInformants, c: &mut Check) -> Result<Informants, ScenarioError> {
         Ok(Informants {
-            share: c.real("share", raw.share, Real { default: 0.005, max: 0.2, doc: "Share of the town the faction seeks as informants (0: none).", source: "atarib-haid-2017.txt, ch. 3 ('a wide network of informants'); value: assumption", ..SHARE })?,
-            pay_per_month: c.real("pay_per_month", raw.pay_per_month, Real { default: 50.0, min: 0.0, max: 100_000.0, unit: "USD per informant-month", doc: "An informant's pay.", source: "assumption ('using money or other forms of leverage', ch. 3)" })?,
-            recruits_per_day: c.real("recruits_per_day", raw.recruits_per_day, Real { default: 2.0, min: 0.0, max: 100_000.0, unit: "approaches per day", doc: "People approached each day while informants are short of the target.", source: "assumption" })?,
+            share: c.real(
+                "share",
+                raw.share,
+                Real {
+                    default: 0.005,
+                    max: 0.2,
+                    doc: "Share of the town the faction seeks as informants (0: none).",
+                    source: "atarib-haid-2017.txt, ch. 3 ('a wide network of informants'); value: assumption",
+                    ..SHARE
+                },
+            )?,
+            pay_per_month: c.real(
+                "pay_per_month",
+                raw.pay_per_month,
+                Real {
+                    default: 50.0,
+                    min: 0.0,
+                    max: 100_000.0,
+                    unit: "USD per informant-month",
+                    doc: "An informant's pay.",
+                    source: "assumption ('using money or other forms of leverage', ch. 3)",
+                },
+            )?,
+            recruits_per_day: c.real(
+                "recruits_per_day",
+                raw.recruits_per_day,
+                Real {
+                    default: 2.0,
+                    min: 0.0,
+                    max: 100_000.0,
+                    unit: "approaches per day",
+                    doc: "People approached each day while informants are short of the target.",
+                    source: "assumption",
+                },
+            )?,
         })
     }
 }
@@ -146,47 +228,73 @@ pub struct Coercion {
     pub kidnapped_killed_share: f64,
 }
 
-pub const ACT_KINDS: [&str; 5] = [
-    "kidnapping",
-    "assassination",
-    "arrest",
-    "execution",
-    "rule_enforcement",
-];
+pub const ACT_KINDS: [&str; 5] = ["kidnapping", "assassination", "arrest", "execution", "rule_enforcement"];
 
 impl Coercion {
     pub fn resolve(raw: &RawCoercion, c: &mut Check) -> Result<Coercion, ScenarioError> {
-        let w = |v| Real {
-            default: v,
-            min: 0.0,
-            max: 1000.0,
-            unit: "relative weight",
-            doc: "",
-            source: "",
-        };
-        let acts_per_week = c.real("acts_per_week", raw.acts_per_week, Real {
-            default: 0.7,
-            min: 0.0,
-            max: 1000.0,
-            unit: "acts per week at the initial strength",
-            doc: "Rate of coercive acts while the faction has its initial strength in town (0: no coercion).",
-            source: "atarib-haid-2017.txt, ch. 4 (kidnappings, forced disappearances, assassinations through the second half of 2013); value: assumption",
-        })?;
+        let w = |v| Real { default: v, min: 0.0, max: 1000.0, unit: "relative weight", doc: "", source: "" };
+        let acts_per_week = c.real(
+            "acts_per_week",
+            raw.acts_per_week,
+            Real {
+                default: 0.7,
+                min: 0.0,
+                max: 1000.0,
+                unit: "acts per week at the initial strength",
+                doc: "Rate of coercive acts while the faction has its initial strength in town (0: no coercion).",
+                source: "atarib-haid-2017.txt, ch. 4 (kidnappings, forced disappearances, assassinations through the second half of 2013); value: assumption",
+            },
+        )?;
         let src = "atarib-haid-2017.txt, ch. 4; weights: assumption";
         let kinds = [
             c.real("kidnapping", raw.kidnapping, Real { doc: "Weight of kidnappings and forced disappearances among acts.", source: src, ..w(0.35) })?,
             c.real("assassination", raw.assassination, Real { doc: "Weight of assassinations.", source: src, ..w(0.1) })?,
             c.real("arrest", raw.arrest, Real { doc: "Weight of arrests.", source: src, ..w(0.25) })?,
-            c.real("execution", raw.execution, Real { doc: "Weight of public executions (of someone held, or of an outsider brought to town).", source: src, ..w(0.05) })?,
-            c.real("rule_enforcement", raw.rule_enforcement, Real { doc: "Weight of enforcing personal-life rules (scaled by the faction's strictness).", source: src, ..w(0.25) })?,
+            c.real(
+                "execution",
+                raw.execution,
+                Real { doc: "Weight of public executions (of someone held, or of an outsider brought to town).", source: src, ..w(0.05) },
+            )?,
+            c.real(
+                "rule_enforcement",
+                raw.rule_enforcement,
+                Real { doc: "Weight of enforcing personal-life rules (scaled by the faction's strictness).", source: src, ..w(0.25) },
+            )?,
         ];
         if kinds.iter().sum::<f64>() <= 0.0 {
-            return Err(c.fail("rule_enforcement", "the weights of the kinds of act are all zero: allowed any non-negative weights with a positive total (set acts_per_week = 0 for no coercion)"));
+            return Err(c.fail(
+                "rule_enforcement",
+                "the weights of the kinds of act are all zero: allowed any non-negative weights with a positive total (set acts_per_week = 0 for no coercion)",
+            ));
         }
         let targets = [
-            c.real("target_activists", raw.target_activists, Real { doc: "Weight of activists and journalists as targets.", source: "atarib-haid-2017.txt, ch. 4: 'the chief targets were independent activists and citizen journalists'", ..w(0.4) })?,
-            c.real("target_commanders", raw.target_commanders, Real { doc: "Weight of local armed groups' commanders as targets.", source: "atarib-haid-2017.txt, ch. 4 (FSA commanders kidnapped at checkpoints)", ..w(0.2) })?,
-            c.real("target_opponents", raw.target_opponents, Real { doc: "Weight of other opponents (locals drawn in proportion to their grievance) as targets.", source: "atarib-haid-2017.txt, ch. 4 ('those who opposed or questioned its actions')", ..w(0.4) })?,
+            c.real(
+                "target_activists",
+                raw.target_activists,
+                Real {
+                    doc: "Weight of activists and journalists as targets.",
+                    source: "atarib-haid-2017.txt, ch. 4: 'the chief targets were independent activists and citizen journalists'",
+                    ..w(0.4)
+                },
+            )?,
+            c.real(
+                "target_commanders",
+                raw.target_commanders,
+                Real {
+                    doc: "Weight of local armed groups' commanders as targets.",
+                    source: "atarib-haid-2017.txt, ch. 4 (FSA commanders kidnapped at checkpoints)",
+                    ..w(0.2)
+                },
+            )?,
+            c.real(
+                "target_opponents",
+                raw.target_opponents,
+                Real {
+                    doc: "Weight of other opponents (locals drawn in proportion to their grievance) as targets.",
+                    source: "atarib-haid-2017.txt, ch. 4 ('those who opposed or questioned its actions')",
+                    ..w(0.4)
+                },
+            )?,
         ];
         if targets.iter().sum::<f64>() <= 0.0 {
             return Err(c.fail("target_opponents", "the target weights are all zero: allowed any non-negative weights with a positive total"));
@@ -195,8 +303,21 @@ impl Coercion {
             acts_per_week,
             kinds,
             targets,
-            held_days_mean: c.real("held_days_mean", raw.held_days_mean, Real { default: 30.0, min: 1.0, max: 100_000.0, unit: "days", doc: "Mean time a kidnapped or arrested person is held.", source: "assumption", })?,
-            kidnapped_killed_share: c.real("kidnapped_killed_share", raw.kidnapped_killed_share, Real { default: 0.3, doc: "Share of the kidnapped who are found killed instead of released.", source: "atarib-haid-2017.txt, ch. 4 (fates unknown; a kidnapped fighter found tortured and killed); value: assumption", ..SHARE })?,
+            held_days_mean: c.real(
+                "held_days_mean",
+                raw.held_days_mean,
+                Real { default: 30.0, min: 1.0, max: 100_000.0, unit: "days", doc: "Mean time a kidnapped or arrested person is held.", source: "assumption" },
+            )?,
+            kidnapped_killed_share: c.real(
+                "kidnapped_killed_share",
+                raw.kidnapped_killed_share,
+                Real {
+                    default: 0.3,
+                    doc: "Share of the kidnapped who are found killed instead of released.",
+                    source: "atarib-haid-2017.txt, ch. 4 (fates unknown; a kidnapped fighter found tortured and killed); value: assumption",
+                    ..SHARE
+                },
+            )?,
         })
     }
 }
@@ -223,22 +344,14 @@ pub fn step(w: &mut World, s: &Scenario) {
         recruit_informants(w, f, fp, &mut rng);
         // Surveillance: everyone's fear rises with the informants' density.
         let present = w.society.people.tally.present().max(1) as f64;
-        let density =
-            w.society.people.tally.by_faction[f][Status::Informant as usize] as f64 / present;
+        let density = w.society.people.tally.by_faction[f][Status::Informant as usize] as f64 / present;
         let p = &mut w.society.people;
         let st = &p.status;
-        p.fear
-            .raise_all(s.coercion.surveillance_fear * density, |i| st[i].present());
+        p.fear.raise_all(s.coercion.surveillance_fear * density, |i| st[i].present());
         // Coercion, growing with strength in town.
         let strength = p.tally.members_in_town(f) as f64 / f64::from(fp.initial_members.max(1));
         let rate = fp.coercion.acts_per_week / 7.0 * strength.powf(fp.escalation);
-        let acts = if rate > 0.0 {
-            Poisson::new(rate)
-                .map(|d| d.sample(&mut rng) as u32)
-                .unwrap_or(0)
-        } else {
-            0
-        };
+        let acts = if rate > 0.0 { Poisson::new(rate).map(|d| d.sample(&mut rng) as u32).unwrap_or(0) } else { 0 };
         for _ in 0..acts {
             act(w, s, f, &mut rng);
         }
@@ -255,9 +368,7 @@ fn recruit_informants(w: &mut World, f: usize, fp: &crate::faction::Params, rng:
     let unpaid = w.factions[f].unpaid;
     if unpaid > 0.0 {
         let p = &w.society.people;
-        let quitting: Vec<usize> = (0..p.len())
-            .filter(|&i| p.status[i] == Status::Informant && p.faction[i] as usize == f)
-            .collect();
+        let quitting: Vec<usize> = (0..p.len()).filter(|&i| p.status[i] == Status::Informant && p.faction[i] as usize == f).collect();
         for i in quitting {
             if rng.random::<f64>() < 0.1 * unpaid {
                 w.society.people.assign(i, Status::Civilian, NONE_U8);
@@ -270,15 +381,13 @@ fn recruit_informants(w: &mut World, f: usize, fp: &crate::faction::Params, rng:
     if have >= target || w.factions[f].budget < fp.informants.pay_per_month {
         return;
     }
-    let approaches = fp.informants.recruits_per_day.floor() as u32
-        + u32::from(rng.random::<f64>() < fp.informants.recruits_per_day.fract());
+    let approaches = fp.informants.recruits_per_day.floor() as u32 + u32::from(rng.random::<f64>() < fp.informants.recruits_per_day.fract());
     for _ in 0..approaches {
         let Some(i) = random_local(w, rng) else {
             continue;
         };
         let p = &w.society.people;
-        let willing =
-            super::environment::need(w, i) as f64 * (1.0 - f64::from(p.grievance[f].get(i)));
+        let willing = super::environment::need(w, i) as f64 * (1.0 - f64::from(p.grievance[f].get(i)));
         if p.status[i] == Status::Civilian && rng.random::<f64>() < willing {
             w.society.people.assign(i, Status::Informant, f as u8);
             w.today.informants_recruited[f] += 1;
@@ -290,26 +399,16 @@ fn recruit_informants(w: &mut World, f: usize, fp: &crate::faction::Params, rng:
 fn target(w: &World, f: usize, class: usize, rng: &mut Rng) -> Option<usize> {
     let p = &w.society.people;
     match class {
-        0 => (0..200)
-            .map(|_| rng.random_range(0..p.len()))
-            .find(|&i| p.status[i] == Status::Activist),
+        0 => (0..200).map(|_| rng.random_range(0..p.len())).find(|&i| p.status[i] == Status::Activist),
         1 => {
-            let present: Vec<usize> = w
-                .society
-                .groups
-                .iter()
-                .map(|g| g.commander as usize)
-                .filter(|&c| c < p.len() && p.status[c] == Status::LocalFighter)
-                .collect();
+            let present: Vec<usize> =
+                w.society.groups.iter().map(|g| g.commander as usize).filter(|&c| c < p.len() && p.status[c] == Status::LocalFighter).collect();
             (!present.is_empty()).then(|| present[rng.random_range(0..present.len())])
         }
         _ => {
             for _ in 0..200 {
                 let i = rng.random_range(0..p.len());
-                let opponent = p.status[i].present()
-                    && p.status[i] != Status::Detained
-                    && !p.status[i].member()
-                    && p.origin[i] == Origin::Local;
+                let opponent = p.status[i].present() && p.status[i] != Status::Detained && !p.status[i].member() && p.origin[i] == Origin::Local;
                 if opponent && rng.random::<f32>() < p.grievance[f].get(i) {
                     return Some(i);
                 }
@@ -338,8 +437,7 @@ fn act(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
     if kind == 3 {
         let p = &mut w.society.people;
         let st = &p.status;
-        p.fear
-            .raise_all(s.coercion.execution_town_fear, |i| st[i].present());
+        p.fear.raise_all(s.coercion.execution_town_fear, |i| st[i].present());
     }
     let Some(v) = victim else {
         if kind == 3 {
@@ -373,8 +471,7 @@ fn act(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
     let id = w.society.people.id[v];
     match kind {
         0 | 2 => {
-            let days =
-                1 + (rng.random::<f64>().max(1e-12).ln() * -fp.coercion.held_days_mean) as u32;
+            let days = 1 + (rng.random::<f64>().max(1e-12).ln() * -fp.coercion.held_days_mean) as u32;
             let killed = kind == 0 && rng.random::<f64>() < fp.coercion.kidnapped_killed_share;
             w.factions[f].held.push(Held {
                 person: v as u32,
@@ -397,13 +494,7 @@ fn act(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
     if local {
         w.today.acts_local[f] += 1;
     }
-    w.event(
-        ACT_KINDS[kind],
-        name,
-        Some(id),
-        1.0,
-        format!("{role};{}", if local { "local" } else { "foreign" }),
-    );
+    w.event(ACT_KINDS[kind], name, Some(id), 1.0, format!("{role};{}", if local { "local" } else { "foreign" }));
 }
 
 /// Fear and grievance in the victim's family and contacts, more for a local
@@ -429,11 +520,7 @@ fn backlash(w: &mut World, s: &Scenario, f: usize, v: usize, local: bool, known:
 
 /// Free person `v` held by faction `f` now (an arrest the town resisted).
 pub fn free(w: &mut World, f: usize, v: usize) {
-    if let Some(k) = w.factions[f]
-        .held
-        .iter()
-        .position(|h| h.person as usize == v)
-    {
+    if let Some(k) = w.factions[f].held.iter().position(|h| h.person as usize == v) {
         let h = w.factions[f].held.swap_remove(k);
         w.society.people.assign(v, h.status, h.faction);
     }

@@ -51,20 +51,11 @@ pub struct Check<'a> {
 
 impl<'a> Check<'a> {
     pub fn new(sources: Option<&'a Sources>) -> Self {
-        Check {
-            sources,
-            path: Vec::new(),
-            resolved: toml::Table::new(),
-            docs: Vec::new(),
-        }
+        Check { sources, path: Vec::new(), resolved: toml::Table::new(), docs: Vec::new() }
     }
 
     /// Resolve the parameters of a table `name` inside the current one.
-    pub fn section<R>(
-        &mut self,
-        name: &str,
-        f: impl FnOnce(&mut Self) -> Result<R, ScenarioError>,
-    ) -> Result<R, ScenarioError> {
+    pub fn section<R>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> Result<R, ScenarioError>) -> Result<R, ScenarioError> {
         self.path.push(name.to_string());
         let r = f(self);
         self.path.pop();
@@ -84,29 +75,19 @@ impl<'a> Check<'a> {
                 p.push(key);
                 s.locate(&p)
             }
-            None => Location {
-                file: "<defaults>".into(),
-                line: 1,
-                column: 1,
-            },
+            None => Location { file: "<defaults>".into(), line: 1, column: 1 },
         }
     }
 
     /// An error about `key` in the current table, located where it is set.
     pub fn fail(&self, key: &str, message: impl Into<String>) -> ScenarioError {
-        ScenarioError::Invalid {
-            at: self.location(key),
-            key: self.key_path(key),
-            message: message.into(),
-        }
+        ScenarioError::Invalid { at: self.location(key), key: self.key_path(key), message: message.into() }
     }
 
     fn record(&mut self, key: &str, value: toml::Value) {
         let mut t = &mut self.resolved;
         for seg in &self.path {
-            let entry = t
-                .entry(seg.clone())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let entry = t.entry(seg.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
             t = match entry {
                 toml::Value::Table(t) => t,
                 _ => unreachable!("a section path only ever holds tables"),
@@ -116,123 +97,42 @@ impl<'a> Check<'a> {
     }
 
     #[allow(clippy::too_many_arguments)] // one row of the reference, field by field
-    fn doc(
-        &mut self,
-        key: &str,
-        kind: &'static str,
-        default: String,
-        allowed: String,
-        unit: &'static str,
-        doc: &'static str,
-        source: &'static str,
-    ) {
-        self.docs.push(ParamDoc {
-            key: self.key_path(key),
-            kind,
-            default,
-            allowed,
-            unit,
-            doc,
-            source,
-        });
+    fn doc(&mut self, key: &str, kind: &'static str, default: String, allowed: String, unit: &'static str, doc: &'static str, source: &'static str) {
+        self.docs.push(ParamDoc { key: self.key_path(key), kind, default, allowed, unit, doc, source });
     }
 
     pub fn real(&mut self, key: &str, raw: Option<f64>, s: Real) -> Result<f64, ScenarioError> {
-        self.doc(
-            key,
-            "real",
-            fmt_real(s.default),
-            format!("{} to {}", fmt_real(s.min), fmt_real(s.max)),
-            s.unit,
-            s.doc,
-            s.source,
-        );
+        self.doc(key, "real", fmt_real(s.default), format!("{} to {}", fmt_real(s.min), fmt_real(s.max)), s.unit, s.doc, s.source);
         let v = raw.unwrap_or(s.default);
         if !v.is_finite() || v < s.min || v > s.max {
-            let unit = if s.unit.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", s.unit)
-            };
-            return Err(self.fail(
-                key,
-                format!(
-                    "{} is out of range: allowed {} to {}{unit}",
-                    fmt_real(v),
-                    fmt_real(s.min),
-                    fmt_real(s.max)
-                ),
-            ));
+            let unit = if s.unit.is_empty() { String::new() } else { format!(" ({})", s.unit) };
+            return Err(self.fail(key, format!("{} is out of range: allowed {} to {}{unit}", fmt_real(v), fmt_real(s.min), fmt_real(s.max))));
         }
         self.record(key, toml::Value::Float(v));
         Ok(v)
     }
 
     pub fn int(&mut self, key: &str, raw: Option<i64>, s: Int) -> Result<i64, ScenarioError> {
-        self.doc(
-            key,
-            "integer",
-            s.default.to_string(),
-            format!("{} to {}", s.min, s.max),
-            s.unit,
-            s.doc,
-            s.source,
-        );
+        self.doc(key, "integer", s.default.to_string(), format!("{} to {}", s.min, s.max), s.unit, s.doc, s.source);
         let v = raw.unwrap_or(s.default);
         if v < s.min || v > s.max {
-            let unit = if s.unit.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", s.unit)
-            };
-            return Err(self.fail(
-                key,
-                format!("{v} is out of range: allowed {} to {}{unit}", s.min, s.max),
-            ));
+            let unit = if s.unit.is_empty() { String::new() } else { format!(" ({})", s.unit) };
+            return Err(self.fail(key, format!("{v} is out of range: allowed {} to {}{unit}", s.min, s.max)));
         }
         self.record(key, toml::Value::Integer(v));
         Ok(v)
     }
 
-    pub fn flag(
-        &mut self,
-        key: &str,
-        raw: Option<bool>,
-        default: bool,
-        doc: &'static str,
-        source: &'static str,
-    ) -> bool {
-        self.doc(
-            key,
-            "boolean",
-            default.to_string(),
-            "true or false".into(),
-            "",
-            doc,
-            source,
-        );
+    pub fn flag(&mut self, key: &str, raw: Option<bool>, default: bool, doc: &'static str, source: &'static str) -> bool {
+        self.doc(key, "boolean", default.to_string(), "true or false".into(), "", doc, source);
         let v = raw.unwrap_or(default);
         self.record(key, toml::Value::Boolean(v));
         v
     }
 
     /// A free text value (names, descriptions): recorded, never constrained.
-    pub fn text(
-        &mut self,
-        key: &str,
-        raw: Option<&str>,
-        default: &str,
-        doc: &'static str,
-    ) -> String {
-        self.doc(
-            key,
-            "string",
-            format!("\"{default}\""),
-            "any text".into(),
-            "",
-            doc,
-            "",
-        );
+    pub fn text(&mut self, key: &str, raw: Option<&str>, default: &str, doc: &'static str) -> String {
+        self.doc(key, "string", format!("\"{default}\""), "any text".into(), "", doc, "");
         let v = raw.unwrap_or(default).to_string();
         self.record(key, toml::Value::String(v.clone()));
         v
@@ -249,28 +149,14 @@ impl<'a> Check<'a> {
         source: &'static str,
     ) -> Result<T, ScenarioError> {
         let names: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-        self.doc(
-            key,
-            "choice",
-            format!("\"{default}\""),
-            names.join(", "),
-            "",
-            doc,
-            source,
-        );
+        self.doc(key, "choice", format!("\"{default}\""), names.join(", "), "", doc, source);
         let v = raw.unwrap_or(default);
         match options.iter().find(|(n, _)| *n == v) {
             Some((n, t)) => {
                 self.record(key, toml::Value::String(n.to_string()));
                 Ok(*t)
             }
-            None => Err(self.fail(
-                key,
-                format!(
-                    "\"{v}\" is not one of the allowed values: {}",
-                    names.join(", ")
-                ),
-            )),
+            None => Err(self.fail(key, format!("\"{v}\" is not one of the allowed values: {}", names.join(", ")))),
         }
     }
 
@@ -286,9 +172,5 @@ impl<'a> Check<'a> {
 
 /// Reals print with a decimal point so that they read back as reals.
 pub fn fmt_real(v: f64) -> String {
-    if v.is_finite() && v == v.trunc() && v.abs() < 1e15 {
-        format!("{v:.1}")
-    } else {
-        format!("{v}")
-    }
+    if v.is_finite() && v == v.trunc() && v.abs() < 1e15 { format!("{v:.1}") } else { format!("{v}") }
 }

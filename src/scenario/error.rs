@@ -21,18 +21,11 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     #[error("{}: cannot read the scenario file: {}", path.display(), plain_io(cause))]
-    Read {
-        path: PathBuf,
-        cause: std::io::Error,
-    },
+    Read { path: PathBuf, cause: std::io::Error },
     #[error("{at}: malformed TOML: {message}")]
     Syntax { at: Location, message: String },
     #[error("{at}: `{key}`: {message}")]
-    Invalid {
-        at: Location,
-        key: String,
-        message: String,
-    },
+    Invalid { at: Location, key: String, message: String },
     #[error("{at}: `base`: {message}")]
     Base { at: Location, message: String },
 }

@@ -14,10 +14,7 @@ pub use error::{Location, ScenarioError};
 pub use source::{Layer, ReadSource, Sources, locate_offset};
 
 use crate::faction;
-use crate::process::{
-    affiliation, aftermath, amnesty, confrontation, environment, mobilisation, prisoners,
-    relaxation, soft_power, surveillance_and_coercion,
-};
+use crate::process::{affiliation, aftermath, amnesty, confrontation, environment, mobilisation, prisoners, relaxation, soft_power, surveillance_and_coercion};
 use crate::society::{groups, institutions, network, population};
 
 /// The TOML file as written: every key optional, unknown keys rejected.
@@ -110,14 +107,11 @@ impl Scenario {
             }
         }
         let merged = sources.merged();
-        let raw: RawScenario =
-            toml::Value::Table(merged)
-                .try_into()
-                .map_err(|e: toml::de::Error| ScenarioError::Invalid {
-                    at: sources.locate(&[]),
-                    key: String::new(),
-                    message: e.message().to_string(),
-                })?;
+        let raw: RawScenario = toml::Value::Table(merged).try_into().map_err(|e: toml::de::Error| ScenarioError::Invalid {
+            at: sources.locate(&[]),
+            key: String::new(),
+            message: e.message().to_string(),
+        })?;
         let mut c = Check::new(Some(sources));
         resolve(&raw, &mut c)
     }
@@ -134,34 +128,21 @@ impl Scenario {
 }
 
 fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> {
-    let name = c.text(
-        "name",
-        raw.name.as_deref(),
-        "unnamed",
-        "The scenario's name, shown in outputs and charts.",
-    );
-    let description = c.text(
-        "description",
-        raw.description.as_deref(),
-        "",
-        "What the scenario is for.",
-    );
-    let model = c.choice(
-        "model",
-        raw.model.as_deref(),
-        &[("resist", Model::Resist)],
-        "resist",
-        "Which model of the engine runs the scenario.",
-        "MODEL.md",
-    )?;
-    let seed = c.int("seed", raw.seed, Int {
-        default: 1,
-        min: 0,
-        max: i64::MAX,
-        unit: "",
-        doc: "Master seed; `resist run --seed` overrides it. Every random stream derives from (seed, replicate, stream).",
-        source: "",
-    })? as u64;
+    let name = c.text("name", raw.name.as_deref(), "unnamed", "The scenario's name, shown in outputs and charts.");
+    let description = c.text("description", raw.description.as_deref(), "", "What the scenario is for.");
+    let model = c.choice("model", raw.model.as_deref(), &[("resist", Model::Resist)], "resist", "Which model of the engine runs the scenario.", "MODEL.md")?;
+    let seed = c.int(
+        "seed",
+        raw.seed,
+        Int {
+            default: 1,
+            min: 0,
+            max: i64::MAX,
+            unit: "",
+            doc: "Master seed; `resist run --seed` overrides it. Every random stream derives from (seed, replicate, stream).",
+            source: "",
+        },
+    )? as u64;
     let days = c.int(
         "days",
         raw.days,
@@ -174,43 +155,38 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
             source: "MODEL.md, Scales",
         },
     )? as u32;
-    let population = c.section("population", |c| {
-        population::Params::resolve(&raw.population.clone().unwrap_or_default(), c)
-    })?;
-    let network = c.section("network", |c| {
-        network::Params::resolve(
-            &raw.network.clone().unwrap_or_default(),
-            c,
-            population.people,
-            population.family_size_mean,
-        )
-    })?;
-    let ties = f64::from(population.people)
-        * (population.household_size_mean + network.kin_degree + network.peer_degree);
+    let population = c.section("population", |c| population::Params::resolve(&raw.population.clone().unwrap_or_default(), c))?;
+    let network =
+        c.section("network", |c| network::Params::resolve(&raw.network.clone().unwrap_or_default(), c, population.people, population.family_size_mean))?;
+    let ties = f64::from(population.people) * (population.household_size_mean + network.kin_degree + network.peer_degree);
     if ties > 3.5e9 {
-        return Err(c.section("network", |c| -> Result<(), ScenarioError> {
-            Err(c.fail("peer_degree", format!("the network would hold about {ties:.0} tie entries: allowed people x (household size + kin_degree + peer_degree) up to 3.5 billion")))
-        }).unwrap_err());
+        return Err(c
+            .section("network", |c| -> Result<(), ScenarioError> {
+                Err(c.fail(
+                    "peer_degree",
+                    format!(
+                        "the network would hold about {ties:.0} tie entries: allowed people x (household size + kin_degree + peer_degree) up to 3.5 billion"
+                    ),
+                ))
+            })
+            .unwrap_err());
     }
-    let armed_groups = c.section("armed_groups", |c| {
-        groups::Params::resolve(
-            &raw.armed_groups.clone().unwrap_or_default(),
-            c,
-            &population,
-        )
-    })?;
-    let institutions = c.section("institutions", |c| {
-        institutions::Params::resolve(&raw.institutions.clone().unwrap_or_default(), c)
-    })?;
+    let armed_groups = c.section("armed_groups", |c| groups::Params::resolve(&raw.armed_groups.clone().unwrap_or_default(), c, &population))?;
+    let institutions = c.section("institutions", |c| institutions::Params::resolve(&raw.institutions.clone().unwrap_or_default(), c))?;
     let factions = c.section("factions", |c| {
         let mut out = Vec::new();
         for (name, f) in raw.factions.iter().flatten() {
             if !faction::valid_name(name) {
-                return Err(c.fail(name, format!("\"{name}\" is not a usable faction name: allowed lower-case letters, digits and `_`, starting with a letter, at most 32 characters")));
+                return Err(c.fail(
+                    name,
+                    format!(
+                        "\"{name}\" is not a usable faction name: allowed lower-case letters, digits and `_`, starting with a letter, at most 32 characters"
+                    ),
+                ));
             }
             out.push(c.section(name, |c| faction::Params::resolve(name, f, c))?);
         }
-                if out.len() > 8 {
+        if out.len() > 8 {
             return Err(c.fail("", format!("{} factions: allowed at most 8", out.len())));
         }
         let names: Vec<String> = out.iter().map(|f: &faction::Params| f.name.clone()).collect();
@@ -219,44 +195,31 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
                 && (!names.contains(rival) || *rival == f.name)
             {
                 let allowed: Vec<String> = names.iter().filter(|n| **n != f.name).map(|n| format!("\"{n}\"")).collect();
-                return Err(c.section(&f.name, |c| -> Result<(), ScenarioError> {
-                    Err(c.fail("wakes_when_expelled", format!("\"{rival}\" is not another faction of this scenario: allowed {}", if allowed.is_empty() { "none (declare the rival faction)".to_string() } else { allowed.join(", ") })))
-                })
-                .unwrap_err());
+                return Err(c
+                    .section(&f.name, |c| -> Result<(), ScenarioError> {
+                        Err(c.fail(
+                            "wakes_when_expelled",
+                            format!(
+                                "\"{rival}\" is not another faction of this scenario: allowed {}",
+                                if allowed.is_empty() { "none (declare the rival faction)".to_string() } else { allowed.join(", ") }
+                            ),
+                        ))
+                    })
+                    .unwrap_err());
             }
         }
         Ok(out)
     })?;
-    let environment = c.section("environment", |c| {
-        environment::Params::resolve(&raw.environment.clone().unwrap_or_default(), c)
-    })?;
-    let soft_power = c.section("soft_power", |c| {
-        soft_power::Params::resolve(&raw.soft_power.clone().unwrap_or_default(), c)
-    })?;
-    let coercion = c.section("coercion", |c| {
-        surveillance_and_coercion::Params::resolve(&raw.coercion.clone().unwrap_or_default(), c)
-    })?;
-    let affiliation = c.section("affiliation", |c| {
-        affiliation::Params::resolve(&raw.affiliation.clone().unwrap_or_default(), c)
-    })?;
-    let mobilisation = c.section("mobilisation", |c| {
-        mobilisation::Params::resolve(&raw.mobilisation.clone().unwrap_or_default(), c)
-    })?;
-    let amnesty = c.section("amnesty", |c| {
-        amnesty::Params::resolve(&raw.amnesty.clone().unwrap_or_default(), c)
-    })?;
-    let confrontation = c.section("confrontation", |c| {
-        confrontation::Params::resolve(&raw.confrontation.clone().unwrap_or_default(), c)
-    })?;
-    let aftermath = c.section("aftermath", |c| {
-        aftermath::Params::resolve(&raw.aftermath.clone().unwrap_or_default(), c)
-    })?;
-    let prisoners = c.section("prisoners", |c| {
-        prisoners::Params::resolve(&raw.prisoners.clone().unwrap_or_default(), c)
-    })?;
-    let relaxation = c.section("relaxation", |c| {
-        relaxation::Params::resolve(&raw.relaxation.clone().unwrap_or_default(), c)
-    })?;
+    let environment = c.section("environment", |c| environment::Params::resolve(&raw.environment.clone().unwrap_or_default(), c))?;
+    let soft_power = c.section("soft_power", |c| soft_power::Params::resolve(&raw.soft_power.clone().unwrap_or_default(), c))?;
+    let coercion = c.section("coercion", |c| surveillance_and_coercion::Params::resolve(&raw.coercion.clone().unwrap_or_default(), c))?;
+    let affiliation = c.section("affiliation", |c| affiliation::Params::resolve(&raw.affiliation.clone().unwrap_or_default(), c))?;
+    let mobilisation = c.section("mobilisation", |c| mobilisation::Params::resolve(&raw.mobilisation.clone().unwrap_or_default(), c))?;
+    let amnesty = c.section("amnesty", |c| amnesty::Params::resolve(&raw.amnesty.clone().unwrap_or_default(), c))?;
+    let confrontation = c.section("confrontation", |c| confrontation::Params::resolve(&raw.confrontation.clone().unwrap_or_default(), c))?;
+    let aftermath = c.section("aftermath", |c| aftermath::Params::resolve(&raw.aftermath.clone().unwrap_or_default(), c))?;
+    let prisoners = c.section("prisoners", |c| prisoners::Params::resolve(&raw.prisoners.clone().unwrap_or_default(), c))?;
+    let relaxation = c.section("relaxation", |c| relaxation::Params::resolve(&raw.relaxation.clone().unwrap_or_default(), c))?;
     Ok(Scenario {
         name,
         description,
@@ -285,13 +248,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
 /// Every parameter with its default, range, unit, meaning and source, in the
 /// order a scenario file lists them (one example faction stands for all).
 pub fn reference() -> Vec<ParamDoc> {
-    let raw = RawScenario {
-        factions: Some(BTreeMap::from([(
-            "example".to_string(),
-            faction::Raw::default(),
-        )])),
-        ..RawScenario::default()
-    };
+    let raw = RawScenario { factions: Some(BTreeMap::from([("example".to_string(), faction::Raw::default())])), ..RawScenario::default() };
     let mut c = Check::new(None);
     resolve(&raw, &mut c).expect("the defaults are valid");
     c.into_docs()

@@ -35,15 +35,9 @@ const MAX_BASE_DEPTH: usize = 16;
 impl Layer {
     /// Parse one layer from text; `name` is what errors call the file.
     pub fn parse(name: &str, text: String) -> Result<Layer, ScenarioError> {
-        let table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
-            at: locate_offset(name, &text, e.span().map(|s| s.start).unwrap_or(0)),
-            message: first_line(e.message()),
-        })?;
-        Ok(Layer {
-            name: name.to_string(),
-            text,
-            table,
-        })
+        let table: toml::Table = toml::from_str(&text)
+            .map_err(|e| ScenarioError::Syntax { at: locate_offset(name, &text, e.span().map(|s| s.start).unwrap_or(0)), message: first_line(e.message()) })?;
+        Ok(Layer { name: name.to_string(), text, table })
     }
 
     /// The location of a key path in this layer, if the layer sets it; the
@@ -53,16 +47,12 @@ impl Layer {
         let mut table = doc.get_ref();
         let mut best: Option<usize> = None;
         for (i, seg) in path.iter().enumerate() {
-            let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *seg)
-            else {
+            let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *seg) else {
                 break;
             };
             let last = i + 1 == path.len();
             if last {
-                return Some((
-                    locate_offset(&self.name, &self.text, key.span().start),
-                    true,
-                ));
+                return Some((locate_offset(&self.name, &self.text, key.span().start), true));
             }
             best = Some(key.span().start);
             match value.get_ref() {
@@ -120,11 +110,7 @@ pub fn locate_offset(name: &str, text: &str, offset: usize) -> Location {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let column = before[line_start..].chars().count() + 1;
-    Location {
-        file: name.to_string(),
-        line,
-        column,
-    }
+    Location { file: name.to_string(), line, column }
 }
 
 /// Join a relative `base` path to the directory of the file that names it,
@@ -158,40 +144,21 @@ impl Sources {
         let mut next = Some(path.to_path_buf());
         let mut seen: Vec<PathBuf> = Vec::new();
         while let Some(p) = next.take() {
-            let text = reader.read(&p).map_err(|cause| ScenarioError::Read {
-                path: p.clone(),
-                cause,
-            })?;
+            let text = reader.read(&p).map_err(|cause| ScenarioError::Read { path: p.clone(), cause })?;
             let layer = Layer::parse(&p.display().to_string(), text)?;
             seen.push(p.clone());
             if let Some(base) = layer.table.get("base") {
-                let at = layer
-                    .find(&["base"])
-                    .map(|(l, _)| l)
-                    .unwrap_or_else(|| locate_offset(&layer.name, &layer.text, 0));
+                let at = layer.find(&["base"]).map(|(l, _)| l).unwrap_or_else(|| locate_offset(&layer.name, &layer.text, 0));
                 let Some(rel) = base.as_str() else {
-                    return Err(ScenarioError::Base {
-                        at,
-                        message: "must be a string: the path of another scenario file, relative to this one".into(),
-                    });
+                    return Err(ScenarioError::Base { at, message: "must be a string: the path of another scenario file, relative to this one".into() });
                 };
                 let dir = p.parent().unwrap_or(Path::new(""));
                 let target = join_lexically(dir, Path::new(rel));
                 if seen.contains(&target) {
-                    return Err(ScenarioError::Base {
-                        at,
-                        message: format!(
-                            "\"{rel}\" leads back to a file already in the chain (a cycle)"
-                        ),
-                    });
+                    return Err(ScenarioError::Base { at, message: format!("\"{rel}\" leads back to a file already in the chain (a cycle)") });
                 }
                 if seen.len() >= MAX_BASE_DEPTH {
-                    return Err(ScenarioError::Base {
-                        at,
-                        message: format!(
-                            "chains of `base` may be at most {MAX_BASE_DEPTH} files deep"
-                        ),
-                    });
+                    return Err(ScenarioError::Base { at, message: format!("chains of `base` may be at most {MAX_BASE_DEPTH} files deep") });
                 }
                 next = Some(target);
             }
@@ -204,18 +171,10 @@ impl Sources {
     pub fn from_text(name: &str, text: String) -> Result<Sources, ScenarioError> {
         let layer = Layer::parse(name, text)?;
         if layer.table.contains_key("base") {
-            let at = layer
-                .find(&["base"])
-                .map(|(l, _)| l)
-                .unwrap_or_else(|| locate_offset(name, &layer.text, 0));
-            return Err(ScenarioError::Base {
-                at,
-                message: "a scenario given as text cannot name a base file".into(),
-            });
+            let at = layer.find(&["base"]).map(|(l, _)| l).unwrap_or_else(|| locate_offset(name, &layer.text, 0));
+            return Err(ScenarioError::Base { at, message: "a scenario given as text cannot name a base file".into() });
         }
-        Ok(Sources {
-            layers: vec![layer],
-        })
+        Ok(Sources { layers: vec![layer] })
     }
 
     /// The bases merged under their overrides: tables merge key by key, any
@@ -271,27 +230,21 @@ mod tests {
 
     #[test]
     fn key_paths_are_found_in_tables_and_dotted_keys() {
-        let layer =
-            Layer::parse("f", "x = 1\n[net]\ndeg = 3\n[pop]\npeople = 10\n".into()).unwrap();
+        let layer = Layer::parse("f", "x = 1\n[net]\ndeg = 3\n[pop]\npeople = 10\n".into()).unwrap();
         let (loc, exact) = layer.find(&["pop", "people"]).unwrap();
         assert!(exact);
         assert_eq!(loc.line, 5);
         let (loc, exact) = layer.find(&["net", "missing"]).unwrap();
         assert!(!exact);
         assert_eq!(loc.line, 2);
-        assert_eq!(
-            layer.key_at(layer.text.find("10").unwrap()).as_deref(),
-            Some("pop.people")
-        );
+        assert_eq!(layer.key_at(layer.text.find("10").unwrap()).as_deref(), Some("pop.people"));
     }
 
     #[test]
     fn bases_merge_under_overrides() {
         let base = Layer::parse("b", "days = 10\n[pop]\npeople = 5\nshare = 0.5\n".into()).unwrap();
         let top = Layer::parse("t", "base = \"b\"\n[pop]\npeople = 7\n".into()).unwrap();
-        let s = Sources {
-            layers: vec![top, base],
-        };
+        let s = Sources { layers: vec![top, base] };
         let m = s.merged();
         assert_eq!(m["days"].as_integer(), Some(10));
         assert_eq!(m["pop"]["people"].as_integer(), Some(7));
@@ -303,9 +256,6 @@ mod tests {
 
     #[test]
     fn base_paths_join_lexically() {
-        assert_eq!(
-            join_lexically(Path::new("scenarios/cf"), Path::new("../atarib.toml")),
-            PathBuf::from("scenarios/atarib.toml")
-        );
+        assert_eq!(join_lexically(Path::new("scenarios/cf"), Path::new("../atarib.toml")), PathBuf::from("scenarios/atarib.toml"));
     }
 }

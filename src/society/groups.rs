@@ -33,19 +33,19 @@ pub struct Params {
 }
 
 impl Params {
-    pub fn resolve(
-        raw: &Raw,
-        c: &mut Check,
-        pop: &super::population::Params,
-    ) -> Result<Params, ScenarioError> {
-        let count = c.int("count", raw.count, Int {
-            default: 5,
-            min: 0,
-            max: 100_000,
-            unit: "groups",
-            doc: "Number of local armed groups in town.",
-            source: "assumption; Atarib's FSA brigades, among them al-Mutasem Bi' Allah (atarib-haid-2017.txt, ch. 2)",
-        })? as u32;
+    pub fn resolve(raw: &Raw, c: &mut Check, pop: &super::population::Params) -> Result<Params, ScenarioError> {
+        let count = c.int(
+            "count",
+            raw.count,
+            Int {
+                default: 5,
+                min: 0,
+                max: 100_000,
+                unit: "groups",
+                doc: "Number of local armed groups in town.",
+                source: "assumption; Atarib's FSA brigades, among them al-Mutasem Bi' Allah (atarib-haid-2017.txt, ch. 2)",
+            },
+        )? as u32;
         let size_mean = c.real(
             "size_mean",
             raw.size_mean,
@@ -65,14 +65,18 @@ impl Params {
                 "{count} groups of {size_mean} fighters need more men of fighting age than the town has (about {men:.0}): allowed count x size_mean up to {men:.0}"
             )));
         }
-        let reluctance_mean = c.real("reluctance_mean", raw.reluctance_mean, Real {
-            default: 0.5,
-            min: 0.0,
-            max: 1.0,
-            unit: "share",
-            doc: "Mean reluctance of commanders to fight a faction (Beta distributed).",
-            source: "assumption; FSA groups made common cause with any group against the regime (atarib-haid-2017.txt, ch. 3)",
-        })?;
+        let reluctance_mean = c.real(
+            "reluctance_mean",
+            raw.reluctance_mean,
+            Real {
+                default: 0.5,
+                min: 0.0,
+                max: 1.0,
+                unit: "share",
+                doc: "Mean reluctance of commanders to fight a faction (Beta distributed).",
+                source: "assumption; FSA groups made common cause with any group against the regime (atarib-haid-2017.txt, ch. 3)",
+            },
+        )?;
         let reluctance_concentration = c.real(
             "reluctance_concentration",
             raw.reluctance_concentration,
@@ -97,22 +101,19 @@ impl Params {
                 source: "assumption",
             },
         )?;
-        let enlist_share = c.real("enlist_share", raw.enlist_share, Real {
-            default: 0.5,
-            min: 0.01,
-            max: 1.0,
-            unit: "share",
-            doc: "Share of the men of fighting age in a group's families who serve in it (fighters are locals with family ties).",
-            source: "assumption; local groups drew on family networks (atarib-haid-2017.txt, ch. 2)",
-        })?;
-        Ok(Params {
-            enlist_share,
-            count,
-            size_mean,
-            reluctance_mean,
-            reluctance_concentration,
-            weapons_mean,
-        })
+        let enlist_share = c.real(
+            "enlist_share",
+            raw.enlist_share,
+            Real {
+                default: 0.5,
+                min: 0.01,
+                max: 1.0,
+                unit: "share",
+                doc: "Share of the men of fighting age in a group's families who serve in it (fighters are locals with family ties).",
+                source: "assumption; local groups drew on family networks (atarib-haid-2017.txt, ch. 2)",
+            },
+        )?;
+        Ok(Params { enlist_share, count, size_mean, reluctance_mean, reluctance_concentration, weapons_mean })
     }
 }
 
@@ -137,23 +138,13 @@ pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> 
     let mut rng = key.stream(Stream::ArmedGroups, 0, 0);
     let families = layout.local_families;
     let size_d = (p.size_mean > 0.0).then(|| Poisson::new(p.size_mean).expect("validated mean"));
-    let rel_d = (p.reluctance_mean > 0.0 && p.reluctance_mean < 1.0).then(|| {
-        Beta::new(
-            p.reluctance_mean * p.reluctance_concentration,
-            (1.0 - p.reluctance_mean) * p.reluctance_concentration,
-        )
-        .expect("validated Beta")
-    });
-    let weapons_d =
-        (p.weapons_mean > 0.0).then(|| Poisson::new(p.weapons_mean).expect("validated mean"));
+    let rel_d = (p.reluctance_mean > 0.0 && p.reluctance_mean < 1.0)
+        .then(|| Beta::new(p.reluctance_mean * p.reluctance_concentration, (1.0 - p.reluctance_mean) * p.reluctance_concentration).expect("validated Beta"));
+    let weapons_d = (p.weapons_mean > 0.0).then(|| Poisson::new(p.weapons_mean).expect("validated mean"));
     let mut groups = Vec::with_capacity(p.count as usize);
     for g in 0..p.count {
         let home = rng.random_range(0..families);
-        let want = size_d
-            .as_ref()
-            .map(|d| d.sample(&mut rng) as u32)
-            .unwrap_or(0)
-            .max(1);
+        let want = size_d.as_ref().map(|d| d.sample(&mut rng) as u32).unwrap_or(0).max(1);
         let mut members = 0u32;
         let mut commander = None;
         // Walk outward from the home family until the group is full or the town is exhausted.
@@ -161,9 +152,7 @@ pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> 
             let f = (home + step) % families;
             for i in layout.family_start[f]..layout.family_start[f + 1] {
                 let iu = i as usize;
-                let fit = people.sex[iu] == Sex::Male
-                    && matches!(people.age[iu], AgeClass::Youth | AgeClass::Adult)
-                    && people.status[iu] == Status::Civilian;
+                let fit = people.sex[iu] == Sex::Male && matches!(people.age[iu], AgeClass::Youth | AgeClass::Adult) && people.status[iu] == Status::Civilian;
                 if fit && rng.random::<f64>() < p.enlist_share {
                     people.assign(iu, Status::LocalFighter, people.faction[iu]);
                     people.group[iu] = g as u16;
@@ -180,31 +169,13 @@ pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> 
         }
         // Failing an adult recruit, the first recruit commands; a group that
         // found nobody at all (an exhausted town) keeps its number, leaderless.
-        let commander = commander
-            .or_else(|| {
-                (0..people.len())
-                    .find(|&i| people.group[i] == g as u16)
-                    .map(|i| i as u32)
-            })
-            .unwrap_or(u32::MAX);
+        let commander = commander.or_else(|| (0..people.len()).find(|&i| people.group[i] == g as u16).map(|i| i as u32)).unwrap_or(u32::MAX);
         if commander != u32::MAX {
             people.flags[commander as usize].set(Flags::COMMANDER);
         }
-        let reluctance = rel_d
-            .as_ref()
-            .map(|d| d.sample(&mut rng))
-            .unwrap_or(p.reluctance_mean) as f32;
-        let weapons = weapons_d
-            .as_ref()
-            .map(|d| d.sample(&mut rng) as u32)
-            .unwrap_or(0);
-        groups.push(ArmedGroup {
-            commander,
-            home_family: home as u32,
-            reluctance,
-            weapons,
-            members,
-        });
+        let reluctance = rel_d.as_ref().map(|d| d.sample(&mut rng)).unwrap_or(p.reluctance_mean) as f32;
+        let weapons = weapons_d.as_ref().map(|d| d.sample(&mut rng) as u32).unwrap_or(0);
+        groups.push(ArmedGroup { commander, home_family: home as u32, reluctance, weapons, members });
     }
     groups
 }

@@ -19,26 +19,31 @@ pub struct Params {
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let checkpoints = c.int("checkpoints", raw.checkpoints, Int {
-            default: 4,
-            min: 0,
-            max: 10_000,
-            unit: "checkpoints",
-            doc: "Checkpoints controlling access to the town; they slow reinforcements.",
-            source: "atarib-haid-2017.txt, ch. 4-5 (checkpoints controlling access to the city); count: assumption",
-        })? as u32;
-        let quality = c.real("quality", raw.quality, Real {
-            default: 0.5,
-            min: 0.0,
-            max: 1.0,
-            unit: "share",
-            doc: "Initial quality of the community's institutions (speed and fairness of the court, reliability of services).",
-            source: "assumption; the faction accused the local court of inefficiency (atarib-haid-2017.txt, ch. 3)",
-        })?;
-        Ok(Params {
-            checkpoints,
-            quality,
-        })
+        let checkpoints = c.int(
+            "checkpoints",
+            raw.checkpoints,
+            Int {
+                default: 4,
+                min: 0,
+                max: 10_000,
+                unit: "checkpoints",
+                doc: "Checkpoints controlling access to the town; they slow reinforcements.",
+                source: "atarib-haid-2017.txt, ch. 4-5 (checkpoints controlling access to the city); count: assumption",
+            },
+        )? as u32;
+        let quality = c.real(
+            "quality",
+            raw.quality,
+            Real {
+                default: 0.5,
+                min: 0.0,
+                max: 1.0,
+                unit: "share",
+                doc: "Initial quality of the community's institutions (speed and fairness of the court, reliability of services).",
+                source: "assumption; the faction accused the local court of inefficiency (atarib-haid-2017.txt, ch. 3)",
+            },
+        )?;
+        Ok(Params { checkpoints, quality })
     }
 }
 
@@ -85,17 +90,7 @@ pub struct Institution {
 /// The town's institutions, all run by the community at the start.
 pub fn found(p: &Params) -> Vec<Institution> {
     let mut kinds = vec![Kind::Court, Kind::Police];
-    kinds.extend(std::iter::repeat_n(
-        Kind::Checkpoint,
-        p.checkpoints as usize,
-    ));
+    kinds.extend(std::iter::repeat_n(Kind::Checkpoint, p.checkpoints as usize));
     kinds.extend([Kind::Bakery, Kind::Water, Kind::Gas, Kind::Base]);
-    kinds
-        .into_iter()
-        .map(|kind| Institution {
-            kind,
-            controller: Controller::Community,
-            quality: p.quality as f32,
-        })
-        .collect()
+    kinds.into_iter().map(|kind| Institution { kind, controller: Controller::Community, quality: p.quality as f32 }).collect()
 }

@@ -74,9 +74,6 @@ impl Society {
     /// Heap bytes held per person by people and network (for benchmarks).
     pub fn bytes_per_person(&self) -> f64 {
         let n = self.people.len().max(1);
-        (self.people.heap_bytes()
-            + self.network.heap_bytes()
-            + (self.family_start.capacity() + self.household_start.capacity()) * 4) as f64
-            / n as f64
+        (self.people.heap_bytes() + self.network.heap_bytes() + (self.family_start.capacity() + self.household_start.capacity()) * 4) as f64 / n as f64
     }
 }

@@ -34,12 +34,7 @@ pub struct Params {
 }
 
 impl Params {
-    pub fn resolve(
-        raw: &Raw,
-        c: &mut Check,
-        people: u32,
-        family_size_mean: f64,
-    ) -> Result<Params, ScenarioError> {
+    pub fn resolve(raw: &Raw, c: &mut Check, people: u32, family_size_mean: f64) -> Result<Params, ScenarioError> {
         let kin_degree = c.real("kin_degree", raw.kin_degree, Real {
             default: 8.0,
             min: 0.0,
@@ -67,33 +62,36 @@ impl Params {
             },
         )?;
         if peer_degree >= f64::from(people.saturating_sub(1)) && peer_degree > 0.0 {
-            return Err(c.fail("peer_degree", format!(
-                "a mean degree of {peer_degree} is above the population: allowed below population.people - 1 = {}",
-                people.saturating_sub(1)
-            )));
+            return Err(c.fail(
+                "peer_degree",
+                format!("a mean degree of {peer_degree} is above the population: allowed below population.people - 1 = {}", people.saturating_sub(1)),
+            ));
         }
-        let peer_locality = c.real("peer_locality", raw.peer_locality, Real {
-            default: 0.8,
-            min: 0.0,
-            max: 1.0,
-            unit: "share",
-            doc: "Share of peer ties drawn within the neighbourhood window; the rest go to anyone in town (small world).",
-            source: "assumption; Watts and Strogatz (1998)",
-        })?;
-        let neighbourhood = c.int("neighbourhood", raw.neighbourhood, Int {
-            default: 2000,
-            min: 2,
-            max: 100_000_000,
-            unit: "people",
-            doc: "Width of the neighbourhood window for local peer ties, in people of the population's order.",
-            source: "assumption",
-        })?;
-        Ok(Params {
-            kin_degree,
-            peer_degree,
-            peer_locality,
-            neighbourhood: neighbourhood as u32,
-        })
+        let peer_locality = c.real(
+            "peer_locality",
+            raw.peer_locality,
+            Real {
+                default: 0.8,
+                min: 0.0,
+                max: 1.0,
+                unit: "share",
+                doc: "Share of peer ties drawn within the neighbourhood window; the rest go to anyone in town (small world).",
+                source: "assumption; Watts and Strogatz (1998)",
+            },
+        )?;
+        let neighbourhood = c.int(
+            "neighbourhood",
+            raw.neighbourhood,
+            Int {
+                default: 2000,
+                min: 2,
+                max: 100_000_000,
+                unit: "people",
+                doc: "Width of the neighbourhood window for local peer ties, in people of the population's order.",
+                source: "assumption",
+            },
+        )?;
+        Ok(Params { kin_degree, peer_degree, peer_locality, neighbourhood: neighbourhood as u32 })
     }
 }
 
@@ -158,10 +156,7 @@ impl Csr {
     /// fixed chunks of rows.
     fn sorted_unique(self) -> Csr {
         let n = self.len();
-        let bounds: Vec<usize> = (0..n.div_ceil(CHUNK))
-            .map(|c| c * CHUNK)
-            .chain(std::iter::once(n))
-            .collect();
+        let bounds: Vec<usize> = (0..n.div_ceil(CHUNK)).map(|c| c * CHUNK).chain(std::iter::once(n)).collect();
         let parts: Vec<(Vec<u32>, Vec<u32>)> = bounds
             .par_windows(2)
             .map(|w| {
@@ -252,10 +247,7 @@ pub fn build(p: &Params, layout: &Layout, key: &RunKey) -> Network {
             for i in lo..hi {
                 // Household members are all tied: add each pair once, from its lower end.
                 let h = layout.household_of[i] as usize;
-                let (hs, he) = (
-                    layout.household_start[h] as usize,
-                    layout.household_start[h + 1] as usize,
-                );
+                let (hs, he) = (layout.household_start[h] as usize, layout.household_start[h + 1] as usize);
                 for j in (i + 1)..he {
                     pairs.push((i as u32, j as u32));
                 }
@@ -289,8 +281,7 @@ pub fn build(p: &Params, layout: &Layout, key: &RunKey) -> Network {
         .map(|c| {
             let mut rng = key.stream(Stream::PeerTies, 0, c as u32);
             let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(town));
-            let mut pairs =
-                Vec::with_capacity(hi.saturating_sub(lo) * (p.peer_degree as usize / 2 + 1));
+            let mut pairs = Vec::with_capacity(hi.saturating_sub(lo) * (p.peer_degree as usize / 2 + 1));
             if town < 2 {
                 return pairs;
             }
@@ -319,16 +310,43 @@ pub fn build(p: &Params, layout: &Layout, key: &RunKey) -> Network {
     Network { family, peers }
 }
 
+/// One synchronous round of a threshold cascade (Granovetter 1978) on the
+/// given layers: of the `frontier`, those for whom `passes(person, contacts
+/// already in, degree)` holds join. Pure, so that mobilisation and the
+/// Granovetter tests run the same rule.
+pub fn threshold_round(layers: &[&Csr], contacts: &[u16], frontier: &mut Vec<u32>, mut passes: impl FnMut(usize, u32, u32) -> bool) -> Vec<u32> {
+    frontier.sort_unstable();
+    frontier.dedup();
+    let joiners = frontier
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let degree: usize = layers.iter().map(|l| l.row(i as usize).len()).sum();
+            passes(i as usize, u32::from(contacts[i as usize]), degree as u32)
+        })
+        .collect();
+    frontier.clear();
+    joiners
+}
+
+/// Tell the joiners' contacts: their counts rise and they join the frontier.
+pub fn push_counts(layers: &[&Csr], contacts: &mut [u16], joiners: &[u32], frontier: &mut Vec<u32>) {
+    for &i in joiners {
+        for layer in layers {
+            for &j in layer.row(i as usize) {
+                contacts[j as usize] = contacts[j as usize].saturating_add(1);
+                frontier.push(j);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn symmetric(c: &Csr) -> bool {
-        (0..c.len()).all(|i| {
-            c.row(i)
-                .iter()
-                .all(|&j| c.row(j as usize).binary_search(&(i as u32)).is_ok())
-        })
+        (0..c.len()).all(|i| c.row(i).iter().all(|&j| c.row(j as usize).binary_search(&(i as u32)).is_ok()))
     }
 
     #[test]
@@ -352,5 +370,43 @@ mod tests {
         assert_eq!(c.row(1), &[2]);
         assert_eq!(c.row(2), &[0, 1]);
         assert!(symmetric(&c));
+    }
+
+    /// Everyone tied to everyone (Granovetter's crowd of 100).
+    fn crowd(n: u32) -> Csr {
+        let pairs: Vec<(u32, u32)> = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect();
+        Csr::from_pair_chunks(n as usize, &[pairs])
+    }
+
+    /// Run rounds until nobody joins; thresholds count the others who already joined.
+    fn riot(thresholds: &[u32]) -> usize {
+        let net = crowd(thresholds.len() as u32);
+        let mut contacts = vec![0u16; thresholds.len()];
+        let mut joined = vec![false; thresholds.len()];
+        let mut frontier: Vec<u32> = (0..thresholds.len() as u32).collect();
+        loop {
+            let joiners = super::threshold_round(&[&net], &contacts, &mut frontier, |i, k, _| !joined[i] && k >= thresholds[i]);
+            if joiners.is_empty() {
+                break;
+            }
+            for &i in &joiners {
+                joined[i as usize] = true;
+            }
+            super::push_counts(&[&net], &mut contacts, &joiners, &mut frontier);
+        }
+        joined.iter().filter(|&&j| j).count()
+    }
+
+    #[test]
+    fn granovetter_uniform_thresholds_all_riot() {
+        let t: Vec<u32> = (0..100).collect();
+        assert_eq!(riot(&t), 100);
+    }
+
+    #[test]
+    fn granovetter_one_changed_threshold_stops_the_riot() {
+        let mut t: Vec<u32> = (0..100).collect();
+        t[1] = 2;
+        assert_eq!(riot(&t), 1);
     }
 }

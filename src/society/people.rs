@@ -15,12 +15,7 @@ pub enum AgeClass {
 }
 
 impl AgeClass {
-    pub const ALL: [AgeClass; 4] = [
-        AgeClass::Child,
-        AgeClass::Youth,
-        AgeClass::Adult,
-        AgeClass::Elder,
-    ];
+    pub const ALL: [AgeClass; 4] = [AgeClass::Child, AgeClass::Youth, AgeClass::Adult, AgeClass::Elder];
     pub fn name(self) -> &'static str {
         ["child", "youth", "adult", "elder"][self as usize]
     }
@@ -74,26 +69,11 @@ impl Status {
         Status::Dead,
     ];
     pub fn name(self) -> &'static str {
-        [
-            "civilian",
-            "activist",
-            "local_fighter",
-            "supporter",
-            "fighter",
-            "informant",
-            "ex_member",
-            "detained",
-            "displaced",
-            "elsewhere",
-            "dead",
-        ][self as usize]
+        ["civilian", "activist", "local_fighter", "supporter", "fighter", "informant", "ex_member", "detained", "displaced", "elsewhere", "dead"][self as usize]
     }
     /// A member of a faction in town: supporter, fighter or informant.
     pub fn member(self) -> bool {
-        matches!(
-            self,
-            Status::Supporter | Status::Fighter | Status::Informant
-        )
+        matches!(self, Status::Supporter | Status::Fighter | Status::Informant)
     }
     /// Present in town and taking part in daily life.
     pub fn present(self) -> bool {
@@ -227,11 +207,7 @@ impl Tally {
 
     /// People present in town.
     pub fn present(&self) -> u64 {
-        Status::ALL
-            .iter()
-            .filter(|s| s.present())
-            .map(|&s| self.status[s as usize])
-            .sum()
+        Status::ALL.iter().filter(|s| s.present()).map(|&s| self.status[s as usize]).sum()
     }
 
     /// Supporters, fighters and informants of faction `f` in town.
@@ -257,11 +233,7 @@ impl Tally {
             && self.by_faction == other.by_faction
             && self.members == other.members
             && self.registered == other.registered
-            && self
-                .registered_unmet
-                .iter()
-                .zip(&other.registered_unmet)
-                .all(|(a, b)| (a - b).abs() < 1e-3)
+            && self.registered_unmet.iter().zip(&other.registered_unmet).all(|(a, b)| (a - b).abs() < 1e-3)
     }
 }
 
@@ -293,16 +265,8 @@ impl People {
             + self.fear.heap_bytes()
             + self.efficacy_lift.heap_bytes()
             + self.stigma.heap_bytes()
-            + self
-                .grievance
-                .iter()
-                .map(Relaxing::heap_bytes)
-                .sum::<usize>()
-            + self
-                .exposure
-                .iter()
-                .map(Relaxing::heap_bytes)
-                .sum::<usize>()
+            + self.grievance.iter().map(Relaxing::heap_bytes).sum::<usize>()
+            + self.exposure.iter().map(Relaxing::heap_bytes).sum::<usize>()
             + self.registered.capacity()
             + self.mobilised.capacity()
     }
@@ -323,20 +287,17 @@ impl People {
     /// attitude sums (which count the people present in town) in step.
     pub fn assign(&mut self, i: usize, s: Status, faction: u8) {
         let was = self.status[i].present();
-        self.tally
-            .count(self.status[i], self.faction[i], self.origin[i], false);
+        self.tally.count(self.status[i], self.faction[i], self.origin[i], false);
         self.status[i] = s;
         self.faction[i] = faction;
         self.tally.count(s, faction, self.origin[i], true);
         match (was, s.present()) {
             (true, false) => {
-                self.tally
-                    .count_registered(self.registered[i], self.need_base.get(i), false);
+                self.tally.count_registered(self.registered[i], self.need_base.get(i), false);
                 self.for_each_relaxing(|r| r.exclude(i));
             }
             (false, true) => {
-                self.tally
-                    .count_registered(self.registered[i], self.need_base.get(i), true);
+                self.tally.count_registered(self.registered[i], self.need_base.get(i), true);
                 self.for_each_relaxing(|r| r.include(i));
             }
             _ => {}
@@ -347,8 +308,7 @@ impl People {
     /// earlier registration).
     pub fn register(&mut self, i: usize, f: u8) {
         if self.status[i].present() {
-            self.tally
-                .count_registered(self.registered[i], self.need_base.get(i), false);
+            self.tally.count_registered(self.registered[i], self.need_base.get(i), false);
             self.tally.count_registered(f, self.need_base.get(i), true);
         }
         self.registered[i] = f;

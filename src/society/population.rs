@@ -53,33 +53,34 @@ pub struct Params {
     pub threshold_sd: f64,
 }
 
-const SHARE: Real = Real {
-    default: 0.0,
-    min: 0.0,
-    max: 1.0,
-    unit: "share",
-    doc: "",
-    source: "",
-};
+const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "" };
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let people = c.int("people", raw.people, Int {
-            default: 30_000,
-            min: 10,
-            max: 200_000_000,
-            unit: "people",
-            doc: "Number of people in town at the start.",
-            source: "atarib-haid-2017.txt, ch. 2: about 30,000 in 2011 (the 2004 census counted 10,657)",
-        })? as u32;
-        let family_size_mean = c.real("family_size_mean", raw.family_size_mean, Real {
-            default: 120.0,
-            min: 1.0,
-            max: 100_000.0,
-            unit: "people",
-            doc: "Mean size of an extended family (clan); sizes are log-normal.",
-            source: "assumption; 'large extended family networks' (atarib-haid-2017.txt, ch. 2)",
-        })?;
+        let people = c.int(
+            "people",
+            raw.people,
+            Int {
+                default: 30_000,
+                min: 10,
+                max: 200_000_000,
+                unit: "people",
+                doc: "Number of people in town at the start.",
+                source: "atarib-haid-2017.txt, ch. 2: about 30,000 in 2011 (the 2004 census counted 10,657)",
+            },
+        )? as u32;
+        let family_size_mean = c.real(
+            "family_size_mean",
+            raw.family_size_mean,
+            Real {
+                default: 120.0,
+                min: 1.0,
+                max: 100_000.0,
+                unit: "people",
+                doc: "Mean size of an extended family (clan); sizes are log-normal.",
+                source: "assumption; 'large extended family networks' (atarib-haid-2017.txt, ch. 2)",
+            },
+        )?;
         if family_size_mean > f64::from(people) {
             return Err(c.fail("family_size_mean", format!("{family_size_mean} is more than the population: allowed at most population.people = {people}")));
         }
@@ -95,22 +96,30 @@ impl Params {
                 source: "assumption",
             },
         )?;
-        let household_size_mean = c.real("household_size_mean", raw.household_size_mean, Real {
-            default: 5.5,
-            min: 1.0,
-            max: 50.0,
-            unit: "people",
-            doc: "Mean household size; sizes are 1 + Poisson(mean - 1), cut at the family's end.",
-            source: "assumption; near Syria's pre-war average household size",
-        })?;
-        let notables_per_family = c.int("notables_per_family", raw.notables_per_family, Int {
-            default: 3,
-            min: 0,
-            max: 1000,
-            unit: "people",
-            doc: "Notables (elders, wealthy, educated, religious scholars) per extended family, chosen among adults and elders.",
-            source: "atarib-haid-2017.txt, ch. 2 (authority lies with each family's notables); count: assumption",
-        })? as u32;
+        let household_size_mean = c.real(
+            "household_size_mean",
+            raw.household_size_mean,
+            Real {
+                default: 5.5,
+                min: 1.0,
+                max: 50.0,
+                unit: "people",
+                doc: "Mean household size; sizes are 1 + Poisson(mean - 1), cut at the family's end.",
+                source: "assumption; near Syria's pre-war average household size",
+            },
+        )?;
+        let notables_per_family = c.int(
+            "notables_per_family",
+            raw.notables_per_family,
+            Int {
+                default: 3,
+                min: 0,
+                max: 1000,
+                unit: "people",
+                doc: "Notables (elders, wealthy, educated, religious scholars) per extended family, chosen among adults and elders.",
+                source: "atarib-haid-2017.txt, ch. 2 (authority lies with each family's notables); count: assumption",
+            },
+        )? as u32;
         if f64::from(notables_per_family) > family_size_mean {
             return Err(c.fail("notables_per_family", format!(
                 "{notables_per_family} notables per family is more than the mean family size ({family_size_mean}): there would be more notables than people; allowed at most population.family_size_mean"
@@ -120,106 +129,106 @@ impl Params {
             c.real(
                 "share_children",
                 raw.share_children,
-                Real {
-                    default: 0.40,
-                    doc: "Share of children (under 15).",
-                    source: "assumption; Syria's pre-war age structure",
-                    ..SHARE
-                },
+                Real { default: 0.40, doc: "Share of children (under 15).", source: "assumption; Syria's pre-war age structure", ..SHARE },
             )?,
             c.real(
                 "share_youth",
                 raw.share_youth,
-                Real {
-                    default: 0.22,
-                    doc: "Share of youth (15-24).",
-                    source: "assumption; Syria's pre-war age structure",
-                    ..SHARE
-                },
+                Real { default: 0.22, doc: "Share of youth (15-24).", source: "assumption; Syria's pre-war age structure", ..SHARE },
             )?,
             c.real(
                 "share_adults",
                 raw.share_adults,
-                Real {
-                    default: 0.32,
-                    doc: "Share of adults (25-59).",
-                    source: "assumption; Syria's pre-war age structure",
-                    ..SHARE
-                },
+                Real { default: 0.32, doc: "Share of adults (25-59).", source: "assumption; Syria's pre-war age structure", ..SHARE },
             )?,
             c.real(
                 "share_elders",
                 raw.share_elders,
-                Real {
-                    default: 0.06,
-                    doc: "Share of elders (60 and over).",
-                    source: "assumption; Syria's pre-war age structure",
-                    ..SHARE
-                },
+                Real { default: 0.06, doc: "Share of elders (60 and over).", source: "assumption; Syria's pre-war age structure", ..SHARE },
             )?,
         ];
         let sum: f64 = shares.iter().sum();
         if (sum - 1.0).abs() > 1e-6 {
-            return Err(c.fail("share_elders", format!(
-                "the age shares (share_children, share_youth, share_adults, share_elders) add up to {sum}: allowed only a total of 1"
-            )));
+            return Err(c.fail(
+                "share_elders",
+                format!("the age shares (share_children, share_youth, share_adults, share_elders) add up to {sum}: allowed only a total of 1"),
+            ));
         }
-        let activist_share = c.real("activist_share", raw.activist_share, Real {
-            default: 0.01,
-            doc: "Share of youth and adults who are activists or journalists.",
-            source: "assumption; Atarib's two civil society movements and lone activists (atarib-haid-2017.txt, ch. 2)",
-            ..SHARE
-        })?;
-        let need_mean = c.real("need_mean", raw.need_mean, Real {
-            default: 0.5,
-            doc: "Mean baseline hardship of households (Beta distributed), to which need returns between crises.",
-            source: "assumption; 'they knew that people were poor' (atarib-haid-2017.txt, ch. 3)",
-            ..SHARE
-        })?;
-        let fear_mean = c.real(
-            "fear_mean",
-            raw.fear_mean,
+        let activist_share = c.real(
+            "activist_share",
+            raw.activist_share,
             Real {
-                default: 0.1,
-                doc: "Mean initial fear.",
-                source: "assumption",
+                default: 0.01,
+                doc: "Share of youth and adults who are activists or journalists.",
+                source: "assumption; Atarib's two civil society movements and lone activists (atarib-haid-2017.txt, ch. 2)",
                 ..SHARE
             },
         )?;
-        let commitment_mean = c.real("commitment_mean", raw.commitment_mean, Real {
-            default: 0.05,
-            doc: "Mean initial ideological commitment to a faction's cause.",
-            source: "assumption; mainly Sunni Arab town with strong local rebel groups (atarib-haid-2017.txt, ch. 2)",
-            ..SHARE
-        })?;
-        let efficacy_mean = c.real("efficacy_mean", raw.efficacy_mean, Real {
-            default: 0.5,
-            doc: "Mean initial belief that the community can win; efficacy relaxes back to this level.",
-            source: "assumption; the town had driven the regime out in July 2012 (atarib-haid-2017.txt, ch. 2)",
-            ..SHARE
-        })?;
-        let attitude_concentration = c.real("attitude_concentration", raw.attitude_concentration, Real {
-            default: 10.0,
-            min: 0.1,
-            max: 10_000.0,
-            unit: "Beta a + b",
-            doc: "Concentration of the Beta distributions of initial attitudes: higher means less spread around the mean.",
-            source: "assumption",
-        })?;
-        let threshold_mean = c.real("threshold_mean", raw.threshold_mean, Real {
-            default: 0.25,
-            doc: "Mean mobilisation threshold: the share of one's contacts already mobilised before one joins (normal, cut to [0, 1]).",
-            source: "Granovetter (1978); shared/notes/calibration.md (mean 25 of 100)",
-            ..SHARE
-        })?;
-        let threshold_sd = c.real("threshold_sd", raw.threshold_sd, Real {
-            default: 0.12,
-            min: 0.0,
-            max: 1.0,
-            unit: "share",
-            doc: "Standard deviation of mobilisation thresholds.",
-            source: "Granovetter (1978): the outcome jumps near a standard deviation of 0.10-0.12 (shared/notes/calibration.md)",
-        })?;
+        let need_mean = c.real(
+            "need_mean",
+            raw.need_mean,
+            Real {
+                default: 0.5,
+                doc: "Mean baseline hardship of households (Beta distributed), to which need returns between crises.",
+                source: "assumption; 'they knew that people were poor' (atarib-haid-2017.txt, ch. 3)",
+                ..SHARE
+            },
+        )?;
+        let fear_mean = c.real("fear_mean", raw.fear_mean, Real { default: 0.1, doc: "Mean initial fear.", source: "assumption", ..SHARE })?;
+        let commitment_mean = c.real(
+            "commitment_mean",
+            raw.commitment_mean,
+            Real {
+                default: 0.05,
+                doc: "Mean initial ideological commitment to a faction's cause.",
+                source: "assumption; mainly Sunni Arab town with strong local rebel groups (atarib-haid-2017.txt, ch. 2)",
+                ..SHARE
+            },
+        )?;
+        let efficacy_mean = c.real(
+            "efficacy_mean",
+            raw.efficacy_mean,
+            Real {
+                default: 0.5,
+                doc: "Mean initial belief that the community can win; efficacy relaxes back to this level.",
+                source: "assumption; the town had driven the regime out in July 2012 (atarib-haid-2017.txt, ch. 2)",
+                ..SHARE
+            },
+        )?;
+        let attitude_concentration = c.real(
+            "attitude_concentration",
+            raw.attitude_concentration,
+            Real {
+                default: 10.0,
+                min: 0.1,
+                max: 10_000.0,
+                unit: "Beta a + b",
+                doc: "Concentration of the Beta distributions of initial attitudes: higher means less spread around the mean.",
+                source: "assumption",
+            },
+        )?;
+        let threshold_mean = c.real(
+            "threshold_mean",
+            raw.threshold_mean,
+            Real {
+                default: 0.25,
+                doc: "Mean mobilisation threshold: the share of one's contacts already mobilised before one joins (normal, cut to [0, 1]).",
+                source: "Granovetter (1978); shared/notes/calibration.md (mean 25 of 100)",
+                ..SHARE
+            },
+        )?;
+        let threshold_sd = c.real(
+            "threshold_sd",
+            raw.threshold_sd,
+            Real {
+                default: 0.12,
+                min: 0.0,
+                max: 1.0,
+                unit: "share",
+                doc: "Standard deviation of mobilisation thresholds.",
+                source: "Granovetter (1978): the outcome jumps near a standard deviation of 0.10-0.12 (shared/notes/calibration.md)",
+            },
+        )?;
         Ok(Params {
             people,
             family_size_mean,
@@ -248,10 +257,8 @@ pub fn layout(p: &Params, pools: &[u32], key: &RunKey) -> Layout {
     let n = p.people as usize;
     let mut rng = key.stream(Stream::Families, 0, 0);
     let sigma2 = (1.0 + p.family_size_cv * p.family_size_cv).ln();
-    let fam = LogNormal::new(p.family_size_mean.ln() - sigma2 / 2.0, sigma2.sqrt())
-        .expect("validated log-normal parameters");
-    let hh = (p.household_size_mean > 1.0)
-        .then(|| Poisson::new(p.household_size_mean - 1.0).expect("validated Poisson mean"));
+    let fam = LogNormal::new(p.family_size_mean.ln() - sigma2 / 2.0, sigma2.sqrt()).expect("validated log-normal parameters");
+    let hh = (p.household_size_mean > 1.0).then(|| Poisson::new(p.household_size_mean - 1.0).expect("validated Poisson mean"));
     let mut family_start = vec![0u32];
     let mut household_start = vec![0u32];
     let mut at = 0usize;
@@ -260,10 +267,7 @@ pub fn layout(p: &Params, pools: &[u32], key: &RunKey) -> Layout {
         let end = at + size;
         let mut h = at;
         while h < end {
-            let hs = 1 + hh
-                .as_ref()
-                .map(|d| d.sample(&mut rng) as usize)
-                .unwrap_or(0);
+            let hs = 1 + hh.as_ref().map(|d| d.sample(&mut rng) as usize).unwrap_or(0);
             h = (h + hs).min(end);
             household_start.push(h as u32);
         }
@@ -288,18 +292,11 @@ pub fn layout(p: &Params, pools: &[u32], key: &RunKey) -> Layout {
     for h in 0..household_start.len() - 1 {
         household_of[household_start[h] as usize..household_start[h + 1] as usize].fill(h as u32);
     }
-    Layout {
-        family_start,
-        household_start,
-        family_of,
-        household_of,
-        local_families: locals,
-    }
+    Layout { family_start, household_start, family_of, household_of, local_families: locals }
 }
 
 fn beta(mean: f64, conc: f64) -> Option<Beta<f64>> {
-    (mean > 0.0 && mean < 1.0)
-        .then(|| Beta::new(mean * conc, (1.0 - mean) * conc).expect("validated Beta parameters"))
+    (mean > 0.0 && mean < 1.0).then(|| Beta::new(mean * conc, (1.0 - mean) * conc).expect("validated Beta parameters"))
 }
 
 fn draw(d: &Option<Beta<f64>>, mean: f64, rng: &mut crate::rng::Rng) -> f32 {
@@ -320,9 +317,7 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
     // Hardship is a household's: one draw per household, in order.
     let mut rng = key.stream(Stream::Families, 0, 1);
     let need_d = beta(p.need_mean, p.attitude_concentration);
-    let household_need: Vec<f32> = (0..layout.household_start.len() - 1)
-        .map(|_| draw(&need_d, p.need_mean, &mut rng))
-        .collect();
+    let household_need: Vec<f32> = (0..layout.household_start.len() - 1).map(|_| draw(&need_d, p.need_mean, &mut rng)).collect();
 
     let mut cum = [0.0; 4];
     let mut acc = 0.0;
@@ -333,8 +328,7 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
     let fear_d = beta(p.fear_mean, p.attitude_concentration);
     let com_d = beta(p.commitment_mean, p.attitude_concentration);
     let eff_d = beta(p.efficacy_mean, p.attitude_concentration);
-    let thr_d = (p.threshold_sd > 0.0)
-        .then(|| Normal::new(p.threshold_mean, p.threshold_sd).expect("validated normal"));
+    let thr_d = (p.threshold_sd > 0.0).then(|| Normal::new(p.threshold_mean, p.threshold_sd).expect("validated normal"));
 
     struct Part {
         age: Vec<AgeClass>,
@@ -363,29 +357,16 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
             for i in lo..hi {
                 let u: f64 = rng.random();
                 let age = AgeClass::ALL[cum.iter().position(|&c| u < c).unwrap_or(3)];
-                let sex = if rng.random::<bool>() {
-                    Sex::Male
-                } else {
-                    Sex::Female
-                };
-                let can_be_activist =
-                    i < locals && matches!(age, AgeClass::Youth | AgeClass::Adult);
+                let sex = if rng.random::<bool>() { Sex::Male } else { Sex::Female };
+                let can_be_activist = i < locals && matches!(age, AgeClass::Youth | AgeClass::Adult);
                 let activist = can_be_activist && rng.random::<f64>() < p.activist_share;
                 part.age.push(age);
                 part.sex.push(sex);
-                part.status.push(if activist {
-                    Status::Activist
-                } else {
-                    Status::Civilian
-                });
+                part.status.push(if activist { Status::Activist } else { Status::Civilian });
                 part.fear.push(draw(&fear_d, p.fear_mean, &mut rng));
-                part.commitment
-                    .push(draw(&com_d, p.commitment_mean, &mut rng));
+                part.commitment.push(draw(&com_d, p.commitment_mean, &mut rng));
                 part.efficacy.push(draw(&eff_d, p.efficacy_mean, &mut rng));
-                let t = thr_d
-                    .as_ref()
-                    .map(|d| d.sample(&mut rng))
-                    .unwrap_or(p.threshold_mean);
+                let t = thr_d.as_ref().map(|d| d.sample(&mut rng)).unwrap_or(p.threshold_mean);
                 part.threshold.push(t.clamp(0.0, 1.0) as f32);
             }
             part
@@ -400,13 +381,7 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
         faction: vec![NONE_U8; n],
         group: vec![NONE_U16; n],
         flags: vec![Flags::default(); n],
-        need_base: Relaxing::new(
-            layout
-                .household_of
-                .iter()
-                .map(|&h| household_need[h as usize])
-                .collect(),
-        ),
+        need_base: Relaxing::new(layout.household_of.iter().map(|&h| household_need[h as usize]).collect()),
         stigma: Relaxing::new(vec![0.0; n]),
         efficacy_lift: Relaxing::new_signed(vec![0.0; n]),
         grievance: (0..factions).map(|_| Relaxing::new(vec![0.0; n])).collect(),
@@ -415,11 +390,7 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
         mobilised: vec![0; n],
         ..People::default()
     };
-    let (mut fear, mut commitment, mut efficacy) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
+    let (mut fear, mut commitment, mut efficacy) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     for part in parts {
         people.age.extend_from_slice(&part.age);
         people.sex.extend_from_slice(&part.sex);
@@ -437,11 +408,7 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
             people.status[i] = Status::Elsewhere;
             people.faction[i] = f as u8;
             people.sex[i] = Sex::Male;
-            people.age[i] = if people.age[i] == AgeClass::Youth {
-                AgeClass::Youth
-            } else {
-                AgeClass::Adult
-            };
+            people.age[i] = if people.age[i] == AgeClass::Youth { AgeClass::Youth } else { AgeClass::Adult };
             commitment[i] = member_commitment[f] as f32;
         }
     }
@@ -457,11 +424,7 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
         people.fear.exclude(i);
         people.efficacy_lift.exclude(i);
         people.stigma.exclude(i);
-        for col in people
-            .grievance
-            .iter_mut()
-            .chain(people.exposure.iter_mut())
-        {
+        for col in people.grievance.iter_mut().chain(people.exposure.iter_mut()) {
             col.exclude(i);
         }
     }

@@ -13,8 +13,7 @@ pub fn root() -> PathBuf {
 
 /// Load a scenario file from disk (relative to the repository root).
 pub fn scenario(path: &str) -> Scenario {
-    Scenario::load(&root().join(path), &|p: &Path| std::fs::read_to_string(p))
-        .unwrap_or_else(|e| panic!("{e}"))
+    Scenario::load(&root().join(path), &|p: &Path| std::fs::read_to_string(p)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A scenario from TOML text.
@@ -42,13 +41,8 @@ pub fn stdout(o: &Output) -> String {
 
 /// Names of the entries of a directory, sorted (hidden ones included).
 pub fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|r| {
-            r.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).map(|r| r.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
     v.sort();
     v
 }
@@ -59,35 +53,15 @@ pub fn variant(base: &str, overrides: &str) -> Scenario {
     let path = root().join("scenarios").join("variant.toml");
     let text = format!("base = \"{base}\"\n{overrides}");
     let reader = move |p: &Path| {
-        if p == path {
-            Ok(text.clone())
-        } else {
-            std::fs::read_to_string(p)
-        }
+        if p == path { Ok(text.clone()) } else { std::fs::read_to_string(p) }
     };
-    Scenario::load(&root().join("scenarios").join("variant.toml"), &reader)
-        .unwrap_or_else(|e| panic!("{e}"))
+    Scenario::load(&root().join("scenarios").join("variant.toml"), &reader).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Run `replicates` replicates in parallel, keeping what `keep` extracts.
-pub fn replicates<T: Send>(
-    s: &Scenario,
-    seed: u64,
-    replicates: u64,
-    days: u32,
-    keep: impl Fn(&resist::sim::RunOutput) -> T + Sync,
-) -> Vec<T> {
+pub fn replicates<T: Send>(s: &Scenario, seed: u64, replicates: u64, days: u32, keep: impl Fn(&resist::sim::RunOutput) -> T + Sync) -> Vec<T> {
     use rayon::prelude::*;
-    (0..replicates)
-        .into_par_iter()
-        .map(|r| {
-            keep(&resist::sim::run(
-                s,
-                resist::rng::RunKey::new(seed, r),
-                days,
-            ))
-        })
-        .collect()
+    (0..replicates).into_par_iter().map(|r| keep(&resist::sim::run(s, resist::rng::RunKey::new(seed, r), days))).collect()
 }
 
 pub fn mean(v: &[f64]) -> f64 {

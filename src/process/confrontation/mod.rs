@@ -1,0 +1,360 @@
+//! Confrontation (step 7 of the day): the fight between the mobilised town and
+//! the faction's fighters (atarib-haid-2017.txt, ch. 5 and 7).
+//!
+//! A battle starts when the council has called the town out (the town storms
+//! the faction's centre, as on 2-3 January 2014) or when the faction attacks
+//! first (on a set day, or once its fighters outnumber the local groups' by a
+//! threshold), by night or by day. On the first day of a faction's attack it
+//! contests the base: its fighters against the garrison (a share of the local
+//! fighters and their heavy weapons, fewer ready at night), won with
+//! probability A^2 / (A^2 + D^2). Then each day both sides lose fighters by
+//! stochastic Lanchester attrition (square law): the faction loses
+//! Poisson(town effectiveness x town force), the town Poisson(faction
+//! effectiveness x faction force); the town's force counts its mobilised
+//! fighters, the fighters of local groups that joined and their weapons;
+//! civilians die as collateral and some people are killed misidentified.
+//! Members who abstain under the amnesty stay out; those who turned fight with
+//! the town. Reinforcements from the faction's pool elsewhere arrive after a
+//! delay that staffed checkpoints lengthen (ch. 5: calls to 'prevent ISIS
+//! reinforcements from reaching the city').
+//!
+//! The faction is expelled when its force falls below a share of its force at
+//! the start: its remaining fighters are captured or flee elsewhere, its other
+//! members become ex-members, its institutions return to the community, and
+//! the town's efficacy rises ("it showed us our power", ch. 7). The town gives
+//! up when its force falls below a share of the faction's: the faction takes
+//! the institutions. A faction that took the base keeps it if it is then
+//! driven from the town (a partial result).
+
+use rand::RngExt;
+use rand_distr::{Distribution, Poisson};
+
+use super::mobilisation::{self, FIGHT};
+use crate::rng::{Rng, Stream};
+use crate::scenario::Scenario;
+use crate::society::institutions::{Controller, Kind};
+use crate::society::people::{Flags, Origin, Status};
+use crate::world::World;
+
+mod params;
+
+pub use params::{Fighting, Params, Raw, RawFighting};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The faction is driven out of town.
+    Expelled,
+    /// The faction took the base but was driven from the town.
+    Partial,
+    /// The town gave up: the faction holds its institutions.
+    FactionHolds,
+    /// Undecided after `max_days`.
+    Stalemate,
+    /// A faction's attack on the base failed; it stood down and stays.
+    Repelled,
+}
+
+/// One battle, from its start to its decision.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Battle {
+    pub faction: u8,
+    pub start_day: u32,
+    pub by_faction: bool,
+    pub night: bool,
+    /// A faction's attack that storms the town (not the base alone).
+    pub storm: bool,
+    pub base_taken: bool,
+    pub reinforcements_day: Option<u32>,
+    pub initial_force: f64,
+    pub deaths_town: u64,
+    pub deaths_faction_local: u64,
+    pub deaths_faction_foreign: u64,
+    pub deaths_civilian: u64,
+    pub deaths_misidentified: u64,
+    pub captured: u64,
+    pub fled: u64,
+    /// Local members among the faction's fighters on the first day.
+    pub local_fighting: u64,
+    pub outcome: Option<Outcome>,
+    pub decided_day: Option<u32>,
+}
+
+fn combatant(w: &World, f: usize, i: usize) -> bool {
+    let p = &w.society.people;
+    p.status[i] == Status::Fighter && p.faction[i] as usize == f && !p.flags[i].has(Flags::ABSTAINING) && !p.flags[i].has(Flags::TURNED)
+}
+
+fn town_fighter(w: &World, i: usize) -> bool {
+    let p = &w.society.people;
+    p.mobilised[i] == FIGHT && p.status[i].present() && p.status[i] != Status::Detained
+}
+
+pub fn step(w: &mut World, s: &Scenario) {
+    let mut rng = w.key.stream(Stream::Confrontation, w.day, 0);
+    let active = w.battles.last().is_some_and(|b| b.outcome.is_none());
+    if !active && !start(w, s) {
+        return;
+    }
+    fight(w, s, &mut rng);
+}
+
+/// Start a battle if the town was called out or a faction attacks first.
+fn start(w: &mut World, s: &Scenario) -> bool {
+    for (f, fp) in s.factions.iter().enumerate() {
+        if !w.factions[f].arrived || w.battles.iter().any(|b| b.faction as usize == f && b.by_faction == w.factions[f].attack_pending.is_some()) {
+            continue;
+        }
+        let fighting = &fp.fighting;
+        let fighters = w.society.people.tally.by_faction[f][Status::Fighter as usize] as f64;
+        let locals = w.society.people.tally.status[Status::LocalFighter as usize] as f64;
+        // A rival decides for itself (rival_faction); others attack on a set day or past a threshold.
+        let pending = w.factions[f].attack_pending.filter(|_| w.factions[f].attack_on.is_some_and(|d| w.day >= d));
+        let attack = pending.is_some()
+            || (fp.wakes_when_expelled.is_none()
+                && ((fighting.attack_day > 0 && w.day == fighting.attack_day)
+                    || (fighting.attack_threshold > 0.0 && fighters > fighting.attack_threshold * locals)));
+        let storm = pending.unwrap_or(true);
+        // A call against a faction that is about to attack waits for its attack.
+        let called = w.uprising.call_day.is_some() && w.uprising.against == Some(f as u8) && !w.uprising.over && w.factions[f].attack_pending.is_none();
+        if attack || called {
+            let night = attack && fighting.attack_at_night;
+            w.factions[f].attack_pending = None;
+            w.factions[f].attacked |= attack;
+            w.battles.push(Battle { faction: f as u8, start_day: w.day, by_faction: attack, night, storm: !attack || storm, ..Battle::default() });
+            w.event(
+                if attack { "faction_attack" } else { "town_attack" },
+                if attack { &fp.name } else { "community" },
+                None,
+                fighters,
+                if night { "night" } else { "day" },
+            );
+            // The attack calls the town out; the town mobilises from tomorrow.
+            // Attacked themselves, the local groups fight at once.
+            mobilisation::call_out(w, s, f);
+            // Groups attacked by a faction they see as an ally still mediate.
+            if attack && fp.seen_as_ally < 0.5 {
+                w.uprising.groups_joined.fill(true);
+                let p = &w.society.people;
+                let locals: Vec<usize> = (0..p.len()).filter(|&i| p.status[i] == Status::LocalFighter).collect();
+                for i in locals {
+                    mobilisation::mobilise(w, i, FIGHT);
+                }
+            }
+            return true;
+        }
+    }
+    false
+}
+
+fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
+    let c = &s.confrontation;
+    let b = w.battles.last().expect("an active battle").clone();
+    let f = b.faction as usize;
+    let fp = &s.factions[f];
+    let first_day = w.day == b.start_day;
+    // Reinforcements that arrive today fight today.
+    if Some(w.day) == b.reinforcements_day && fp.fighting.reinforcements > 0 {
+        let n = w.bring_from_pool(f, fp.fighting.reinforcements);
+        w.event("reinforcements", &fp.name, None, f64::from(n), "");
+    }
+    let p = &w.society.people;
+    let faction_side: Vec<u32> = (0..p.len()).filter(|&i| combatant(w, f, i)).map(|i| i as u32).collect();
+    let town_side: Vec<u32> = (0..p.len()).filter(|&i| town_fighter(w, i)).map(|i| i as u32).collect();
+    let joined_weapons: f64 = w
+        .society
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(g, _)| w.uprising.groups_joined.get(*g).copied().unwrap_or(false))
+        .map(|(_, g)| f64::from(g.weapons))
+        .sum();
+    let faction_force = faction_side.len() as f64 + c.weapon_value * w.factions[f].weapons;
+    // Civilians fight with the arms there are; the local groups bring their own.
+    let p = &w.society.people;
+    let armed_civilians = town_side.iter().filter(|&&i| p.status[i as usize] != Status::LocalFighter).count() as f64;
+    let arms = c.arms_per_1000 * p.tally.present() as f64 / 1000.0;
+    let town_force = (town_side.len() as f64 - armed_civilians) + armed_civilians.min(arms) + c.weapon_value * joined_weapons;
+    let local_share = faction_side.iter().filter(|&&i| p.origin[i as usize] == Origin::Local).count() as f64 / faction_force.max(1.0);
+    let mut b = b;
+    if first_day {
+        b.initial_force = faction_force.max(1.0);
+        b.local_fighting = faction_side.iter().filter(|&&i| w.society.people.origin[i as usize] == Origin::Local).count() as u64;
+        let staffed = w.society.people.mobilised.contains(&1);
+        let checkpoints =
+            if staffed { w.society.institutions.iter().filter(|i| i.kind == Kind::Checkpoint && i.controller == Controller::Community).count() } else { 0 };
+        let delay = fp.fighting.reinforcement_delay_days + c.checkpoint_delay_days * checkpoints as f64;
+        b.reinforcements_day = Some(w.day + delay.ceil() as u32);
+        if b.by_faction {
+            // The contest for the base: the garrison, fewer ready at night.
+            let locals = w.society.people.tally.status[Status::LocalFighter as usize] as f64;
+            let weapons: f64 = w.society.groups.iter().map(|g| f64::from(g.weapons)).sum();
+            let readiness = if b.night { c.night_readiness } else { 1.0 };
+            let defence = c.base_defence * c.garrison_share * (locals + c.weapon_value * weapons) * readiness;
+            let attack = faction_force * fp.fighting.effectiveness / c.town_effectiveness.max(1e-9);
+            if rng.random::<f64>() < attack * attack / (attack * attack + defence * defence).max(1e-9) {
+                b.base_taken = true;
+                take(w, f, Kind::Base);
+                w.event("base_taken", &fp.name, None, faction_force, if b.night { "night" } else { "day" });
+            }
+        }
+    }
+    // A faction that came for the base alone stands down after the night.
+    if b.by_faction && !b.storm {
+        let o = if b.base_taken { Outcome::Partial } else { Outcome::Repelled };
+        *w.battles.last_mut().expect("active") = b;
+        decide(w, s, f, o, rng);
+        return;
+    }
+    // Attrition; a night attack's first day is the faction's alone.
+    let town_fire = if first_day && b.night { 0.0 } else { c.town_effectiveness * town_force * (1.0 - c.kin_reluctance * local_share) };
+    let faction_fire = fp.fighting.effectiveness * faction_force;
+    let draw = |rng: &mut Rng, m: f64| {
+        if m > 0.0 { Poisson::new(m).map(|d| d.sample(rng) as usize).unwrap_or(0) } else { 0 }
+    };
+    let faction_losses = draw(rng, town_fire).min(faction_side.len());
+    let town_losses = draw(rng, faction_fire).min(town_side.len());
+    let civilians = draw(rng, c.collateral * faction_force);
+    let misidentified = draw(rng, c.misidentified * faction_losses as f64);
+    for i in pick(&faction_side, faction_losses, rng) {
+        if w.society.people.origin[i] == Origin::Local {
+            b.deaths_faction_local += 1
+        } else {
+            b.deaths_faction_foreign += 1
+        }
+        kill(w, i);
+    }
+    for i in pick(&town_side, town_losses, rng) {
+        b.deaths_town += 1;
+        kill(w, i);
+    }
+    for (count, misid) in [(civilians, false), (misidentified, true)] {
+        for _ in 0..count {
+            if let Some(i) = super::soft_power::random_local(w, rng).filter(|&i| w.society.people.mobilised[i] == 0 && !w.society.people.status[i].member()) {
+                if misid {
+                    b.deaths_misidentified += 1;
+                    w.today.deaths_misidentified += 1;
+                } else {
+                    b.deaths_civilian += 1;
+                    w.today.deaths_civilian += 1;
+                }
+                let id = w.society.people.id[i];
+                kill(w, i);
+                if misid {
+                    w.event("misidentified_killed", "community", Some(id), 1.0, "");
+                }
+            }
+        }
+    }
+    let deaths = (faction_losses + town_losses) as f64 + (w.today.deaths_civilian + w.today.deaths_misidentified) as f64;
+    let (faction_left, town_left) = (faction_force - faction_losses as f64, town_force - town_losses as f64);
+    w.event("battle_day", &fp.name, None, deaths, format!("town {town_left:.0} faction {faction_left:.0}"));
+    w.today.battle_deaths_town += town_losses as u64;
+    w.today.battle_deaths_faction += faction_losses as u64;
+    let reinforced_later = b.reinforcements_day.is_some_and(|d| d > w.day) && fp.fighting.reinforcements > 0;
+    let routed = faction_left < c.rout_share * b.initial_force;
+    let outcome = if (faction_left < c.faction_break * b.initial_force && !reinforced_later) || routed {
+        Some(if b.base_taken { Outcome::Partial } else { Outcome::Expelled })
+    } else if !first_day && town_left < c.town_break * faction_left {
+        Some(Outcome::FactionHolds)
+    } else if w.day - b.start_day + 1 >= c.max_days {
+        Some(Outcome::Stalemate)
+    } else {
+        None
+    };
+    *w.battles.last_mut().expect("active") = b;
+    if let Some(o) = outcome {
+        decide(w, s, f, o, rng);
+    }
+}
+
+fn pick(from: &[u32], k: usize, rng: &mut Rng) -> Vec<usize> {
+    let mut v: Vec<u32> = from.to_vec();
+    for j in 0..k.min(v.len()) {
+        let r = rng.random_range(j..v.len());
+        v.swap(j, r);
+    }
+    v.truncate(k);
+    v.into_iter().map(|i| i as usize).collect()
+}
+
+fn kill(w: &mut World, i: usize) {
+    let faction = w.society.people.faction[i];
+    if w.society.people.mobilised[i] != 0 {
+        w.uprising.mobilised = w.uprising.mobilised.saturating_sub(1);
+    }
+    w.society.people.mobilised[i] = 0;
+    w.society.people.assign(i, Status::Dead, faction);
+}
+
+fn take(w: &mut World, f: usize, kind: Kind) {
+    for inst in w.society.institutions.iter_mut().filter(|i| i.kind == kind) {
+        inst.controller = Controller::Faction(f as u8);
+    }
+}
+
+fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
+    let c = &s.confrontation;
+    let name = s.factions[f].name.clone();
+    let mut captured = 0;
+    let mut fled = 0;
+    let storm = w.battles.last().is_some_and(|b| b.storm);
+    match o {
+        Outcome::Partial | Outcome::Repelled if !storm => {}
+        Outcome::Expelled | Outcome::Partial => {
+            let p = &w.society.people;
+            let members: Vec<usize> = (0..p.len()).filter(|&i| p.status[i].member() && p.faction[i] as usize == f).collect();
+            for i in members {
+                let fights = combatant(w, f, i);
+                let (status, faction) = if fights && o == Outcome::Partial {
+                    (Status::Fighter, f as u8) // they hold the base
+                } else if fights && rng.random::<f64>() < c.capture_share {
+                    captured += 1;
+                    (Status::Detained, f as u8)
+                } else if fights {
+                    fled += 1;
+                    (Status::Elsewhere, f as u8)
+                } else {
+                    (Status::ExMember, f as u8)
+                };
+                w.society.people.assign(i, status, faction);
+            }
+            if o == Outcome::Expelled {
+                w.factions[f].arrived = false;
+                w.factions[f].expelled_day = Some(w.day);
+                for inst in w.society.institutions.iter_mut().filter(|i| i.controller == Controller::Faction(f as u8)) {
+                    inst.controller = Controller::Community;
+                }
+            }
+            let p = &mut w.society.people;
+            let st = &p.status;
+            p.efficacy_lift.raise_all(c.success_efficacy, |i| st[i].present());
+        }
+        Outcome::FactionHolds => {
+            for inst in w.society.institutions.iter_mut() {
+                inst.controller = Controller::Faction(f as u8);
+            }
+            let p = &mut w.society.people;
+            for i in 0..p.len() {
+                let e = p.efficacy_lift.get(i);
+                p.efficacy_lift.set(i, e - c.defeat_efficacy as f32);
+            }
+        }
+        Outcome::Stalemate | Outcome::Repelled => {}
+    }
+    let b = w.battles.last_mut().expect("active");
+    b.outcome = Some(o);
+    b.decided_day = Some(w.day);
+    b.captured = captured;
+    b.fled = fled;
+    // The town stands down tomorrow (mobilisation); today's record shows it up.
+    w.uprising.over = true;
+    let label = match o {
+        Outcome::Expelled => "expelled",
+        Outcome::Partial => "partial",
+        Outcome::FactionHolds => "faction_holds",
+        Outcome::Stalemate => "stalemate",
+        Outcome::Repelled => "repelled",
+    };
+    w.event("battle_decided", &name, None, f64::from(w.day - w.battles.last().expect("active").start_day + 1), label);
+}
