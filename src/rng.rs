@@ -107,3 +107,18 @@ mod tests {
         assert_ne!(s, derive_seed(2, 0, 0));
     }
 }
+
+/// The index drawn from non-negative `weights` by a uniform `u` in [0, 1):
+/// the first whose cumulative weight passes `u` times the total (the last one
+/// if rounding leaves `u` beyond them all).
+pub fn weighted(weights: &[f64], u: f64) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut left = u * total;
+    for (k, w) in weights.iter().enumerate() {
+        if left < *w {
+            return k;
+        }
+        left -= w;
+    }
+    weights.len().saturating_sub(1)
+}

@@ -534,22 +534,13 @@ fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: usize, rng: 
         Status::LocalFighter => o.0 == Status::LocalFighter,
         _ => o.0 == civil,
     };
-    let mut total = 0.0;
+
     let top = options[..k].iter().map(|o| o.2 + if current(o) { a.inertia } else { 0.0 }).fold(f64::MIN, f64::max);
     let mut weights = [0.0f64; 2 * MAX_FACTIONS + 2];
     for (wgt, o) in weights.iter_mut().zip(&options[..k]) {
         *wgt = (o.2 + if current(o) { a.inertia } else { 0.0 } - top).exp();
-        total += *wgt;
     }
-    let mut u = rng.random::<f64>() * total;
-    let mut chosen = k - 1;
-    for (j, wgt) in weights[..k].iter().enumerate() {
-        if u < *wgt {
-            chosen = j;
-            break;
-        }
-        u -= wgt;
-    }
+    let chosen = crate::rng::weighted(&weights[..k], rng.random());
     let o = options[chosen];
     if current(&o) {
         // Unchanged; committed exposure still deepens commitment.

@@ -452,15 +452,7 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
         if u[0] >= 1.0 - (-total).exp() {
             continue;
         }
-        let mut pick = u[1] * total;
-        let mut which = hazards.len() - 1;
-        for (h, v) in hazards.iter().enumerate() {
-            if pick < *v {
-                which = h;
-                break;
-            }
-            pick -= v;
-        }
+        let which = crate::rng::weighted(&hazards, u[1]);
         let p = &mut w.society.people;
         let pathway = match which {
             0 => {

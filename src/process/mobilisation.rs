@@ -522,14 +522,7 @@ fn draw_role(w: &World, s: &Scenario, i: usize, rng: &mut Rng) -> u8 {
     if total <= 0.0 {
         return 1;
     }
-    let mut u = rng.random::<f64>() * total;
-    for (k, r) in roles.iter().enumerate() {
-        if u < *r {
-            return k as u8 + 1;
-        }
-        u -= r;
-    }
-    4
+    crate::rng::weighted(&roles, rng.random()) as u8 + 1
 }
 
 /// Mark person `i` mobilised in `role` (and count them).

@@ -323,15 +323,7 @@ impl Coercion {
 }
 
 fn pick(weights: &[f64], rng: &mut Rng) -> usize {
-    let total: f64 = weights.iter().sum();
-    let mut u = rng.random::<f64>() * total;
-    for (k, w) in weights.iter().enumerate() {
-        if u < *w {
-            return k;
-        }
-        u -= w;
-    }
-    weights.len() - 1
+    crate::rng::weighted(weights, rng.random())
 }
 
 pub fn step(w: &mut World, s: &Scenario) {
