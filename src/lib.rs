@@ -18,4 +18,5 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod society;
+pub mod sweep;
 pub mod world;

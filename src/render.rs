@@ -14,94 +14,123 @@ use crate::society::people::Status;
 /// Per-faction columns of timeseries.csv, after `members_*`.
 const FACTION_COLUMNS: [&str; 9] = ["attendance", "registered", "court_cases", "acts", "acts_local", "joins", "leaves", "standing", "budget"];
 
-/// The columns of timeseries.csv for a scenario (documented in README.md).
-pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
-    let mut c: Vec<String> = vec!["day".into(), "present".into()];
-    c.extend(Status::ALL.iter().map(|st| st.name().to_string()));
+/// How a column's numbers print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Count,
+    Share,
+    Money,
+}
+
+/// The columns of timeseries.csv for a scenario (documented in README.md), with their formats.
+pub fn timeseries_spec(s: &Scenario) -> Vec<(String, Format)> {
+    use Format::*;
+    let mut c: Vec<(String, Format)> = vec![("day".into(), Count), ("present".into(), Count)];
+    c.extend(Status::ALL.iter().map(|st| (st.name().to_string(), Count)));
     for f in &s.factions {
-        c.push(format!("members_local_{}", f.name));
-        c.push(format!("members_foreign_{}", f.name));
-        c.extend(FACTION_COLUMNS.iter().map(|k| format!("{k}_{}", f.name)));
+        c.push((format!("members_local_{}", f.name), Count));
+        c.push((format!("members_foreign_{}", f.name), Count));
+        for k in FACTION_COLUMNS {
+            let fmt = match k {
+                "standing" => Share,
+                "budget" => Money,
+                _ => Count,
+            };
+            c.push((format!("{k}_{}", f.name), fmt));
+        }
     }
     for k in crate::process::environment::KINDS {
-        c.push(format!("crisis_{k}"));
+        c.push((format!("crisis_{k}"), Count));
     }
-    c.extend(["crisis_pressure", "need", "fear", "efficacy", "commitment", "stigma", "surveillance"].map(String::from));
+    for k in ["crisis_pressure", "need", "fear", "efficacy", "commitment", "stigma", "surveillance"] {
+        c.push((k.into(), Share));
+    }
     for f in &s.factions {
-        c.push(format!("grievance_{}", f.name));
+        c.push((format!("grievance_{}", f.name), Share));
     }
-    c.extend(MOTIVES.iter().map(|m| format!("joins_{m}")));
-    c.extend(REASONS.iter().map(|r| format!("leaves_{r}")));
-    c.extend(
-        [
-            "mobilised",
-            "mobilised_today",
-            "against_orders",
-            "abstained",
-            "turned",
-            "battle_deaths_town",
-            "battle_deaths_faction",
-            "deaths_civilian",
-            "deaths_misidentified",
-        ]
-        .map(String::from),
-    );
-    c.extend(crate::process::aftermath::PATHWAYS.iter().map(|p| format!("ex_{p}")));
-    c.extend(["prisoners", "community_institutions"].map(String::from));
+    c.extend(MOTIVES.iter().map(|m| (format!("joins_{m}"), Count)));
+    c.extend(REASONS.iter().map(|r| (format!("leaves_{r}"), Count)));
+    for k in [
+        "mobilised",
+        "mobilised_today",
+        "against_orders",
+        "abstained",
+        "turned",
+        "battle_deaths_town",
+        "battle_deaths_faction",
+        "deaths_civilian",
+        "deaths_misidentified",
+    ] {
+        c.push((k.into(), Count));
+    }
+    c.extend(crate::process::aftermath::PATHWAYS.iter().map(|p| (format!("ex_{p}"), Count)));
+    c.push(("prisoners".into(), Count));
+    c.push(("community_institutions".into(), Count));
     c
 }
 
-pub fn timeseries_csv(s: &Scenario, records: &[DayRecord]) -> String {
-    let mut out = timeseries_columns(s).join(",");
-    out.push('\n');
-    for r in records {
-        timeseries_row(s, r, &mut out);
-    }
-    out
+/// The column names of timeseries.csv.
+pub fn timeseries_columns(s: &Scenario) -> Vec<String> {
+    timeseries_spec(s).into_iter().map(|(n, _)| n).collect()
 }
 
-/// Append one row of timeseries.csv.
-pub fn timeseries_row(s: &Scenario, r: &DayRecord, out: &mut String) {
+/// One day's values, in the order of `timeseries_spec`.
+pub fn timeseries_values(s: &Scenario, r: &DayRecord, out: &mut Vec<f64>) {
     let k = &r.counts;
-    let _ = write!(out, "{},{}", r.day, r.present);
-    for n in r.status {
-        let _ = write!(out, ",{n}");
-    }
+    let n = |x: u64| x as f64;
+    out.push(f64::from(r.day));
+    out.push(n(r.present));
+    out.extend(r.status.iter().map(|&x| n(x)));
     for f in 0..s.factions.len() {
-        let _ = write!(out, ",{},{}", r.members[f][0], r.members[f][1]);
-        let _ = write!(out, ",{},{},{},{},{},{},{}", k.attendance[f], r.registered[f], k.court_cases[f], k.acts[f], k.acts_local[f], k.joins[f], k.leaves[f]);
-        let _ = write!(out, ",{:.6},{:.2}", r.standing[f], r.budget[f]);
+        out.extend(
+            [r.members[f][0], r.members[f][1], k.attendance[f], r.registered[f], k.court_cases[f], k.acts[f], k.acts_local[f], k.joins[f], k.leaves[f]].map(n),
+        );
+        out.extend([r.standing[f], r.budget[f]]);
     }
-    for a in r.crises {
-        let _ = write!(out, ",{}", u8::from(a));
-    }
-    for v in [r.pressure, r.need, r.fear, r.efficacy, r.commitment, r.stigma, r.surveillance] {
-        let _ = write!(out, ",{v:.6}");
-    }
-    for f in 0..s.factions.len() {
-        let _ = write!(out, ",{:.6}", r.grievance[f]);
-    }
-    for n in k.joins_by_motive.iter().chain(&k.leaves_by_reason) {
-        let _ = write!(out, ",{n}");
-    }
-    let _ = write!(
-        out,
-        ",{},{},{},{},{},{},{},{},{}",
-        r.mobilised,
-        k.mobilised,
-        k.against_orders,
-        k.abstained,
-        k.turned,
-        k.battle_deaths_town,
-        k.battle_deaths_faction,
-        k.deaths_civilian,
-        k.deaths_misidentified
+    out.extend(r.crises.map(|a| f64::from(u8::from(a))));
+    out.extend([r.pressure, r.need, r.fear, r.efficacy, r.commitment, r.stigma, r.surveillance]);
+    out.extend(r.grievance[..s.factions.len()].iter().copied());
+    out.extend(k.joins_by_motive.iter().chain(&k.leaves_by_reason).map(|&x| n(x)));
+    out.extend(
+        [
+            r.mobilised,
+            k.mobilised,
+            k.against_orders,
+            k.abstained,
+            k.turned,
+            k.battle_deaths_town,
+            k.battle_deaths_faction,
+            k.deaths_civilian,
+            k.deaths_misidentified,
+        ]
+        .map(n),
     );
-    for n in k.pathways {
-        let _ = write!(out, ",{n}");
+    out.extend(k.pathways.map(n));
+    out.push(n(r.prisoners));
+    out.push(f64::from(r.community_institutions));
+}
+
+pub fn timeseries_csv(s: &Scenario, records: &[DayRecord]) -> String {
+    let spec = timeseries_spec(s);
+    let mut out = spec.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(",");
+    out.push('\n');
+    let mut values = Vec::with_capacity(spec.len());
+    for r in records {
+        values.clear();
+        timeseries_values(s, r, &mut values);
+        for (k, (v, (_, fmt))) in values.iter().zip(&spec).enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let _ = match fmt {
+                Format::Count => write!(out, "{}", *v as u64),
+                Format::Share => write!(out, "{v:.6}"),
+                Format::Money => write!(out, "{v:.2}"),
+            };
+        }
+        out.push('\n');
     }
-    let _ = write!(out, ",{}", r.prisoners);
-    let _ = writeln!(out, ",{}", r.community_institutions);
+    out
 }
 
 pub const EVENT_COLUMNS: &str = "day,kind,actor,target,size,detail";

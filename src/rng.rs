@@ -75,6 +75,21 @@ pub fn derive_seed(master: u64, design_point: u64, replicate: u64) -> u64 {
     u64::from_le_bytes(b.as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
+/// The index drawn from non-negative `weights` by a uniform `u` in [0, 1):
+/// the first whose cumulative weight passes `u` times the total (the last one
+/// if rounding leaves `u` beyond them all).
+pub fn weighted(weights: &[f64], u: f64) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut left = u * total;
+    for (k, w) in weights.iter().enumerate() {
+        if left < *w {
+            return k;
+        }
+        left -= w;
+    }
+    weights.len().saturating_sub(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,19 +121,4 @@ mod tests {
         assert_ne!(s, derive_seed(1, 1, 0));
         assert_ne!(s, derive_seed(2, 0, 0));
     }
-}
-
-/// The index drawn from non-negative `weights` by a uniform `u` in [0, 1):
-/// the first whose cumulative weight passes `u` times the total (the last one
-/// if rounding leaves `u` beyond them all).
-pub fn weighted(weights: &[f64], u: f64) -> usize {
-    let total: f64 = weights.iter().sum();
-    let mut left = u * total;
-    for (k, w) in weights.iter().enumerate() {
-        if left < *w {
-            return k;
-        }
-        left -= w;
-    }
-    weights.len().saturating_sub(1)
 }

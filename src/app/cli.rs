@@ -68,8 +68,42 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Validate a scenario file and print it fully resolved (every parameter, defaults included).
+    /// Validate a scenario file and print it fully resolved (every parameter,
+    /// defaults included); or validate a sweep file and list its design.
     Check { scenario: PathBuf },
+    /// Run a sweep: a design over a base scenario, each point replicated, in parallel.
+    Sweep {
+        /// Sweep file.
+        sweep: PathBuf,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Finish an interrupted sweep in OUT without redoing its finished points.
+        #[arg(long)]
+        resume: bool,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Run only the K-th of N shards of the design (join them with `resist merge`).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Keep each run's timeseries.csv under OUT/series/.
+        #[arg(long)]
+        keep_series: bool,
+    },
+    /// Join shard directories of one sweep into the output one machine would have written.
+    Merge {
+        /// Shard directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
     /// Re-run a run from its manifest.json alone and compare fingerprints (exit 0 if they match, 1 if not).
     Replay { manifest: PathBuf },
     /// Print every scenario parameter with its default, range, unit and source.
@@ -103,12 +137,37 @@ pub fn main() -> Result<u8, Failure> {
     match cli.command {
         Command::Run { scenario, seed, replicate, days, out, force } => super::run::run(&scenario, seed, replicate, days, out, force),
         Command::Check { scenario } => {
+            if super::files::read_text(&scenario).is_ok_and(|t| super::sweep::is_sweep(&t)) {
+                let (sweep, _) = super::sweep::load(&scenario)?;
+                println!(
+                    "sweep \"{}\": {} design points x {} replicates = {} runs (seed {}, hash {})",
+                    sweep.name,
+                    sweep.points.len(),
+                    sweep.replicates,
+                    sweep.runs(),
+                    sweep.seed,
+                    sweep.hash()
+                );
+                println!("policies: {}", sweep.policies.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "));
+                println!("parameters: {}", sweep.keys.join(", "));
+                for (p, (policy, values)) in sweep.points.iter().enumerate().take(20) {
+                    println!("  point {p}: {} {:?}", sweep.policies[*policy].name, values);
+                }
+                if sweep.points.len() > 20 {
+                    println!("  ... {} more", sweep.points.len() - 20);
+                }
+                return Ok(EXIT_OK);
+            }
             let s = super::files::load_scenario(&scenario)?;
             print!("{}", s.resolved);
             eprintln!("{}: valid (scenario hash {})", scenario.display(), s.hash());
             Ok(EXIT_OK)
         }
         Command::Replay { manifest } => super::manifest::replay(&manifest),
+        Command::Sweep { sweep, out, threads, resume, force, shard, keep_series } => {
+            super::sweep::sweep(&sweep, &out, threads, resume, force, shard, keep_series)
+        }
+        Command::Merge { dirs, out, force } => super::sweep::merge(&dirs, &out, force),
         Command::Params { markdown } => {
             if markdown {
                 print!("{}", resist::scenario::reference_markdown());

@@ -6,3 +6,4 @@ pub mod files;
 pub mod manifest;
 pub mod run;
 pub mod seeds;
+pub mod sweep;

@@ -450,8 +450,11 @@ fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: usize, rng: 
     // put (they abstain, turn or fight: the amnesty step decides).
     let up = w.uprising.call_day.is_some() && !w.uprising.over;
     let fought = up && status.member() && w.uprising.against == Some(p.faction[i]);
+    // Ex-members of a reconciliation's cohort follow the aftermath's pathways.
+    let cohort = status == Status::ExMember && p.flags[i].has(crate::society::people::Flags::EX_COHORT);
     let settled = p.mobilised[i] != 0
         || fought
+        || cohort
         || (up && p.flags[i].has(crate::society::people::Flags::OFFERED))
         || p.flags[i].has(crate::society::people::Flags::COMMANDER);
     let reconsiders = !settled
@@ -521,7 +524,8 @@ fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: usize, rng: 
             k += 1;
         }
     }
-    if can_fight && !w.society.groups.is_empty() {
+    // Ex-members join local groups only where groups admit them.
+    if can_fight && !w.society.groups.is_empty() && (status != Status::ExMember || s.aftermath.groups_admit) {
         let loyalty = if status == Status::LocalFighter { a.group_loyalty } else { 0.0 };
         let u = a.group_constant + loyalty + a.group_social * f64::from(fighters_near) / degree + a.group_resistance * max_grievance - 0.5 * a.fight_risk;
         options[k] = (Status::LocalFighter, NONE_U8, u, 0, 0);

@@ -308,7 +308,7 @@ pub struct Reconciliation {
 
 pub fn step(w: &mut World, s: &Scenario) {
     let mut rng = w.key.stream(Stream::Aftermath, w.day, 0);
-    // A faction expelled yesterday or today: reconcile.
+    // The day after a faction is expelled (the fight decided, the town stood down): reconcile.
     for f in 0..w.factions.len() {
         if w.factions[f].expelled_day.is_some_and(|d| d + 1 == w.day) && !w.reconciliations.iter().any(|r| r.faction as usize == f) {
             reconcile(w, s, f, &mut rng);
@@ -420,6 +420,11 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
     for &i in &cohort {
         let i = i as usize;
         let u: [f64; 2] = [rng.random(), rng.random()];
+        let p = &w.society.people;
+        // The weapons ban lifts after its days.
+        if p.flags[i].has(Flags::WEAPONS_BANNED) && w.day - w.reconciliations[k].day >= a.weapons_ban_days {
+            w.society.people.flags[i].clear(Flags::WEAPONS_BANNED);
+        }
         let p = &w.society.people;
         if p.status[i] != Status::ExMember || p.faction[i] as usize != f {
             continue;

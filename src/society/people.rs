@@ -291,6 +291,10 @@ impl People {
         self.status[i] = s;
         self.faction[i] = faction;
         self.tally.count(s, faction, self.origin[i], true);
+        // Fighters carry arms until they surrender them (aftermath's disarming).
+        if matches!(s, Status::Fighter | Status::LocalFighter) {
+            self.flags[i].set(Flags::ARMED);
+        }
         match (was, s.present()) {
             (true, false) => {
                 self.tally.count_registered(self.registered[i], self.need_base.get(i), false);

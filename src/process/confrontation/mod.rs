@@ -110,8 +110,10 @@ fn start(w: &mut World, s: &Scenario) -> bool {
         let locals = w.society.people.tally.status[Status::LocalFighter as usize] as f64;
         // A rival decides for itself (rival_faction); others attack on a set day or past a threshold.
         let pending = w.factions[f].attack_pending.filter(|_| w.factions[f].attack_on.is_some_and(|d| w.day >= d));
+        // A faction attacks first once.
         let attack = pending.is_some()
             || (fp.wakes_when_expelled.is_none()
+                && !w.factions[f].attacked
                 && ((fighting.attack_day > 0 && w.day == fighting.attack_day)
                     || (fighting.attack_threshold > 0.0 && fighters > fighting.attack_threshold * locals)));
         let storm = pending.unwrap_or(true);
@@ -297,6 +299,7 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
     let c = &s.confrontation;
     let name = s.factions[f].name.clone();
     let mut captured = 0;
+    let mut captives = Vec::new();
     let mut fled = 0;
     let storm = w.battles.last().is_some_and(|b| b.storm);
     match o {
@@ -310,6 +313,7 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
                     (Status::Fighter, f as u8) // they hold the base
                 } else if fights && rng.random::<f64>() < c.capture_share {
                     captured += 1;
+                    captives.push(i);
                     (Status::Detained, f as u8)
                 } else if fights {
                     fled += 1;
@@ -341,6 +345,10 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
             }
         }
         Outcome::Stalemate | Outcome::Repelled => {}
+    }
+    // The captured go into the community's custody (prisoners).
+    for i in captives {
+        super::prisoners::admit(w, i, f, false);
     }
     let b = w.battles.last_mut().expect("active");
     b.outcome = Some(o);

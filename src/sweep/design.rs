@@ -1,0 +1,157 @@
+//! Designs: how a sweep's parameters take values at its design points.
+//! Full factorial and zipped lists, Latin hypercube and Sobol samples within
+//! bounds, and an explicit sample matrix made elsewhere (SALib, say).
+
+use rand::RngExt;
+
+use crate::rng::Rng;
+
+/// Every combination of the value lists, the first list varying slowest.
+pub fn factorial(lists: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let mut points: Vec<Vec<f64>> = vec![Vec::new()];
+    for list in lists {
+        let mut next = Vec::with_capacity(points.len() * list.len());
+        for p in &points {
+            for v in list {
+                let mut q = p.clone();
+                q.push(*v);
+                next.push(q);
+            }
+        }
+        points = next;
+    }
+    points
+}
+
+/// The k-th values of equally long lists together.
+pub fn zip(lists: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let n = lists.first().map_or(0, Vec::len);
+    (0..n).map(|k| lists.iter().map(|l| l[k]).collect()).collect()
+}
+
+/// A Latin hypercube sample of `n` points in [0, 1)^d: each dimension's n
+/// strata hold one point each, at a uniform place within the stratum.
+pub fn latin_hypercube(n: usize, d: usize, rng: &mut Rng) -> Vec<Vec<f64>> {
+    let mut points = vec![vec![0.0; d]; n];
+    let mut order: Vec<usize> = (0..n).collect();
+    for j in 0..d {
+        for k in (1..n).rev() {
+            order.swap(k, rng.random_range(0..=k));
+        }
+        for (i, p) in points.iter_mut().enumerate() {
+            p[j] = (order[i] as f64 + rng.random::<f64>()) / n as f64;
+        }
+    }
+    points
+}
+
+/// Primitive polynomials and initial direction numbers for Sobol dimensions
+/// 2 to 10 (Joe and Kuo, new-joe-kuo-6.21201): (degree s, coefficients a, m_1..m_s).
+const JOE_KUO: [(u32, u32, &[u32]); 9] = [
+    (1, 0, &[1]),
+    (2, 1, &[1, 3]),
+    (3, 1, &[1, 3, 1]),
+    (3, 2, &[1, 1, 1]),
+    (4, 1, &[1, 1, 3, 3]),
+    (4, 4, &[1, 3, 5, 13]),
+    (5, 2, &[1, 1, 5, 5, 17]),
+    (5, 4, &[1, 1, 5, 5, 5]),
+    (5, 7, &[1, 1, 7, 11, 19]),
+];
+
+/// The most dimensions a Sobol design may have.
+pub const SOBOL_MAX_DIMENSIONS: usize = 10;
+
+/// The first `n` points of the Sobol sequence in [0, 1)^d (Bratley and Fox's
+/// Gray-code construction, Joe and Kuo's direction numbers), skipping the
+/// origin so that every point is interior.
+pub fn sobol(n: usize, d: usize) -> Vec<Vec<f64>> {
+    const BITS: usize = 32;
+    let mut v = vec![[0u32; BITS]; d];
+    for (j, dir) in v.iter_mut().enumerate() {
+        if j == 0 {
+            for (k, x) in dir.iter_mut().enumerate() {
+                *x = 1 << (31 - k);
+            }
+            continue;
+        }
+        let (s, a, m) = JOE_KUO[j - 1];
+        let s = s as usize;
+        for k in 0..s.min(BITS) {
+            dir[k] = m[k] << (31 - k);
+        }
+        for k in s..BITS {
+            let mut x = dir[k - s] ^ (dir[k - s] >> s);
+            for t in 1..s {
+                if (a >> (s - 1 - t)) & 1 == 1 {
+                    x ^= dir[k - t];
+                }
+            }
+            dir[k] = x;
+        }
+    }
+    let mut x = vec![0u32; d];
+    let mut out = Vec::with_capacity(n);
+    for i in 1..=n {
+        // The position of the lowest zero bit of i - 1 picks the direction.
+        let c = (!(i - 1)).trailing_zeros() as usize;
+        for j in 0..d {
+            x[j] ^= v[j][c];
+        }
+        out.push(x.iter().map(|&b| f64::from(b) / 4_294_967_296.0).collect());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::RunKey;
+
+    #[test]
+    fn factorial_and_zip_orders() {
+        let f = factorial(&[vec![1.0, 2.0], vec![10.0, 20.0, 30.0]]);
+        assert_eq!(f.len(), 6);
+        assert_eq!(f[0], vec![1.0, 10.0]);
+        assert_eq!(f[1], vec![1.0, 20.0]);
+        assert_eq!(f[5], vec![2.0, 30.0]);
+        assert_eq!(zip(&[vec![1.0, 2.0], vec![3.0, 4.0]]), vec![vec![1.0, 3.0], vec![2.0, 4.0]]);
+    }
+
+    #[test]
+    fn latin_hypercube_puts_one_point_in_each_stratum() {
+        let mut rng = RunKey::new(1, 0).stream(crate::rng::Stream::Families, 0, 0);
+        let pts = latin_hypercube(50, 3, &mut rng);
+        for j in 0..3 {
+            let mut strata: Vec<usize> = pts.iter().map(|p| (p[j] * 50.0) as usize).collect();
+            strata.sort();
+            assert_eq!(strata, (0..50).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn sobol_first_points_are_the_known_ones_and_stratify_every_dimension() {
+        let p = sobol(4, 2);
+        assert_eq!(p[0], vec![0.5, 0.5]);
+        assert_eq!(p[1], vec![0.75, 0.25]);
+        assert_eq!(p[2], vec![0.25, 0.75]);
+        // With the origin, the first 256 points fill each dimension's 256 strata once:
+        // the 255 after the origin fall in distinct strata.
+        let n = 255;
+        let pts = sobol(n, SOBOL_MAX_DIMENSIONS);
+        for j in 0..SOBOL_MAX_DIMENSIONS {
+            let mut strata: Vec<usize> = pts.iter().map(|q| (q[j] * 256.0) as usize).collect();
+            strata.sort();
+            strata.dedup();
+            assert_eq!(strata.len(), n, "dimension {j} repeats a stratum");
+        }
+        // Two-dimensional projections of 256 points with the origin fill every 16 x 16 cell (a (0, 8, 2)-net
+        // for the first two dimensions).
+        let mut all = vec![vec![0.0, 0.0]];
+        all.extend(sobol(255, 2));
+        let mut cells: Vec<(usize, usize)> = all.iter().map(|q| ((q[0] * 16.0) as usize, (q[1] * 16.0) as usize)).collect();
+        cells.sort();
+        cells.dedup();
+        assert_eq!(cells.len(), 256);
+    }
+}
