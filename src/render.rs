@@ -25,6 +25,13 @@ pub enum Format {
 /// The columns of timeseries.csv for a scenario (documented in README.md), with their formats.
 pub fn timeseries_spec(s: &Scenario) -> Vec<(String, Format)> {
     use Format::*;
+    if s.model == crate::scenario::Model::Epstein {
+        return ["step", "quiet", "active", "jailed", "arrests"]
+            .iter()
+            .map(|c| (c.to_string(), Count))
+            .chain(std::iter::once(("legitimacy".to_string(), Share)))
+            .collect();
+    }
     let mut c: Vec<(String, Format)> = vec![("day".into(), Count), ("present".into(), Count)];
     c.extend(Status::ALL.iter().map(|st| (st.name().to_string(), Count)));
     for f in &s.factions {
@@ -110,14 +117,26 @@ pub fn timeseries_values(s: &Scenario, r: &DayRecord, out: &mut Vec<f64>) {
     out.push(f64::from(r.community_institutions));
 }
 
+/// One step of an Epstein run, in the order of `timeseries_spec`.
+pub fn epstein_values(r: &crate::epstein::StepRecord, out: &mut Vec<f64>) {
+    out.extend([r.step, r.quiet, r.active, r.jailed, r.arrests].map(f64::from));
+    out.push(r.legitimacy);
+}
+
 pub fn timeseries_csv(s: &Scenario, records: &[DayRecord]) -> String {
+    let mut values = Vec::new();
+    for r in records {
+        timeseries_values(s, r, &mut values);
+    }
+    values_csv(s, &values)
+}
+
+/// timeseries.csv from all days' values (`timeseries_spec(s).len()` a day).
+pub fn values_csv(s: &Scenario, all: &[f64]) -> String {
     let spec = timeseries_spec(s);
     let mut out = spec.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(",");
     out.push('\n');
-    let mut values = Vec::with_capacity(spec.len());
-    for r in records {
-        values.clear();
-        timeseries_values(s, r, &mut values);
+    for values in all.chunks(spec.len()) {
         for (k, (v, (_, fmt))) in values.iter().zip(&spec).enumerate() {
             if k > 0 {
                 out.push(',');
@@ -180,6 +199,20 @@ pub struct Rendered {
 }
 
 impl Rendered {
+    /// The output files of a run of either model.
+    pub fn of_outcome(s: &Scenario, out: &crate::sim::Outcome) -> Rendered {
+        match out {
+            crate::sim::Outcome::Resist(o) => Rendered::of(s, o),
+            crate::sim::Outcome::Epstein(o) => {
+                let timeseries = values_csv(s, &out.series_values(s));
+                let events = events_csv(&o.events);
+                let mut summary = serde_json::to_string_pretty(&o.summary).expect("plain data");
+                summary.push('\n');
+                Rendered { fingerprint: fingerprint(&timeseries, &events), timeseries, events, summary }
+            }
+        }
+    }
+
     pub fn of(s: &Scenario, out: &crate::sim::RunOutput) -> Rendered {
         let timeseries = timeseries_csv(s, &out.records);
         let events = events_csv(&out.events);

@@ -36,6 +36,7 @@ pub enum Stream {
     Prisoners = 14,
     RivalFaction = 15,
     Notables = 16,
+    Epstein = 17,
 }
 
 /// The key of one run: its master seed and replicate number.

@@ -407,3 +407,41 @@ fn uprising_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> UprisingS
         fled: b.map_or(0, |b| b.fled),
     }
 }
+
+/// A finished run of either model of the engine (one a run: the size
+/// difference between the two does not matter).
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Outcome {
+    Resist(RunOutput),
+    Epstein(crate::epstein::Output),
+}
+
+/// Run a scenario with the model it names.
+pub fn run_any(scenario: &Scenario, key: RunKey, days: u32) -> Outcome {
+    match scenario.model {
+        crate::scenario::Model::Resist => Outcome::Resist(run(scenario, key, days)),
+        crate::scenario::Model::Epstein => Outcome::Epstein(crate::epstein::run(&scenario.epstein, key, days)),
+    }
+}
+
+impl Outcome {
+    /// summary.json as a value (for sweeps' runs.csv).
+    pub fn summary_value(&self) -> serde_json::Value {
+        match self {
+            Outcome::Resist(o) => serde_json::to_value(&o.summary),
+            Outcome::Epstein(o) => serde_json::to_value(&o.summary),
+        }
+        .expect("a summary is plain data")
+    }
+
+    /// Every day's (or step's) values, in the order of `render::timeseries_spec`.
+    pub fn series_values(&self, s: &Scenario) -> Vec<f64> {
+        let mut out = Vec::new();
+        match self {
+            Outcome::Resist(o) => o.records.iter().for_each(|r| crate::render::timeseries_values(s, r, &mut out)),
+            Outcome::Epstein(o) => o.records.iter().for_each(|r| crate::render::epstein_values(r, &mut out)),
+        }
+        out
+    }
+}

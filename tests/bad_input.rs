@@ -253,3 +253,24 @@ fn a_rival_must_wake_after_another_declared_faction() {
 fn groups_admit_must_be_true_or_false() {
     assert_rejected(&[("bad.toml", "[aftermath]\ngroups_admit = 1\n")], &["bad.toml:2:16:", "`aftermath.groups_admit`", "expected true or false"]);
 }
+
+#[test]
+fn epstein_vision_wider_than_the_grid_is_inconsistent() {
+    assert_rejected(
+        &[("bad.toml", "model = \"epstein\"\n[epstein]\nwidth = 10\nvision = 7\n")],
+        &["bad.toml:4:1:", "`epstein.vision`", "allowed 2 x vision + 1 <= epstein.width"],
+    );
+}
+
+#[test]
+fn epstein_grid_too_full_to_move_is_inconsistent() {
+    assert_rejected(
+        &[("bad.toml", "model = \"epstein\"\n[epstein]\ncitizen_density = 0.9\ncop_density = 0.2\n")],
+        &["bad.toml:4:1:", "`epstein.cop_density`", "allowed a total up to 0.99"],
+    );
+}
+
+#[test]
+fn unknown_model_names_the_allowed_ones() {
+    assert_rejected(&[("bad.toml", "model = \"sugarscape\"\n")], &["bad.toml:1:1:", "`model`", "\"resist\", \"epstein\""]);
+}

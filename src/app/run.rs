@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use resist::render::Rendered;
 use resist::rng::RunKey;
+use resist::scenario::Model;
 use resist::sim::Simulation;
 
 use super::cli::{EXIT_OK, Failure, interrupted, was_interrupted};
@@ -25,15 +26,33 @@ pub fn run(scenario_path: &Path, seed: Option<u64>, replicate: u64, days: Option
     });
     let staged = Staged::begin(&out, force)?;
     let started = Instant::now();
-    let mut sim = Simulation::new(&scenario, RunKey::new(seed, replicate), days);
-    while !sim.done() {
-        if was_interrupted() {
-            return Err(interrupted());
+    let key = RunKey::new(seed, replicate);
+    // Step the model so that Ctrl-C stops between days (or steps).
+    let (rendered, size) = match scenario.model {
+        Model::Resist => {
+            let mut sim = Simulation::new(&scenario, key, days);
+            while !sim.done() {
+                if was_interrupted() {
+                    return Err(interrupted());
+                }
+                sim.step();
+            }
+            let output = sim.finish();
+            let people = output.summary.people_start;
+            (Rendered::of(&scenario, &output), format!("{people} people"))
         }
-        sim.step();
-    }
-    let output = sim.finish();
-    let rendered = Rendered::of(&scenario, &output);
+        Model::Epstein => {
+            let mut m = resist::epstein::Model::new(&scenario.epstein, key);
+            for _ in 0..days {
+                if was_interrupted() {
+                    return Err(interrupted());
+                }
+                m.step();
+            }
+            let agents = m.agents();
+            (Rendered::of_outcome(&scenario, &resist::sim::Outcome::Epstein(m.finish())), format!("{agents} agents"))
+        }
+    };
     let wall = started.elapsed().as_secs_f64();
     let manifest = Manifest::new(&scenario, scenario_path, seed, replicate, days, &rendered, wall);
     staged.write("timeseries.csv", rendered.timeseries.as_bytes())?;
@@ -45,10 +64,9 @@ pub fn run(scenario_path: &Path, seed: Option<u64>, replicate: u64, days: Option
     }
     let dir = staged.commit()?;
     eprintln!(
-        "{}: {} days of {} people (seed {seed}, replicate {replicate}) in {wall:.2} s\nwrote {}/{{timeseries.csv, events.csv, summary.json, manifest.json}}\nfingerprint {}",
+        "{}: {} days of {size} (seed {seed}, replicate {replicate}) in {wall:.2} s\nwrote {}/{{timeseries.csv, events.csv, summary.json, manifest.json}}\nfingerprint {}",
         scenario.name,
         days,
-        output.summary.people_start,
         dir.display(),
         rendered.fingerprint
     );

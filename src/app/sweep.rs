@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use rayon::prelude::*;
-use resist::render::{Rendered, timeseries_columns, timeseries_values};
+use resist::render::{Rendered, timeseries_columns};
 use resist::rng::RunKey;
 use resist::scenario::{Scenario, ScenarioError, locate_offset};
 use resist::sweep::aggregate::{AGGREGATE_COLUMNS, aggregate, flatten};
@@ -207,15 +207,11 @@ type Outcome = (serde_json::Value, Vec<f64>, Option<String>);
 fn run_one(s: &Scenario, sweep: &Sweep, seed: u64, keep_series: bool) -> Result<Outcome, String> {
     let days = sweep.days.unwrap_or(s.days);
     // A run that panics fails alone; the others go on.
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resist::sim::run(s, RunKey::new(seed, 0), days))).map_err(|e| {
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resist::sim::run_any(s, RunKey::new(seed, 0), days))).map_err(|e| {
         format!("the run failed: {}", e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default())
     })?;
-    let mut values = Vec::with_capacity(out.records.len() * 128);
-    for r in &out.records {
-        timeseries_values(s, r, &mut values);
-    }
-    let series = keep_series.then(|| Rendered::of(s, &out).timeseries);
-    Ok((serde_json::to_value(&out.summary).expect("a summary is plain data"), values, series))
+    let series = keep_series.then(|| Rendered::of_outcome(s, &out).timeseries);
+    Ok((out.summary_value(), out.series_values(s), series))
 }
 
 fn write_point(out: &Path, sweep: &Sweep, p: usize, runs: &[RunResult]) -> Result<(), Failure> {

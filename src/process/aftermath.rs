@@ -490,6 +490,8 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
                 0
             }
         };
+        // Out of the cohort: they choose for themselves again (affiliation).
+        w.society.people.flags[i].clear(Flags::EX_COHORT);
         w.today.pathways[pathway] += 1;
         if within_year {
             w.reconciliations[k].pathways[pathway] += 1;

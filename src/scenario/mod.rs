@@ -42,6 +42,7 @@ pub struct RawScenario {
     pub aftermath: Option<aftermath::Raw>,
     pub prisoners: Option<prisoners::Raw>,
     pub relaxation: Option<relaxation::Raw>,
+    pub epstein: Option<crate::epstein::params::Raw>,
 }
 
 /// Which model of the engine a scenario runs.
@@ -49,6 +50,8 @@ pub struct RawScenario {
 pub enum Model {
     /// The main model of MODEL.md.
     Resist,
+    /// Epstein's civil violence model (2002), the field's reference model.
+    Epstein,
 }
 
 /// A validated scenario: what the core runs.
@@ -75,6 +78,8 @@ pub struct Scenario {
     pub aftermath: aftermath::Params,
     pub prisoners: prisoners::Params,
     pub relaxation: relaxation::Params,
+    /// Epstein's model's parameters (used when `model = "epstein"`).
+    pub epstein: crate::epstein::Params,
     /// The resolved scenario as TOML: every parameter, defaults included.
     pub resolved: String,
 }
@@ -130,7 +135,14 @@ impl Scenario {
 fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> {
     let name = c.text("name", raw.name.as_deref(), "unnamed", "The scenario's name, shown in outputs and charts.");
     let description = c.text("description", raw.description.as_deref(), "", "What the scenario is for.");
-    let model = c.choice("model", raw.model.as_deref(), &[("resist", Model::Resist)], "resist", "Which model of the engine runs the scenario.", "MODEL.md")?;
+    let model = c.choice(
+        "model",
+        raw.model.as_deref(),
+        &[("resist", Model::Resist), ("epstein", Model::Epstein)],
+        "resist",
+        "Which model of the engine runs the scenario: the main model (MODEL.md) or Epstein's civil violence model (2002, `[epstein]`).",
+        "MODEL.md; Epstein (2002)",
+    )?;
     let seed = c.int(
         "seed",
         raw.seed,
@@ -220,6 +232,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     let aftermath = c.section("aftermath", |c| aftermath::Params::resolve(&raw.aftermath.clone().unwrap_or_default(), c))?;
     let prisoners = c.section("prisoners", |c| prisoners::Params::resolve(&raw.prisoners.clone().unwrap_or_default(), c))?;
     let relaxation = c.section("relaxation", |c| relaxation::Params::resolve(&raw.relaxation.clone().unwrap_or_default(), c))?;
+    let epstein = c.section("epstein", |c| crate::epstein::Params::resolve(&raw.epstein.clone().unwrap_or_default(), c))?;
     Ok(Scenario {
         name,
         description,
@@ -241,6 +254,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         aftermath,
         prisoners,
         relaxation,
+        epstein,
         resolved: c.resolved_toml(),
     })
 }

@@ -1,0 +1,77 @@
+//! Epstein's civil violence model reproduces the behaviours the paper reports
+//! (Epstein 2002, PNAS 99 suppl. 3), over replicates: punctuated outbursts
+//! (heavy tails in the active count, quiet periods between outbursts), no
+//! rebellion at legitimacy 0.9 or more, a sudden drop of legitimacy giving a
+//! higher peak than a gradual decline to a lower level, and fewer outbursts
+//! with longer jail terms.
+
+mod common;
+
+use common::*;
+use rayon::prelude::*;
+use resist::epstein::{Output, run};
+use resist::rng::RunKey;
+
+const SEED: u64 = 2002;
+
+fn runs(s: &resist::scenario::Scenario, reps: u64) -> Vec<Output> {
+    (0..reps).into_par_iter().map(|r| run(&s.epstein, RunKey::new(SEED, r), s.days)).collect()
+}
+
+#[test]
+fn outbursts_are_punctuated_with_heavy_tails_and_long_quiet_periods() {
+    let s = scenario("scenarios/epstein.toml");
+    let out = runs(&s, 30);
+    let kurtosis: Vec<f64> = out.iter().map(|o| o.summary.active_excess_kurtosis).collect();
+    // Heavy tails: excess kurtosis of the active count well above a normal's 0 (99% CI above 1).
+    assert!(mean_ci(&kurtosis).0 > 1.0, "excess kurtosis {:?}", mean_ci(&kurtosis));
+    // Punctuated: outbursts of over a tenth of the citizens in most runs, while at
+    // least 40% of steps are quiet (under 1% of citizens active).
+    let large = out.iter().filter(|o| f64::from(o.summary.peak_active) > 0.1 * f64::from(o.summary.citizens)).count();
+    assert!(large as f64 >= 0.8 * out.len() as f64, "runs with large outbursts: {large} of {}", out.len());
+    let quiet: Vec<f64> = out
+        .iter()
+        .map(|o| o.records.iter().filter(|r| f64::from(r.active) < 0.01 * f64::from(o.summary.citizens)).count() as f64 / o.records.len() as f64)
+        .collect();
+    assert!(mean_ci(&quiet).0 > 0.4, "share of quiet steps {:?}", mean_ci(&quiet));
+}
+
+#[test]
+fn no_rebellion_at_all_when_legitimacy_is_high() {
+    for legitimacy in [0.9, 0.95] {
+        let s = variant("epstein.toml", &format!("[epstein]\nlegitimacy = {legitimacy}\n"));
+        for o in runs(&s, 20) {
+            assert_eq!(o.summary.peak_active, 0, "legitimacy {legitimacy}: someone rebelled");
+        }
+    }
+}
+
+#[test]
+fn a_sudden_drop_of_legitimacy_peaks_higher_than_a_gradual_decline_to_a_lower_level() {
+    let sudden = runs(&scenario("scenarios/epstein-sudden.toml"), 30);
+    let gradual = runs(&scenario("scenarios/epstein-gradual.toml"), 30);
+    let peak = |v: &[Output]| v.iter().map(|o| f64::from(o.summary.peak_active)).collect::<Vec<f64>>();
+    let d = diff_ci(&peak(&sudden), &peak(&gradual));
+    assert!(d.0 > 0.0, "peak active, sudden (0.9 to 0.8) minus gradual (0.9 to 0.65): {d:?}");
+}
+
+#[test]
+fn longer_jail_terms_bring_fewer_outbursts() {
+    let short = runs(&scenario("scenarios/epstein.toml"), 30);
+    let long = runs(&variant("epstein.toml", "[epstein]\nmax_jail_term = 200\n"), 30);
+    let n = |v: &[Output]| v.iter().map(|o| f64::from(o.summary.outbursts)).collect::<Vec<f64>>();
+    let d = diff_ci(&n(&short), &n(&long));
+    assert!(d.0 > 0.0, "outbursts, jail 30 minus jail 200: {d:?}");
+}
+
+#[test]
+fn the_von_neumann_and_ratio_options_run_and_change_the_dynamics() {
+    let moore = runs(&scenario("scenarios/epstein.toml"), 4);
+    let vn =
+        runs(&variant("epstein.toml", "[epstein]\nneighbourhood = \"von_neumann\"\nratio = \"as_is\"\ncops_move_to_arrest = false\njail_terms_from = 1\n"), 4);
+    assert_ne!(moore[0].records, vn[0].records);
+    for o in moore.iter().chain(&vn) {
+        let citizens = o.summary.citizens;
+        assert!(o.records.iter().all(|r| r.quiet + r.active + r.jailed == citizens), "citizens are conserved");
+    }
+}
