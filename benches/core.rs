@@ -1,6 +1,8 @@
-//! Criterion benches of the core: building the society, and one simulated
-//! year, at 30,000 and 1,000,000 people; and each implemented process of the
-//! day apart. `cargo bench --bench core`.
+//! Criterion benches of the core: building the society and one simulated
+//! year at 30,000 and 1,000,000 people; the whole Atarib scenario (700 days,
+//! 30,000 people); and each process of the day apart, at 1,000,000 people in
+//! the faction's rise and at 30,000 people around the uprising and in the
+//! aftermath. `cargo bench --bench core`.
 #![allow(clippy::disallowed_methods)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -67,5 +69,52 @@ fn processes(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, society, year, processes);
+fn atarib(c: &mut Criterion) {
+    let mut g = c.benchmark_group("atarib_700_days");
+    g.sample_size(10);
+    let s = scenario(30_000);
+    g.bench_function("30000", |b| b.iter(|| resist::sim::run(&s, RunKey::new(1, 0), 700)));
+    g.finish();
+}
+
+/// Each process at 30,000 people on worlds advanced into the uprising (the
+/// day of the council's call) and into the aftermath (day 400).
+fn processes_atarib(c: &mut Criterion) {
+    use resist::process;
+    let s = scenario(30_000);
+    let mut base = World::new(&s, RunKey::new(1, 0));
+    let mut uprising = None;
+    for _ in 0..700 {
+        process::day(&mut base, &s);
+        if uprising.is_none() && base.uprising.call_day.is_some() {
+            uprising = Some(base.clone());
+        }
+        if base.day == 400 {
+            break;
+        }
+    }
+    let aftermath = base;
+    let mut g = c.benchmark_group("process_day_30k");
+    g.sample_size(20);
+    if let Some(u) = uprising {
+        let mut w = u.clone();
+        g.bench_function("mobilisation", |b| b.iter(|| process::mobilisation::step(&mut w, &s)));
+        let mut w = u.clone();
+        g.bench_function("amnesty", |b| b.iter(|| process::amnesty::step(&mut w, &s)));
+        g.bench_function("confrontation", |b| b.iter_batched(|| u.clone(), |mut w| process::confrontation::step(&mut w, &s), criterion::BatchSize::LargeInput));
+    }
+    let mut w = aftermath.clone();
+    g.bench_function("aftermath", |b| b.iter(|| process::aftermath::step(&mut w, &s)));
+    let mut w = aftermath.clone();
+    g.bench_function("prisoners", |b| b.iter(|| process::prisoners::step(&mut w, &s)));
+    let mut w = aftermath.clone();
+    g.bench_function("rival_faction", |b| b.iter(|| process::rival_faction::step(&mut w, &s)));
+    let mut w = aftermath.clone();
+    g.bench_function("affiliation", |b| b.iter(|| process::affiliation::step(&mut w, &s)));
+    let mut w = aftermath;
+    g.bench_function("whole_day", |b| b.iter(|| process::day(&mut w, &s)));
+    g.finish();
+}
+
+criterion_group!(benches, society, year, processes, atarib, processes_atarib);
 criterion_main!(benches);
