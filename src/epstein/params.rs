@@ -165,8 +165,7 @@ impl Params {
             raw.ratio.as_deref(),
             &[("floor", Ratio::Floor), ("as_is", Ratio::AsIs), ("round", Ratio::Round)],
             "floor",
-            "How C/A enters P: floor(C/A) as in Epstein's paper, C/A as is, or rounded.",
-            SRC,
+            "How C/A enters P: floor(C/A) as in NetLogo's Rebellion model and MODEL.md (without it there are no punctuated outbursts in our runs), C/A as is (the paper's formula), or rounded (Mesa's example).", "Epstein (2002); Wilensky (2004), NetLogo Rebellion; Mesa's epstein_civil_violence",
         )?;
         let cops_move_to_arrest = c.flag(
             "cops_move_to_arrest",

@@ -6,7 +6,8 @@
 //! window of radius v is the sum of 2v + 1 strips of half-height v; a von
 //! Neumann window (|dx| + |dy| <= v) the sum of strips of half-height
 //! v - |dx|. Adding or removing a unit at a cell updates the strips that
-//! contain it (2h + 1 cells per half-height), in a column stored contiguously.
+//! contain it: 2v + 1 cells of its column, each in its own row (updates are
+//! rarer than queries: only moving cops and active citizens make them).
 //! Counts are exact at every moment, so asynchronous activation sees exactly
 //! what a rescan would.
 
