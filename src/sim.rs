@@ -162,13 +162,8 @@ pub struct UprisingSummary {
     pub turned: u64,
     pub local_members_fighting: u64,
     pub fought_against_orders: u64,
-    pub deaths_town: u64,
-    pub deaths_faction_local: u64,
-    pub deaths_faction_foreign: u64,
-    pub deaths_civilian: u64,
-    pub deaths_misidentified: u64,
-    pub captured: u64,
-    pub fled: u64,
+    #[serde(flatten)]
+    pub toll: crate::process::confrontation::Casualties,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -398,13 +393,7 @@ fn uprising_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> UprisingS
         turned,
         local_members_fighting: b.map_or(0, |b| b.local_fighting),
         fought_against_orders: sum(&|r| r.counts.against_orders),
-        deaths_town: b.map_or(0, |b| b.deaths_town),
-        deaths_faction_local: b.map_or(0, |b| b.deaths_faction_local),
-        deaths_faction_foreign: b.map_or(0, |b| b.deaths_faction_foreign),
-        deaths_civilian: b.map_or(0, |b| b.deaths_civilian),
-        deaths_misidentified: b.map_or(0, |b| b.deaths_misidentified),
-        captured: b.map_or(0, |b| b.captured),
-        fled: b.map_or(0, |b| b.fled),
+        toll: b.map(|b| b.toll).unwrap_or_default(),
     }
 }
 

@@ -90,7 +90,7 @@ fn pattern_4_without_the_offer_more_local_members_fight_casualties_rise_and_succ
     let off = scenario("scenarios/atarib-no-amnesty.toml");
     let keep = |o: &RunOutput| {
         let u = &o.summary.uprising;
-        let deaths = u.deaths_town + u.deaths_faction_local + u.deaths_faction_foreign + u.deaths_civilian + u.deaths_misidentified;
+        let deaths = u.toll.deaths_town + u.toll.deaths_faction_local + u.toll.deaths_faction_foreign + u.toll.deaths_civilian + u.toll.deaths_misidentified;
         let success = u.outcome == Some(Outcome::Expelled);
         (u.local_members_fighting as f64, deaths as f64, u.days_to_decision.map(f64::from), success)
     };

@@ -55,6 +55,19 @@ pub enum Outcome {
     Repelled,
 }
 
+/// A battle's toll: deaths by side (civilians and the misidentified apart),
+/// and the faction's fighters captured or fled when it is expelled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Casualties {
+    pub deaths_town: u64,
+    pub deaths_faction_local: u64,
+    pub deaths_faction_foreign: u64,
+    pub deaths_civilian: u64,
+    pub deaths_misidentified: u64,
+    pub captured: u64,
+    pub fled: u64,
+}
+
 /// One battle, from its start to its decision.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Battle {
@@ -67,13 +80,7 @@ pub struct Battle {
     pub base_taken: bool,
     pub reinforcements_day: Option<u32>,
     pub initial_force: f64,
-    pub deaths_town: u64,
-    pub deaths_faction_local: u64,
-    pub deaths_faction_foreign: u64,
-    pub deaths_civilian: u64,
-    pub deaths_misidentified: u64,
-    pub captured: u64,
-    pub fled: u64,
+    pub toll: Casualties,
     /// Local members among the faction's fighters on the first day.
     pub local_fighting: u64,
     pub outcome: Option<Outcome>,
@@ -220,24 +227,24 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let misidentified = draw(rng, c.misidentified * faction_losses as f64);
     for i in pick(&faction_side, faction_losses, rng) {
         if w.society.people.origin[i] == Origin::Local {
-            b.deaths_faction_local += 1
+            b.toll.deaths_faction_local += 1
         } else {
-            b.deaths_faction_foreign += 1
+            b.toll.deaths_faction_foreign += 1
         }
         kill(w, i);
     }
     for i in pick(&town_side, town_losses, rng) {
-        b.deaths_town += 1;
+        b.toll.deaths_town += 1;
         kill(w, i);
     }
     for (count, misid) in [(civilians, false), (misidentified, true)] {
         for _ in 0..count {
             if let Some(i) = super::soft_power::random_local(w, rng).filter(|&i| w.society.people.mobilised[i] == 0 && !w.society.people.status[i].member()) {
                 if misid {
-                    b.deaths_misidentified += 1;
+                    b.toll.deaths_misidentified += 1;
                     w.today.deaths_misidentified += 1;
                 } else {
-                    b.deaths_civilian += 1;
+                    b.toll.deaths_civilian += 1;
                     w.today.deaths_civilian += 1;
                 }
                 let id = w.society.people.id[i];
@@ -353,8 +360,8 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
     let b = w.battles.last_mut().expect("active");
     b.outcome = Some(o);
     b.decided_day = Some(w.day);
-    b.captured = captured;
-    b.fled = fled;
+    b.toll.captured = captured;
+    b.toll.fled = fled;
     // The town stands down tomorrow (mobilisation); today's record shows it up.
     w.uprising.over = true;
     let label = match o {
