@@ -116,5 +116,26 @@ fn processes_atarib(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, society, year, processes, atarib, processes_atarib);
+/// Sweep throughput: 8 runs of the whole Atarib scenario (700 days) as a
+/// sweep runs them (each with its derived seed, in parallel over runs), on
+/// 1 and on 2 threads. Runs per second = 8 / the time.
+fn sweep_throughput(c: &mut Criterion) {
+    use rayon::prelude::*;
+    let s = scenario(30_000);
+    let mut g = c.benchmark_group("sweep_8_atarib_runs");
+    g.sample_size(10);
+    for threads in [1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
+        g.bench_function(format!("threads_{threads}"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    (0..8u64).into_par_iter().map(|r| resist::sim::run(&s, RunKey::new(resist::rng::derive_seed(1, 0, r), 0), 700).summary.days).sum::<u32>()
+                })
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, society, year, processes, atarib, processes_atarib, sweep_throughput);
 criterion_main!(benches);
