@@ -387,7 +387,7 @@ pub fn arrivals(w: &mut World, s: &Scenario) {
                 }
                 let i = rng.random_range(0..w.society.people.len());
                 let p = &w.society.people;
-                if p.status[i] == Status::Civilian && p.origin[i] == Origin::Local && crate::process::soft_power::fighting_age_man(w, i) {
+                if p.status[i] == Status::Civilian && p.origin[i] == Origin::Local && p.fighting_age_man(i) {
                     w.society.people.assign(i, Status::Fighter, f as u8);
                     w.society.people.register(i, f as u8);
                     recruited += 1;

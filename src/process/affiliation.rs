@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use super::environment;
 use crate::rng::{CHUNK, Rng, Stream};
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
-use crate::society::people::{AgeClass, MAX_FACTIONS, NONE_U8, NONE_U16, Origin, Sex, Status};
+use crate::society::people::{MAX_FACTIONS, NONE_U8, NONE_U16, Origin, Status};
 use crate::world::World;
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -465,7 +465,7 @@ fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: usize, rng: 
     }
     let a = &s.affiliation;
     let age = p.age[i];
-    let can_fight = p.sex[i] == Sex::Male && matches!(age, AgeClass::Youth | AgeClass::Adult);
+    let can_fight = p.fighting_age_man(i);
     let need = f64::from(environment::need(w, i));
     let fear = f64::from(p.fear.get(i));
     let commitment = f64::from(p.commitment.get(i));

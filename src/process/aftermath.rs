@@ -416,9 +416,9 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
     // A rival faction in town that takes ex-members (any other faction present).
     let rival = (0..w.factions.len()).find(|&g| g != f && w.factions[g].arrived);
     let groups = w.society.groups.len();
-    let cohort = w.reconciliations[k].cohort.clone();
-    for &i in &cohort {
-        let i = i as usize;
+    // By index: the cohort is read while people change (no copy of it a day).
+    for idx in 0..w.reconciliations[k].cohort.len() {
+        let i = w.reconciliations[k].cohort[idx] as usize;
         let u: [f64; 2] = [rng.random(), rng.random()];
         let p = &w.society.people;
         // The weapons ban lifts after its days.
@@ -441,7 +441,7 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
         let need = f64::from(super::environment::need(w, i)) * (1.0 - 0.5 * a.followup);
         let commitment = f64::from(p.commitment.get(i));
         let push = stigma * (1.0 - a.protection) + need + commitment;
-        let can_fight = super::soft_power::fighting_age_man(w, i);
+        let can_fight = w.society.people.fighting_age_man(i);
         let hazards = [
             a.reintegrate_rate * (1.0 - stigma) * (1.0 + a.followup + 0.5 * a.protection),
             a.rejoin_rate * push * (1.0 - 0.7 * a.enforcement) * (1.0 - 0.5 * a.followup),
@@ -499,9 +499,10 @@ fn pathways(w: &mut World, s: &Scenario, k: usize, rng: &mut Rng) {
     }
     // Follow-up makes stigma fade faster for the cohort (on top of relaxation).
     if a.followup > 0.0 {
-        for &i in &cohort {
-            let v = w.society.people.stigma.get(i as usize);
-            w.society.people.stigma.set(i as usize, v * (1.0 - 0.01 * a.followup as f32));
+        let (people, cohort) = (&mut w.society.people, &w.reconciliations[k].cohort);
+        for &i in cohort {
+            let v = people.stigma.get(i as usize);
+            people.stigma.set(i as usize, v * (1.0 - 0.01 * a.followup as f32));
         }
     }
 }

@@ -192,7 +192,7 @@ pub fn step(w: &mut World, s: &Scenario) {
                 w.today.turned += 1;
                 w.uprising.local_turned += u64::from(local);
                 // Turned members fight if they can; others help as they can.
-                let role = if super::soft_power::fighting_age_man(w, i) { super::mobilisation::FIGHT } else { 1 };
+                let role = if w.society.people.fighting_age_man(i) { super::mobilisation::FIGHT } else { 1 };
                 super::mobilisation::mobilise(w, i, role);
             }
             _ => {}

@@ -27,7 +27,7 @@ use rand::RngExt;
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
 use crate::society::network::{push_counts, threshold_round};
-use crate::society::people::{AgeClass, Flags, Origin, Sex, Status};
+use crate::society::people::{AgeClass, Flags, Origin, Status};
 use crate::world::World;
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -513,7 +513,7 @@ fn draw_role(w: &World, s: &Scenario, i: usize, rng: &mut Rng) -> u8 {
     if p.status[i] == Status::LocalFighter {
         return FIGHT;
     }
-    let can_fight = p.sex[i] == Sex::Male && matches!(p.age[i], AgeClass::Youth | AgeClass::Adult);
+    let can_fight = p.fighting_age_man(i);
     let mut roles = s.mobilisation.roles;
     if !can_fight {
         roles[3] = 0.0;

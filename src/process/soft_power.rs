@@ -28,7 +28,7 @@ use rand_distr::{Distribution, Poisson};
 
 use crate::rng::Stream;
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
-use crate::society::people::{AgeClass, NONE_U8, Origin, Status};
+use crate::society::people::{NONE_U8, Origin, Status};
 use crate::world::World;
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -463,10 +463,4 @@ fn court(w: &mut World, s: &Scenario, f: usize, rng: &mut crate::rng::Rng) {
             w.event("coerced_confession", &s.factions[f].name, Some(id), 1.0, "");
         }
     }
-}
-
-/// Whether person `i` is a youth or adult man (fit to fight).
-pub fn fighting_age_man(w: &World, i: usize) -> bool {
-    let p = &w.society.people;
-    p.sex[i] == crate::society::people::Sex::Male && matches!(p.age[i], AgeClass::Youth | AgeClass::Adult)
 }

@@ -7,7 +7,7 @@ use rand::RngExt;
 use rand_distr::{Beta, Distribution, Poisson};
 
 use super::Layout;
-use super::people::{AgeClass, Flags, People, Sex, Status};
+use super::people::{AgeClass, Flags, People, Status};
 use crate::rng::{RunKey, Stream};
 use crate::scenario::{Check, Int, Real, ScenarioError};
 
@@ -152,7 +152,7 @@ pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> 
             let f = (home + step) % families;
             for i in layout.family_start[f]..layout.family_start[f + 1] {
                 let iu = i as usize;
-                let fit = people.sex[iu] == Sex::Male && matches!(people.age[iu], AgeClass::Youth | AgeClass::Adult) && people.status[iu] == Status::Civilian;
+                let fit = people.fighting_age_man(iu) && people.status[iu] == Status::Civilian;
                 if fit && rng.random::<f64>() < p.enlist_share {
                     people.assign(iu, Status::LocalFighter, people.faction[iu]);
                     people.group[iu] = g as u16;

@@ -277,6 +277,12 @@ impl People {
         self.id.binary_search(&id).ok()
     }
 
+    /// Whether person `i` is a youth or adult man: fit to fight.
+    #[inline]
+    pub fn fighting_age_man(&self, i: usize) -> bool {
+        self.sex[i] == Sex::Male && matches!(self.age[i], AgeClass::Youth | AgeClass::Adult)
+    }
+
     /// Efficacy of person `i`.
     #[inline]
     pub fn efficacy(&self, i: usize) -> f32 {

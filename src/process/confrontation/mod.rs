@@ -225,7 +225,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let town_losses = draw(rng, faction_fire).min(town_side.len());
     let civilians = draw(rng, c.collateral * faction_force);
     let misidentified = draw(rng, c.misidentified * faction_losses as f64);
-    for i in pick(&faction_side, faction_losses, rng) {
+    for i in pick(faction_side, faction_losses, rng) {
         if w.society.people.origin[i] == Origin::Local {
             b.toll.deaths_faction_local += 1
         } else {
@@ -233,7 +233,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         }
         kill(w, i);
     }
-    for i in pick(&town_side, town_losses, rng) {
+    for i in pick(town_side, town_losses, rng) {
         b.toll.deaths_town += 1;
         kill(w, i);
     }
@@ -277,8 +277,8 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     }
 }
 
-fn pick(from: &[u32], k: usize, rng: &mut Rng) -> Vec<usize> {
-    let mut v: Vec<u32> = from.to_vec();
+/// `k` of `v` at random (a partial shuffle of the day's fresh list, in place).
+fn pick(mut v: Vec<u32>, k: usize, rng: &mut Rng) -> Vec<usize> {
     for j in 0..k.min(v.len()) {
         let r = rng.random_range(j..v.len());
         v.swap(j, r);
