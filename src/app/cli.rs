@@ -112,6 +112,8 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Measure speed: both models at several sizes, median and spread over repeats.
+    Bench(super::bench::BenchArgs),
     /// Check the reproducibility fixtures in seeds/, or refresh their fingerprints.
     Seeds {
         /// Rewrite each fixture's fingerprint (when the model changed on purpose).
@@ -179,5 +181,7 @@ pub fn main() -> Result<u8, Failure> {
             Ok(EXIT_OK)
         }
         Command::Seeds { refresh, dir } => super::seeds::seeds(&dir, refresh),
+        Command::Bench(args) => super::bench::bench(&args),
+
     }
 }

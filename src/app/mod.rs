@@ -1,7 +1,9 @@
 //! Everything around the core: the command line, reading scenario files,
 //! writing outputs atomically, manifests, replays and fixtures.
 
+pub mod bench;
 pub mod cli;
+
 pub mod files;
 pub mod manifest;
 pub mod run;
