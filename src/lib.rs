@@ -9,6 +9,7 @@
 //! its records with [`render`].
 
 pub mod attitude;
+pub mod chart;
 pub mod epstein;
 pub mod faction;
 pub mod fixture;

@@ -47,27 +47,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a scenario once and write timeseries.csv, events.csv, summary.json and manifest.json.
-    Run {
-        /// Scenario file.
-        #[arg(default_value = "scenarios/atarib.toml")]
-        scenario: PathBuf,
-        /// Master seed (default: the scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Replicate number: runs with the same seed and another replicate are independent.
-        #[arg(long, default_value_t = 0)]
-        replicate: u64,
-        /// Days to simulate (default: the scenario's `days`).
-        #[arg(long)]
-        days: Option<u32>,
-        /// Output directory (default: out/<scenario file stem>-seed<seed>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace the output directory if it exists.
-        #[arg(long)]
-        force: bool,
-    },
+    /// Run a scenario and write timeseries.csv, events.csv, summary.json and
+    /// manifest.json; with --replicates, also the ensemble over replicates.
+    Run(super::run::RunArgs),
     /// Validate a scenario file and print it fully resolved (every parameter,
     /// defaults included); or validate a sweep file and list its design.
     Check { scenario: PathBuf },
@@ -93,6 +75,9 @@ enum Command {
         /// Keep each run's timeseries.csv under OUT/series/.
         #[arg(long)]
         keep_series: bool,
+        /// Draw the charts into OUT/charts/ afterwards (as `resist plot OUT`).
+        #[arg(long)]
+        plot: bool,
     },
     /// Join shard directories of one sweep into the output one machine would have written.
     Merge {
@@ -111,6 +96,22 @@ enum Command {
         /// As the Markdown of docs/scenario-reference.md.
         #[arg(long)]
         markdown: bool,
+    },
+    /// Draw the charts of a run's or a sweep's output directory into DIR/charts/ (PNG and SVG).
+    Plot {
+        /// Output directory of `resist run` or `resist sweep`.
+        dir: PathBuf,
+        /// A summary key to chart against the swept parameters (repeatable; default: the main outcomes).
+        #[arg(long = "outcome", value_name = "KEY")]
+        outcomes: Vec<String>,
+    },
+    /// Write DIR/report/index.html: scenario, manifest, summary table and every chart, in one file that opens offline.
+    Report {
+        /// Output directory of `resist run` or `resist sweep`.
+        dir: PathBuf,
+        /// A summary key to chart against the swept parameters (repeatable; default: the main outcomes).
+        #[arg(long = "outcome", value_name = "KEY")]
+        outcomes: Vec<String>,
     },
     /// Measure speed: both models at several sizes, median and spread over repeats.
     Bench(super::bench::BenchArgs),
@@ -137,7 +138,7 @@ pub fn main() -> Result<u8, Failure> {
     // Ctrl-C sets a flag that the run loops check; no handler is fatal to install.
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     match cli.command {
-        Command::Run { scenario, seed, replicate, days, out, force } => super::run::run(&scenario, seed, replicate, days, out, force),
+        Command::Run(args) => super::run::run(&args),
         Command::Check { scenario } => {
             if super::files::read_text(&scenario).is_ok_and(|t| super::sweep::is_sweep(&t)) {
                 let (sweep, _) = super::sweep::load(&scenario)?;
@@ -166,9 +167,14 @@ pub fn main() -> Result<u8, Failure> {
             Ok(EXIT_OK)
         }
         Command::Replay { manifest } => super::manifest::replay(&manifest),
-        Command::Sweep { sweep, out, threads, resume, force, shard, keep_series } => {
-            super::sweep::sweep(&sweep, &out, threads, resume, force, shard, keep_series)
+        Command::Sweep { sweep, out, threads, resume, force, shard, keep_series, plot } => {
+            let code = super::sweep::sweep(&sweep, &out, threads, resume, force, shard.clone(), keep_series)?;
+            if plot && shard.is_none() {
+                super::plot::plot(&out, &[])?;
+            }
+            Ok(code)
         }
+
         Command::Merge { dirs, out, force } => super::sweep::merge(&dirs, &out, force),
         Command::Params { markdown } => {
             if markdown {
@@ -182,6 +188,7 @@ pub fn main() -> Result<u8, Failure> {
         }
         Command::Seeds { refresh, dir } => super::seeds::seeds(&dir, refresh),
         Command::Bench(args) => super::bench::bench(&args),
-
+        Command::Plot { dir, outcomes } => super::plot::plot(&dir, &outcomes),
+        Command::Report { dir, outcomes } => super::report::report(&dir, &outcomes),
     }
 }

@@ -29,6 +29,9 @@ pub struct Manifest {
     pub fingerprint: String,
     /// The resolved scenario as TOML (every parameter).
     pub scenario: String,
+    /// Replicates in the run's ensemble (ensemble.csv), when more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicates: Option<u64>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -62,6 +65,7 @@ impl Manifest {
             files: Files { timeseries: h(&r.timeseries), events: h(&r.events), summary: h(&r.summary) },
             fingerprint: r.fingerprint.clone(),
             scenario: s.resolved.clone(),
+            replicates: None,
         }
     }
 

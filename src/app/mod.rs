@@ -6,6 +6,8 @@ pub mod cli;
 
 pub mod files;
 pub mod manifest;
+pub mod plot;
+pub mod report;
 pub mod run;
 pub mod seeds;
 pub mod sweep;

@@ -1,60 +1,80 @@
-//! `resist run`: one scenario, one seed, outputs written whole into a directory.
+//! `resist run`: one scenario, one seed, outputs written whole into a
+//! directory. With `--replicates N` it also runs replicates 1..N of the same
+//! seed in parallel and writes their ensemble (ensemble.csv: each series'
+//! mean, sd and 5/50/95% quantiles by day; replicates.csv: one summary row a
+//! replicate); the first replicate's files stay the run's own, so its
+//! fingerprint and `resist replay` work as for a single run.
 #![allow(clippy::disallowed_methods)] // wall time for the manifest
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use resist::render::Rendered;
+use rayon::prelude::*;
+use resist::render::{Rendered, timeseries_columns};
 use resist::rng::RunKey;
-use resist::scenario::Model;
+use resist::scenario::{Model, Scenario};
 use resist::sim::Simulation;
+use resist::sweep::aggregate::{AGGREGATE_COLUMNS, aggregate, flatten};
 
-use super::cli::{EXIT_OK, Failure, interrupted, was_interrupted};
+use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
 use super::files::{Staged, load_scenario};
 use super::manifest::Manifest;
 
-pub fn run(scenario_path: &Path, seed: Option<u64>, replicate: u64, days: Option<u32>, out: Option<PathBuf>, force: bool) -> Result<u8, Failure> {
-    let scenario = load_scenario(scenario_path)?;
-    let seed = seed.unwrap_or(scenario.seed);
-    let days = days.unwrap_or(scenario.days);
+/// Arguments of `resist run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file.
+    #[arg(default_value = "scenarios/atarib.toml")]
+    pub scenario: PathBuf,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Replicate number: runs with the same seed and another replicate are independent.
+    #[arg(long, default_value_t = 0)]
+    pub replicate: u64,
+    /// Also run this many replicates in all (REPLICATE, REPLICATE+1, ...) and write their ensemble.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub replicates: u64,
+    /// Days to simulate (default: the scenario's `days`).
+    #[arg(long)]
+    pub days: Option<u32>,
+    /// Output directory (default: out/<scenario file stem>-seed<seed>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the output directory if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Draw the charts into OUT/charts/ afterwards (as `resist plot OUT`).
+    #[arg(long)]
+    pub plot: bool,
+    /// Threads for the replicates (default: all cores). The output does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+pub fn run(a: &RunArgs) -> Result<u8, Failure> {
+    let scenario = load_scenario(&a.scenario)?;
+    let seed = a.seed.unwrap_or(scenario.seed);
+    let days = a.days.unwrap_or(scenario.days);
     if days == 0 {
-        return Err(super::cli::bad_input(anyhow::anyhow!("--days: 0 is out of range: allowed 1 to 100000")));
+        return Err(bad_input(anyhow::anyhow!("--days: 0 is out of range: allowed 1 to 100000")));
     }
-    let out = out.unwrap_or_else(|| {
-        let stem = scenario_path.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
+    if !(1..=1_000_000).contains(&a.replicates) {
+        return Err(bad_input(anyhow::anyhow!("--replicates: {} is out of range: allowed 1 to 1000000", a.replicates)));
+    }
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a.scenario.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
         PathBuf::from("out").join(format!("{stem}-seed{seed}"))
     });
-    let staged = Staged::begin(&out, force)?;
+    let staged = Staged::begin(&out, a.force)?;
     let started = Instant::now();
-    let key = RunKey::new(seed, replicate);
-    // Step the model so that Ctrl-C stops between days (or steps).
-    let (rendered, size) = match scenario.model {
-        Model::Resist => {
-            let mut sim = Simulation::new(&scenario, key, days);
-            while !sim.done() {
-                if was_interrupted() {
-                    return Err(interrupted());
-                }
-                sim.step();
-            }
-            let output = sim.finish();
-            let people = output.summary.people_start;
-            (Rendered::of(&scenario, &output), format!("{people} people"))
-        }
-        Model::Epstein => {
-            let mut m = resist::epstein::Model::new(&scenario.epstein, key);
-            for _ in 0..days {
-                if was_interrupted() {
-                    return Err(interrupted());
-                }
-                m.step();
-            }
-            let agents = m.agents();
-            (Rendered::of_outcome(&scenario, &resist::sim::Outcome::Epstein(m.finish())), format!("{agents} agents"))
-        }
-    };
+    let key = RunKey::new(seed, a.replicate);
+    let (rendered, size) = if a.replicates > 1 { ensemble(&scenario, a, seed, days, &staged)? } else { single(&scenario, key, days)? };
     let wall = started.elapsed().as_secs_f64();
-    let manifest = Manifest::new(&scenario, scenario_path, seed, replicate, days, &rendered, wall);
+    let mut manifest = Manifest::new(&scenario, &a.scenario, seed, a.replicate, days, &rendered, wall);
+    if a.replicates > 1 {
+        manifest.replicates = Some(a.replicates);
+    }
     staged.write("timeseries.csv", rendered.timeseries.as_bytes())?;
     staged.write("events.csv", rendered.events.as_bytes())?;
     staged.write("summary.json", rendered.summary.as_bytes())?;
@@ -63,12 +83,127 @@ pub fn run(scenario_path: &Path, seed: Option<u64>, replicate: u64, days: Option
         return Err(interrupted());
     }
     let dir = staged.commit()?;
+    let extra = if a.replicates > 1 { ", ensemble.csv, replicates.csv" } else { "" };
     eprintln!(
-        "{}: {} days of {size} (seed {seed}, replicate {replicate}) in {wall:.2} s\nwrote {}/{{timeseries.csv, events.csv, summary.json, manifest.json}}\nfingerprint {}",
+        "{}: {} days of {size} (seed {seed}, replicate {}{}) in {wall:.2} s\nwrote {}/{{timeseries.csv, events.csv, summary.json, manifest.json{extra}}}\nfingerprint {}",
         scenario.name,
         days,
+        a.replicate,
+        if a.replicates > 1 { format!(", {} replicates", a.replicates) } else { String::new() },
         dir.display(),
         rendered.fingerprint
     );
+    if a.plot {
+        super::plot::plot(&dir, &[])?;
+    }
     Ok(EXIT_OK)
+}
+
+/// One run, stepped so that Ctrl-C stops between days (or steps), with a
+/// progress bar on a terminal.
+fn single(scenario: &Scenario, key: RunKey, days: u32) -> Result<(Rendered, String), Failure> {
+    let bar = super::sweep::progress(u64::from(days), 0, "days");
+    let out = match scenario.model {
+        Model::Resist => {
+            let mut sim = Simulation::new(scenario, key, days);
+            while !sim.done() {
+                if was_interrupted() {
+                    bar.abandon();
+                    return Err(interrupted());
+                }
+                sim.step();
+                bar.inc(1);
+            }
+            let output = sim.finish();
+            let people = output.summary.people_start;
+            (Rendered::of(scenario, &output), format!("{people} people"))
+        }
+        Model::Epstein => {
+            let mut m = resist::epstein::Model::new(&scenario.epstein, key);
+            for _ in 0..days {
+                if was_interrupted() {
+                    bar.abandon();
+                    return Err(interrupted());
+                }
+                m.step();
+                bar.inc(1);
+            }
+            let agents = m.agents();
+            (Rendered::of_outcome(scenario, &resist::sim::Outcome::Epstein(m.finish())), format!("{agents} agents"))
+        }
+    };
+    bar.finish_and_clear();
+    Ok(out)
+}
+
+/// Replicates in parallel; the ensemble files go into the staged directory.
+/// Each replicate's stream is keyed by (seed, replicate), so the bytes do not
+/// depend on the thread count or on which thread ran what.
+fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Staged) -> Result<(Rendered, String), Failure> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.threads.unwrap_or(0)).build().map_err(|e| io_failure(e.into()))?;
+    let bar = super::sweep::progress(a.replicates, 0, "replicates");
+    let columns = timeseries_columns(scenario);
+    let mut values: Vec<Vec<f64>> = Vec::with_capacity(a.replicates as usize);
+    let mut rows: Vec<Vec<(String, String)>> = Vec::with_capacity(a.replicates as usize);
+    let mut first: Option<Rendered> = None;
+    // Batches keep every thread busy and let Ctrl-C stop between them.
+    let batch = 4 * pool.current_num_threads() as u64;
+    let mut r0 = 0;
+    while r0 < a.replicates {
+        if was_interrupted() {
+            bar.abandon();
+            return Err(interrupted());
+        }
+        let r1 = (r0 + batch).min(a.replicates);
+        let done: Vec<_> = pool.install(|| {
+            (r0..r1)
+                .into_par_iter()
+                .map(|r| {
+                    let out = resist::sim::run_any(scenario, RunKey::new(seed, a.replicate + r), days);
+                    let rendered = (r == 0).then(|| Rendered::of_outcome(scenario, &out));
+                    (r, out.summary_value(), out.series_values(scenario), rendered)
+                })
+                .collect()
+        });
+        for (r, summary, series, rendered) in done {
+            let mut row = vec![("replicate".to_string(), (a.replicate + r).to_string())];
+            flatten("", &summary, &mut row);
+            rows.push(row);
+            values.push(series);
+            if rendered.is_some() {
+                first = rendered;
+            }
+            bar.inc(1);
+        }
+        r0 = r1;
+    }
+    bar.finish_and_clear();
+    let mut agg = String::from(AGGREGATE_COLUMNS);
+    agg.push('\n');
+    agg.push_str(&aggregate(0, &scenario.name, &columns, &values));
+    staged.write("ensemble.csv", agg.as_bytes())?;
+    staged.write("replicates.csv", replicates_csv(&rows).as_bytes())?;
+    let first = first.expect("replicate 0 always runs");
+    Ok((first, format!("{} replicates", a.replicates)))
+}
+
+/// One flattened summary a row; columns in order of first appearance.
+fn replicates_csv(rows: &[Vec<(String, String)>]) -> String {
+    let mut columns: Vec<&str> = Vec::new();
+    for row in rows {
+        for (k, _) in row {
+            if !columns.contains(&k.as_str()) {
+                columns.push(k);
+            }
+        }
+    }
+    let field = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
+    let mut out = columns.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
+    out.push('\n');
+    for row in rows {
+        let line: Vec<String> = columns.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| field(v)).unwrap_or_default()).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
 }

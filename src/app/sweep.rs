@@ -130,7 +130,7 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build().map_err(|e| io_failure(e.into()))?;
     let width = pool.current_num_threads();
     let total = todo.len() as u64 * sweep.replicates;
-    let bar = progress(total, (mine.len() - todo.len()) as u64 * sweep.replicates);
+    let bar = progress(total, (mine.len() - todo.len()) as u64 * sweep.replicates, "runs");
     // Batches of points big enough to keep every thread busy.
     let batch = (4 * width).div_ceil(sweep.replicates as usize).max(1);
     for chunk in todo.chunks(batch) {
@@ -153,12 +153,13 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
     Ok(EXIT_OK)
 }
 
-fn progress(total: u64, already: u64) -> indicatif::ProgressBar {
+/// A progress bar on a terminal; hidden when stderr is not one (logs, CI).
+pub fn progress(total: u64, already: u64, unit: &str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total + already);
-    bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {per_sec}, {eta} left").expect("a valid template"));
+    bar.set_style(indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{per_sec}}, {{eta}} left")).expect("a valid template"));
     bar.set_position(already);
     bar
 }

@@ -1,0 +1,237 @@
+//! `resist plot DIR`: read a run's or a sweep's output files, draw its charts
+//! with the core's pure chart code (src/chart), and write them as PNG and SVG
+//! under DIR/charts/ (each file atomically).
+#![allow(clippy::disallowed_methods)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+use resist::chart::bands::{Band, Group};
+use resist::chart::sweep::{RunRow, Runs};
+use resist::chart::{Chart, Mark, Table, short};
+
+use super::cli::{EXIT_OK, Failure, bad_input, io_failure};
+use super::files::write_atomic;
+
+/// What an output directory holds.
+pub enum Kind {
+    Run,
+    Sweep,
+}
+
+/// Recognise a run directory (manifest.json and timeseries.csv) or a sweep
+/// directory (sweep.json and runs.csv).
+pub fn kind(dir: &Path) -> Result<Kind, Failure> {
+    if !dir.is_dir() {
+        return Err(bad_input(anyhow!("{}: no such directory; give the output directory of `resist run` or `resist sweep`", dir.display())));
+    }
+    if dir.join("sweep.json").is_file() && dir.join("runs.csv").is_file() {
+        Ok(Kind::Sweep)
+    } else if dir.join("manifest.json").is_file() && dir.join("timeseries.csv").is_file() {
+        Ok(Kind::Run)
+    } else if dir.join("sweep.json").is_file() {
+        Err(bad_input(anyhow!("{}: an unfinished sweep (no runs.csv): finish it with `resist sweep --resume`, or merge its shards", dir.display())))
+    } else {
+        Err(bad_input(anyhow!(
+            "{}: not a run or sweep directory: expected manifest.json and timeseries.csv (a run), or sweep.json and runs.csv (a sweep)",
+            dir.display()
+        )))
+    }
+}
+
+pub fn plot(dir: &Path, outcomes: &[String]) -> Result<u8, Failure> {
+    let charts = draw(dir, outcomes)?;
+    let written = write(dir, &charts)?;
+    eprintln!("wrote {} charts to {}/ ({})", charts.len(), written.display(), charts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "));
+    Ok(EXIT_OK)
+}
+
+/// Every chart of an output directory.
+pub fn draw(dir: &Path, outcomes: &[String]) -> Result<Vec<Chart>, Failure> {
+    let chart_failure = |e: resist::chart::ChartError| io_failure(anyhow::Error::new(e));
+    match kind(dir)? {
+        Kind::Run => {
+            let manifest = read_json(&dir.join("manifest.json"))?;
+            let title = format!(
+                "{}: seed {}, replicate {}",
+                manifest["scenario_name"].as_str().unwrap_or("run"),
+                manifest["seed"].as_u64().unwrap_or(0),
+                manifest["replicate"].as_u64().unwrap_or(0)
+            );
+            let series = read_table(&dir.join("timeseries.csv"))?;
+            let events = read_events(&dir.join("events.csv"))?;
+            let mut charts = Vec::new();
+            let overview = if series.index("step").is_some() {
+                resist::chart::run::epstein_overview(&title, &series, &events)
+            } else {
+                resist::chart::run::overview(&title, &series, &events)
+            };
+            charts.push(overview.map_err(chart_failure)?);
+            let ensemble = dir.join("ensemble.csv");
+            if ensemble.is_file() {
+                let groups = read_aggregates(&ensemble, &BTreeMap::new())?;
+                let name = manifest["scenario_name"].as_str().unwrap_or("run");
+                let reps = groups.first().map_or(0, |g| g.replicates);
+                charts.push(resist::chart::bands::multiples("ensemble", &format!("{name}: {reps} replicates"), &groups).map_err(chart_failure)?);
+            }
+            Ok(charts)
+        }
+        Kind::Sweep => {
+            let state = read_json(&dir.join("sweep.json"))?;
+            let name = state["name"].as_str().unwrap_or("sweep").to_string();
+            let runs = read_runs(&dir.join("runs.csv"))?;
+            let mut charts = Vec::new();
+            charts.extend(resist::chart::sweep::against_parameters(&name, &runs, outcomes).map_err(chart_failure)?);
+            charts.extend(resist::chart::sweep::heatmaps(&name, &runs, outcomes).map_err(chart_failure)?);
+            charts.extend(resist::chart::sweep::by_policy(&name, &runs, outcomes).map_err(chart_failure)?);
+            let labels = point_labels(&runs);
+            if labels.len() <= 8 && dir.join("aggregates.csv").is_file() {
+                let groups = read_aggregates(&dir.join("aggregates.csv"), &labels)?;
+                let (file, title) = if groups.len() == 1 {
+                    ("ensemble", format!("{name}: one design point"))
+                } else {
+                    ("policies", format!("{name}: design points side by side"))
+                };
+                charts.push(resist::chart::bands::multiples(file, &title, &groups).map_err(chart_failure)?);
+            }
+            if charts.is_empty() {
+                return Err(bad_input(anyhow!("{}: no outcome to chart (every run failed, or no swept parameter and a single policy)", dir.display())));
+            }
+            Ok(charts)
+        }
+    }
+}
+
+/// Write each chart as DIR/charts/NAME.svg and NAME.png.
+pub fn write(dir: &Path, charts: &[Chart]) -> Result<PathBuf, Failure> {
+    let out = dir.join("charts");
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display())).map_err(io_failure)?;
+    for c in charts {
+        write_atomic(&out.join(format!("{}.svg", c.name)), c.svg.as_bytes())?;
+        write_atomic(&out.join(format!("{}.png", c.name)), &c.png)?;
+    }
+    Ok(out)
+}
+
+/// A label for each design point: its policy and parameter values.
+fn point_labels(runs: &Runs) -> BTreeMap<usize, String> {
+    let mut out = BTreeMap::new();
+    let policies: Vec<&String> = {
+        let mut p: Vec<&String> = Vec::new();
+        for r in &runs.rows {
+            if !p.contains(&&r.policy) {
+                p.push(&r.policy);
+            }
+        }
+        p
+    };
+    for r in &runs.rows {
+        out.entry(r.point).or_insert_with(|| {
+            let mut parts = Vec::new();
+            if policies.len() > 1 || runs.keys.is_empty() {
+                parts.push(r.policy.clone());
+            }
+            parts.extend(runs.keys.iter().zip(&r.params).map(|(k, v)| format!("{k} = {}", short(*v))));
+            parts.join(", ")
+        });
+    }
+    out
+}
+
+pub fn read_json(path: &Path) -> Result<serde_json::Value, Failure> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display())).map_err(io_failure)?;
+    serde_json::from_str(&text).map_err(|e| bad_input(anyhow!("{}: not valid JSON: {e}", path.display())))
+}
+
+fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>, Failure> {
+    csv::Reader::from_path(path).map_err(|e| io_failure(anyhow!("cannot read {}: {e}", path.display())))
+}
+
+fn bad_csv(path: &Path, e: impl std::fmt::Display) -> Failure {
+    bad_input(anyhow!("{}: {e}", path.display()))
+}
+
+/// A CSV of numbers with a header (timeseries.csv).
+pub fn read_table(path: &Path) -> Result<Table, Failure> {
+    let mut r = reader(path)?;
+    let columns: Vec<String> = r.headers().map_err(|e| bad_csv(path, e))?.iter().map(str::to_string).collect();
+    let mut rows = Vec::new();
+    for (line, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| bad_csv(path, e))?;
+        let row: Result<Vec<f64>, _> = rec.iter().map(|v| v.parse::<f64>()).collect();
+        rows.push(row.map_err(|e| bad_csv(path, format!("line {}: not a number: {e}", line + 2)))?);
+    }
+    Ok(Table { columns, rows })
+}
+
+fn read_events(path: &Path) -> Result<Vec<Mark>, Failure> {
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let mut r = reader(path)?;
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| bad_csv(path, e))?;
+        let day = rec.get(0).and_then(|d| d.parse::<f64>().ok()).ok_or_else(|| bad_csv(path, "an event without a day"))?;
+        out.push(Mark { day, kind: rec.get(1).unwrap_or("").to_string(), detail: rec.get(5).unwrap_or("").to_string() });
+    }
+    Ok(out)
+}
+
+/// aggregates.csv (or a run's ensemble.csv): one group per design point.
+pub fn read_aggregates(path: &Path, labels: &BTreeMap<usize, String>) -> Result<Vec<Group>, Failure> {
+    let mut r = reader(path)?;
+    let h: Vec<String> = r.headers().map_err(|e| bad_csv(path, e))?.iter().map(str::to_string).collect();
+    let at = |name: &str| h.iter().position(|c| c == name).ok_or_else(|| bad_csv(path, format!("no `{name}` column")));
+    let (point, policy, day, column, reps, mean, q05, q95) =
+        (at("point")?, at("policy")?, at("day")?, at("column")?, at("replicates")?, at("mean")?, at("q05")?, at("q95")?);
+    let mut groups: BTreeMap<usize, Group> = BTreeMap::new();
+    let mut rec = csv::StringRecord::new();
+    while r.read_record(&mut rec).map_err(|e| bad_csv(path, e))? {
+        let num = |k: usize| rec.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+        let p = num(point) as usize;
+        let g = groups.entry(p).or_insert_with(|| Group {
+            label: labels.get(&p).cloned().unwrap_or_else(|| rec.get(policy).unwrap_or("").to_string()),
+            replicates: num(reps) as u64,
+            series: BTreeMap::new(),
+        });
+        let b: &mut Band = g.series.entry(rec.get(column).unwrap_or("").to_string()).or_default();
+        b.day.push(num(day));
+        b.mean.push(num(mean));
+        b.lo.push(num(q05));
+        b.hi.push(num(q95));
+    }
+    Ok(groups.into_values().collect())
+}
+
+/// runs.csv: the swept parameters sit between `seed` and `status`; outcomes
+/// follow `error`. Failed runs are left out.
+pub fn read_runs(path: &Path) -> Result<Runs, Failure> {
+    let mut r = reader(path)?;
+    let h: Vec<String> = r.headers().map_err(|e| bad_csv(path, e))?.iter().map(str::to_string).collect();
+    let at = |name: &str| h.iter().position(|c| c == name).ok_or_else(|| bad_csv(path, format!("no `{name}` column")));
+    let (point, policy, seed, status, error) = (at("point")?, at("policy")?, at("seed")?, at("status")?, at("error")?);
+    let keys: Vec<String> = h[seed + 1..status].to_vec();
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| bad_csv(path, e))?;
+        if rec.get(status) != Some("ok") {
+            continue;
+        }
+        let num = |v: &str| match v {
+            "true" | "True" => Some(1.0),
+            "false" | "False" => Some(0.0),
+            _ => v.parse::<f64>().ok(),
+        };
+        let params = (seed + 1..status).map(|k| rec.get(k).and_then(num).unwrap_or(f64::NAN)).collect();
+        let outcomes = h.iter().enumerate().skip(error + 1).filter_map(|(k, name)| rec.get(k).and_then(num).map(|v| (name.clone(), v))).collect();
+        rows.push(RunRow {
+            point: rec.get(point).and_then(|v| v.parse().ok()).unwrap_or(0),
+            policy: rec.get(policy).unwrap_or("").to_string(),
+            params,
+            outcomes,
+        });
+    }
+    Ok(Runs { keys, rows })
+}
