@@ -74,6 +74,7 @@ struct Multiples<'a> {
     title: String,
     groups: &'a [Group],
     series: Vec<(String, String, String)>,
+    time: &'static str,
 }
 
 /// Small multiples of the default series, one line and band per group.
@@ -90,7 +91,8 @@ pub fn multiples(name: &str, title: &str, groups: &[Group]) -> Result<Chart, Cha
         return Err(ChartError::Empty { chart: name.into(), why: "no series to draw".into() });
     }
     let caption = if groups.len() == 1 { "Mean and 5-95% band over replicates" } else { "Each policy's mean and 5-95% band over replicates" };
-    render(name, caption, &Multiples { title: title.to_string(), groups, series })
+    let time = if columns.iter().any(|c| c == "step") { "step" } else { "day" };
+    render(name, caption, &Multiples { title: title.to_string(), groups, series, time })
 }
 
 impl Figure for Multiples<'_> {
@@ -117,7 +119,7 @@ impl Figure for Multiples<'_> {
             let x1 = bands.iter().filter_map(|(_, b)| b.day.last().copied()).fold(f64::NEG_INFINITY, f64::max);
             let y1 = top(bands.iter().flat_map(|(_, b)| b.hi.iter().chain(&b.mean).copied()));
             let y1 = if unit.starts_with("share") || unit.starts_with("legitimacy") { y1.min(1.0) } else { y1 };
-            let mut chart = axes(panel, label, (x0.min(x1), x1), (0.0, y1), "day", unit)?;
+            let mut chart = axes(panel, label, (x0.min(x1), x1), (0.0, y1), self.time, unit)?;
             for &(k, b) in &bands {
                 // Several overlapping bands stay readable only when faint.
                 band(&mut chart, &b.day, &b.lo, &b.hi, colour(k), if bands.len() > 1 { 0.12 } else { 0.22 })?;

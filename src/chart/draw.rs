@@ -54,6 +54,7 @@ pub fn axes<'a, DB: DrawingBackend>(
     let mut chart = b
         .margin_top(6)
         .margin_right(14)
+        .margin_left(12)
         .x_label_area_size(if x_desc.is_empty() { 22 } else { 40 })
         .y_label_area_size(Y_LABELS)
         .build_cartesian_2d(x0..x1, y0..y1)?;

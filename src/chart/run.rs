@@ -36,6 +36,8 @@ struct Overview {
     lines_caption: &'static str,
     lines_desc: &'static str,
     strip: Vec<StripRow>,
+    /// The time axis's unit: days, or steps of Epstein's model.
+    time: &'static str,
 }
 
 /// Event kinds by strip row (the kinds are the `kind` column of events.csv,
@@ -112,6 +114,7 @@ pub fn overview(title: &str, series: &Table, events: &[Mark]) -> Result<Chart, C
         lines_caption: "Attitudes (town means)",
         lines_desc: "share (0-1)",
         strip,
+        time: "day",
     };
     render("overview", "Who is where, attitudes and events", &fig)
 }
@@ -140,6 +143,7 @@ pub fn epstein_overview(title: &str, series: &Table, events: &[Mark]) -> Result<
         lines_caption: "Legitimacy",
         lines_desc: "legitimacy (0-1)",
         strip,
+        time: "step",
     };
     render("overview", "Citizens, legitimacy and outbursts", &fig)
 }
@@ -227,6 +231,7 @@ impl Overview {
             .caption("Events", font(15))
             .margin_top(6)
             .margin_right(14)
+            .margin_left(12)
             .x_label_area_size(40)
             .y_label_area_size(Y_LABELS)
             .build_cartesian_2d(x.0..x.1, 0.0..n as f64)?;
@@ -234,7 +239,7 @@ impl Overview {
             .configure_mesh()
             .disable_y_mesh()
             .disable_y_axis()
-            .x_desc("day")
+            .x_desc(self.time)
             .label_style(font(12))
             .axis_desc_style(font(13))
             .light_line_style(WHITE.mix(0.0))

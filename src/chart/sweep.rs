@@ -276,6 +276,7 @@ impl Figure for ByPolicy {
                 .caption(label.as_str(), font(15))
                 .margin_top(6)
                 .margin_right(14)
+                .margin_left(12)
                 .x_label_area_size(30)
                 .y_label_area_size(70)
                 .build_cartesian_2d(-0.5..n as f64 - 0.5, lo..hi)?;
@@ -373,6 +374,7 @@ impl Figure for Heatmap {
                     .caption(label_text.as_str(), font(15))
                     .margin_top(6)
                     .margin_right(14)
+                    .margin_left(12)
                     .x_label_area_size(40)
                     .y_label_area_size(70)
                     .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)?;

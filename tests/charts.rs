@@ -1,0 +1,150 @@
+//! Charts and the report as users meet them: every chart kind, drawn from
+//! small runs and sweeps, is a valid PNG and SVG of the stated size with
+//! something drawn on it; the report holds every chart and fetches nothing.
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// Run the binary and insist that it succeeds.
+fn ok(dir: &Path, args: &[&str]) {
+    let o = resist(dir, args, &[]);
+    assert!(o.status.success(), "resist {args:?} failed: {}", stderr(&o));
+}
+
+fn data(name: &str) -> String {
+    root().join("tests/data/charts").join(name).display().to_string()
+}
+
+/// Output directories for every chart kind: a run with an ensemble, an
+/// Epstein run, a two-parameter sweep and a sweep of policies.
+fn outputs(tmp: &Path) -> Vec<PathBuf> {
+    let root = root();
+    let town = root.join("tests/data/sweep/town.toml").display().to_string();
+    let epstein = root.join("scenarios/epstein.toml").display().to_string();
+    ok(tmp, &["run", &town, "--days", "200", "--replicates", "4", "--out", "run", "--plot"]);
+    ok(tmp, &["run", &epstein, "--days", "150", "--out", "epstein", "--plot"]);
+    ok(tmp, &["sweep", &data("grid.toml"), "--out", "grid", "--plot"]);
+    ok(tmp, &["sweep", &data("policies.toml"), "--out", "policies"]);
+    ok(tmp, &["plot", "policies"]);
+    ["run", "epstein", "grid", "policies"].iter().map(|d| tmp.join(d)).collect()
+}
+
+fn png_size(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(bytes);
+    let mut reader = decoder.read_info().expect("a valid PNG header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("valid PNG data");
+    assert_eq!(info.color_type, png::ColorType::Rgb, "charts are RGB");
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+/// The width and height attributes of the root svg element.
+fn svg_size(text: &str) -> (u32, u32) {
+    let start = text.find("<svg").expect("an svg element");
+    let tag = &text[start..start + text[start..].find('>').expect("a closed svg tag")];
+    let attr = |name: &str| -> u32 {
+        let k = tag.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("svg without {name}")) + name.len() + 2;
+        tag[k..k + tag[k..].find('"').unwrap()].parse().unwrap()
+    };
+    (attr("width"), attr("height"))
+}
+
+#[test]
+fn every_chart_kind_is_a_valid_png_and_svg_of_its_stated_size_and_not_blank() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = outputs(tmp.path());
+    let mut names = Vec::new();
+    for dir in &dirs {
+        let charts = dir.join("charts");
+        let mut svgs: Vec<PathBuf> = fs::read_dir(&charts).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "svg")).collect();
+        svgs.sort();
+        assert!(!svgs.is_empty(), "no charts in {}", charts.display());
+        for svg in svgs {
+            let name = svg.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = fs::read_to_string(&svg).unwrap();
+            let (w, h, pixels) = png_size(&fs::read(svg.with_extension("png")).unwrap_or_else(|_| panic!("{name}: no PNG beside the SVG")));
+            assert_eq!(svg_size(&text), (w, h), "{name}: the SVG and the PNG differ in size");
+            assert_eq!(w, 1100, "{name}: charts are 1100 pixels wide");
+            assert!((300..8000).contains(&h), "{name}: height {h}");
+            // Not blank: a good part of the picture is ink, in several colours.
+            let px: Vec<&[u8]> = pixels.chunks(3).collect();
+            let inked = px.iter().filter(|p| p.iter().any(|&c| c < 235)).count() as f64 / px.len() as f64;
+            let mut colours: Vec<[u8; 3]> = px.iter().map(|p| [p[0], p[1], p[2]]).collect();
+            colours.sort_unstable();
+            colours.dedup();
+            // Axes and text are grey; data are drawn in colour.
+            let coloured = px.iter().filter(|p| p.iter().max().unwrap() - p.iter().min().unwrap() > 40).count() as f64 / px.len() as f64;
+            assert!(inked > 0.01, "{name}: only {:.2}% of the PNG is drawn", 100.0 * inked);
+            assert!(coloured > 0.002, "{name}: only {:.3}% of the PNG is in colour: no data drawn", 100.0 * coloured);
+            assert!(colours.len() > 8, "{name}: only {} colours", colours.len());
+            // The SVG draws shapes and sets text in the bundled font.
+            let shapes = text.matches("<polygon").count() + text.matches("<polyline").count() + text.matches("<rect").count() + text.matches("<circle").count();
+            assert!(shapes > 10, "{name}: {shapes} shapes in the SVG");
+            assert!(text.contains("font-family=\"DejaVu Sans\""), "{name}: text not in the bundled font");
+            names.push(format!("{}/{name}", dir.file_name().unwrap().to_string_lossy()));
+        }
+    }
+    for kind in [
+        "run/overview",
+        "run/ensemble",
+        "epstein/overview",
+        "grid/outcomes-vs-amnesty-credibility",
+        "grid/outcomes-vs-amnesty-broadcast_reach",
+        "grid/heatmap",
+        "grid/policies",
+        "policies/outcomes-by-policy",
+        "policies/policies",
+    ] {
+        assert!(names.iter().any(|n| n == kind), "chart {kind} missing; drawn: {names:?}");
+    }
+}
+
+#[test]
+fn the_report_holds_every_chart_inline_and_fetches_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in outputs(tmp.path()) {
+        ok(tmp.path(), &["report", &dir.display().to_string()]);
+        let html = fs::read_to_string(dir.join("report/index.html")).unwrap();
+        let charts = fs::read_dir(dir.join("charts")).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg")).count();
+        assert_eq!(html.matches("<figure class=\"chart\"").count(), charts, "{}", dir.display());
+        assert_eq!(html.matches("<svg").count(), charts, "{}", dir.display());
+        assert!(html.contains("<table class=\"summary\">"), "no summary table");
+        assert!(html.contains("id=\"manifest\""), "no manifest");
+        assert!(html.contains("@font-face"), "the font is not embedded");
+        // Nothing to fetch: no scripts, no external sources (the SVG namespace is a name, not a fetch).
+        let links = html.matches("http://").count() + html.matches("https://").count();
+        assert_eq!(links, html.matches("http://www.w3.org/2000/svg").count(), "{}: the report links outside", dir.display());
+        assert!(!html.contains("<script"), "the report has a script");
+    }
+}
+
+#[test]
+fn plot_refuses_a_directory_that_holds_no_run_or_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("empty")).unwrap();
+    let o = resist(tmp.path(), &["plot", "empty"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("empty: not a run or sweep directory: expected manifest.json and timeseries.csv"), "{}", stderr(&o));
+    assert!(!tmp.path().join("empty/charts").exists(), "nothing is written for a bad directory");
+    let o = resist(tmp.path(), &["report", "missing"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing: no such directory"), "{}", stderr(&o));
+}
+
+#[test]
+fn charts_are_the_same_bytes_every_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let epstein = root().join("scenarios/epstein.toml").display().to_string();
+    ok(tmp.path(), &["run", &epstein, "--days", "60", "--out", "a", "--plot"]);
+    let first = fs::read(tmp.path().join("a/charts/overview.png")).unwrap();
+    let svg = fs::read(tmp.path().join("a/charts/overview.svg")).unwrap();
+    ok(tmp.path(), &["plot", "a"]);
+    assert!(first == fs::read(tmp.path().join("a/charts/overview.png")).unwrap(), "the PNG changed when redrawn");
+    assert!(svg == fs::read(tmp.path().join("a/charts/overview.svg")).unwrap(), "the SVG changed when redrawn");
+}
