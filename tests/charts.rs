@@ -148,3 +148,24 @@ fn charts_are_the_same_bytes_every_time() {
     assert!(first == fs::read(tmp.path().join("a/charts/overview.png")).unwrap(), "the PNG changed when redrawn");
     assert!(svg == fs::read(tmp.path().join("a/charts/overview.svg")).unwrap(), "the SVG changed when redrawn");
 }
+
+#[test]
+fn an_ensemble_is_the_same_bytes_on_one_and_two_threads_and_its_first_replicate_is_the_single_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let town = root().join("tests/data/sweep/town.toml").display().to_string();
+    ok(tmp.path(), &["run", &town, "--days", "60", "--replicates", "6", "--threads", "1", "--out", "one"]);
+    ok(tmp.path(), &["run", &town, "--days", "60", "--replicates", "6", "--threads", "2", "--out", "two"]);
+    ok(tmp.path(), &["run", &town, "--days", "60", "--out", "single"]);
+    for f in ["ensemble.csv", "replicates.csv", "timeseries.csv", "events.csv"] {
+        assert!(fs::read(tmp.path().join("one").join(f)).unwrap() == fs::read(tmp.path().join("two").join(f)).unwrap(), "{f} depends on the thread count");
+    }
+    for f in ["timeseries.csv", "events.csv", "summary.json"] {
+        assert!(fs::read(tmp.path().join("one").join(f)).unwrap() == fs::read(tmp.path().join("single").join(f)).unwrap(), "{f}: the ensemble's first replicate is not the single run");
+    }
+    let ensemble = fs::read_to_string(tmp.path().join("one/ensemble.csv")).unwrap();
+    assert!(ensemble.lines().nth(1).unwrap().contains(",6,"), "each row counts the 6 replicates: {}", ensemble.lines().nth(1).unwrap());
+    assert_eq!(fs::read_to_string(tmp.path().join("one/replicates.csv")).unwrap().lines().count(), 7, "a header and one row a replicate");
+    // The replay of an ensemble's manifest checks its first replicate.
+    let o = resist(tmp.path(), &["replay", "one/manifest.json"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
