@@ -174,7 +174,7 @@ impl Against {
             let label = match self.group {
                 Grouping::Policy => p.policy.clone(),
                 Grouping::Other(k) => format!("{} = {}", self.keys[k], tick(p.params[k], 1.0)),
-                Grouping::None => "design points".into(),
+                Grouping::None => "mean over replicates, with its 95% confidence interval".into(),
             };
             match out.iter_mut().find(|g| g.0 == label) {
                 Some(g) => g.1.push(p.clone()),
