@@ -160,7 +160,10 @@ fn an_ensemble_is_the_same_bytes_on_one_and_two_threads_and_its_first_replicate_
         assert!(fs::read(tmp.path().join("one").join(f)).unwrap() == fs::read(tmp.path().join("two").join(f)).unwrap(), "{f} depends on the thread count");
     }
     for f in ["timeseries.csv", "events.csv", "summary.json"] {
-        assert!(fs::read(tmp.path().join("one").join(f)).unwrap() == fs::read(tmp.path().join("single").join(f)).unwrap(), "{f}: the ensemble's first replicate is not the single run");
+        assert!(
+            fs::read(tmp.path().join("one").join(f)).unwrap() == fs::read(tmp.path().join("single").join(f)).unwrap(),
+            "{f}: the ensemble's first replicate is not the single run"
+        );
     }
     let ensemble = fs::read_to_string(tmp.path().join("one/ensemble.csv")).unwrap();
     assert!(ensemble.lines().nth(1).unwrap().contains(",6,"), "each row counts the 6 replicates: {}", ensemble.lines().nth(1).unwrap());
