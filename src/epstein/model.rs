@@ -1,19 +1,27 @@
 //! The agents and the step of Epstein's model. Citizens are agents
-//! 0..citizens, cops follow; positions are cells (x * width + y) of a torus.
+//! 0..citizens, cops follow; positions are cells (x, y) of a torus.
+//!
+//! Laid out for speed on one core (docs/epstein.md, section 7): turns come in
+//! a random order, so on a large grid each turn's data is a cache miss unless
+//! it is small or read ahead. An agent is one 16-byte struct (one miss, not
+//! one per column), read ahead in batches of turns; who is where and what an
+//! agent sees are bitmaps that stay in cache (window.rs); a move draws one
+//! offset from a table of the cells in vision; bounded draws take one 32-bit
+//! number each; and the step's counts are kept as the agents change, not
+//! recounted.
 
-use rand::RngExt;
+use rand::{Rng as _, RngExt};
 
 use super::params::{Params, Ratio};
-use super::window::{Window, within};
+use super::window::{Bits, Vision};
 use crate::record::Event;
 use crate::rng::{Rng, RunKey, Stream};
 
-const EMPTY: u32 = u32::MAX;
-/// Tries at a random cell of the square around an agent before it gives up
-/// moving this step. With about a quarter of cells empty, all fail with
-/// probability about 1e-16 for Moore vision and 1e-8 for von Neumann (where
-/// about half the square lies outside vision).
-const MOVE_TRIES: u32 = 128;
+/// Draws of a random cell in vision before a move counts the empty cells
+/// instead (window.rs). With about a quarter of cells empty, all 16 fail
+/// about once in a hundred moves, and then counting is cheaper than more
+/// draws; where the crowd is dense, it saves many draws.
+const MOVE_TRIES: u32 = 16;
 
 /// One step's counts (timeseries.csv of an Epstein run).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -55,25 +63,66 @@ pub struct Output {
     pub summary: Summary,
 }
 
+/// An agent: citizens hold all fields, cops only their cell. 16 bytes, so
+/// that a turn, which comes in random order, touches one cache line of it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Agent {
+    x: u16,
+    y: u16,
+    hardship: f32,
+    risk: f32,
+    /// `ACTIVE`, `JAILED` and the remaining jail term in the low bits.
+    status: u32,
+}
+
+/// Turns whose agents are read ahead together (see `touch`).
+const TOUCH: usize = 64;
+
+const ACTIVE: u32 = 1 << 31;
+const JAILED: u32 = 1 << 30;
+/// Jail terms are at most 1,000,000 (params.rs), well under 2^30.
+const TERM: u32 = JAILED - 1;
+
 pub struct Model {
     p: Params,
     key: RunKey,
     step: u32,
     width: usize,
     citizens: usize,
-    occupancy: Vec<u32>,
-    pos: Vec<u32>,
-    hardship: Vec<f32>,
-    risk: Vec<f32>,
-    active: Vec<bool>,
-    jail: Vec<u32>,
-    cops: Window,
-    actives: Window,
+    vision: Vision,
+    /// Occupied cells, cops and active citizens: bitmaps with halos (window.rs).
+    occupied: Bits,
+    cops: Bits,
+    actives: Bits,
+    /// The active citizen at each cell (`y * width + x`), valid where
+    /// `actives` is set: an arrest reads it. Only active citizens write it,
+    /// so quiet turns make no write to this large array.
+    who: Vec<u32>,
+    agents: Vec<Agent>,
     order: Vec<u32>,
+    /// P by the integer value of f(C / A) with the floor or round ratio.
+    p_of_ratio: Vec<f64>,
+    active_now: u32,
+    jailed_now: u32,
     arrests: u32,
     in_outburst: bool,
     records: Vec<StepRecord>,
     events: Vec<Event>,
+}
+
+/// A uniform integer in [0, n), n > 0: Lemire's multiply-shift with
+/// rejection of the few low products that would bias it, so exactly
+/// uniform, on one 32-bit draw almost always (no division on the common path).
+#[inline]
+fn below(rng: &mut Rng, n: u32) -> u32 {
+    let mut m = u64::from(rng.next_u32()) * u64::from(n);
+    if (m as u32) < n {
+        let t = n.wrapping_neg() % n;
+        while (m as u32) < t {
+            m = u64::from(rng.next_u32()) * u64::from(n);
+        }
+    }
+    (m >> 32) as u32
 }
 
 impl Model {
@@ -89,30 +138,43 @@ impl Model {
             let j = rng.random_range(k..cells);
             all.swap(k, j);
         }
+        let mut agents: Vec<Agent> =
+            all[..citizens + cops].iter().map(|&c| Agent { x: (c as usize % width) as u16, y: (c as usize / width) as u16, ..Agent::default() }).collect();
+        for a in &mut agents[..citizens] {
+            a.hardship = rng.random::<f32>();
+        }
+        for a in &mut agents[..citizens] {
+            a.risk = rng.random::<f32>();
+        }
+        let vision = Vision::new(width, p.vision, p.neighbourhood);
+        let k = p.arrest_constant;
+        let p_of_ratio = (0..=vision.cells()).map(|i| 1.0 - (-k * f64::from(i)).exp()).collect();
         let mut m = Model {
             p: p.clone(),
             key,
             step: 0,
             width,
             citizens,
-            occupancy: vec![EMPTY; cells],
-            pos: all[..citizens + cops].to_vec(),
-            hardship: (0..citizens).map(|_| rng.random::<f32>()).collect(),
-            risk: (0..citizens).map(|_| rng.random::<f32>()).collect(),
-            active: vec![false; citizens],
-            jail: vec![0; citizens],
-            cops: Window::new(width, p.vision, p.neighbourhood),
-            actives: Window::new(width, p.vision, p.neighbourhood),
+            occupied: vision.bitmap(),
+            cops: vision.bitmap(),
+            actives: vision.bitmap(),
+            vision,
+            who: vec![0; cells],
+            agents,
             order: (0..(citizens + cops) as u32).collect(),
+            p_of_ratio,
+            active_now: 0,
+            jailed_now: 0,
             arrests: 0,
             in_outburst: false,
             records: Vec::new(),
             events: Vec::new(),
         };
-        for (id, &c) in m.pos.iter().enumerate() {
-            m.occupancy[c as usize] = id as u32;
+        for id in 0..m.agents.len() {
+            let (x, y) = (usize::from(m.agents[id].x), usize::from(m.agents[id].y));
+            m.vision.put(&mut m.occupied, x, y, true);
             if id >= citizens {
-                m.cops.change(c as usize / width, c as usize % width, true);
+                m.vision.put(&mut m.cops, x, y, true);
             }
         }
         m.record();
@@ -123,22 +185,22 @@ impl Model {
         self.step
     }
 
-    /// Bytes held per agent (grid, agents and windows).
+    /// Bytes held per agent (grid, bitmaps, agents and tables).
     pub fn bytes_per_agent(&self) -> f64 {
-        let bytes = self.occupancy.capacity() * 4
-            + self.pos.capacity() * 4
-            + (self.hardship.capacity() + self.risk.capacity()) * 4
-            + self.active.capacity()
-            + self.jail.capacity() * 4
+        let bytes = self.who.capacity() * 4
+            + self.agents.capacity() * std::mem::size_of::<Agent>()
             + self.order.capacity() * 4
+            + self.p_of_ratio.capacity() * 8
+            + self.vision.heap_bytes()
+            + self.occupied.heap_bytes()
             + self.cops.heap_bytes()
             + self.actives.heap_bytes();
-        bytes as f64 / self.pos.len().max(1) as f64
+        bytes as f64 / self.agents.len().max(1) as f64
     }
 
     /// Agents that act each step.
     pub fn agents(&self) -> usize {
-        self.pos.len()
+        self.agents.len()
     }
 
     /// One step: every agent acts once, in a random order drawn anew.
@@ -156,24 +218,30 @@ impl Model {
             });
         }
         let mut rng = self.key.stream(Stream::Epstein, self.step, 0);
+        // A full Fisher-Yates shuffle: every order equally likely.
         let n = self.order.len();
         for k in (1..n).rev() {
-            let j = rng.random_range(0..=k);
+            let j = below(&mut rng, k as u32 + 1) as usize;
             self.order.swap(k, j);
         }
         self.arrests = 0;
+        let one_minus_l = 1.0 - legitimacy;
         for k in 0..n {
+            if k % TOUCH == 0 {
+                self.touch(k);
+            }
             let id = self.order[k] as usize;
             if id < self.citizens {
-                if self.pos[id] == EMPTY {
-                    if self.jail[id] > 0 {
-                        self.jail[id] -= 1;
+                let status = self.agents[id].status;
+                if status & JAILED != 0 {
+                    if status & TERM > 0 {
+                        self.agents[id].status -= 1;
                         continue;
                     }
                     self.release(id, &mut rng);
                 }
                 self.travel(id, &mut rng);
-                self.decide(id, legitimacy);
+                self.decide(id, one_minus_l);
             } else {
                 self.travel(id, &mut rng);
                 self.arrest(id, &mut rng);
@@ -182,127 +250,140 @@ impl Model {
         self.record();
     }
 
-    fn xy(&self, cell: u32) -> (usize, usize) {
-        (cell as usize / self.width, cell as usize % self.width)
+    /// Read the agents of the next `TOUCH` turns, so that their cache
+    /// misses overlap (the random order makes each one a miss on a large
+    /// grid; the CPU overlaps independent loads, but not turns that depend
+    /// on each other). A software prefetch would do the same with `unsafe`.
+    #[inline(never)]
+    fn touch(&self, from: usize) {
+        let mut sum = 0u32;
+        for &id in &self.order[from..(from + TOUCH).min(self.order.len())] {
+            sum = sum.wrapping_add(self.agents[id as usize].status);
+        }
+        std::hint::black_box(sum);
     }
 
-    /// Move to a random empty cell in vision (uniform over the empty cells:
-    /// rejection sampling over the cells in vision).
+    /// Move to a random empty cell in vision, uniform over the empty cells:
+    /// rejection sampling over the offsets in vision, then, if `MOVE_TRIES`
+    /// draws all hit occupied cells, one draw among the empty cells counted
+    /// exactly (so an agent stays only when no cell in vision is empty).
     fn travel(&mut self, id: usize, rng: &mut Rng) {
-        let from = self.pos[id];
-        let (x, y) = self.xy(from);
-        let v = self.p.vision as isize;
-        let w = self.width as isize;
+        let a = self.agents[id];
+        let (x, y) = (usize::from(a.x), usize::from(a.y));
+        let at = self.vision.bit(x, y);
+        let n = self.vision.moves.len() as u32;
         for _ in 0..MOVE_TRIES {
-            let (dx, dy) = (rng.random_range(-(v as i64)..=v as i64) as isize, rng.random_range(-(v as i64)..=v as i64) as isize);
-            if (dx == 0 && dy == 0) || !within(self.p.neighbourhood, v, dx, dy) {
-                continue;
-            }
-            let (nx, ny) = ((x as isize + dx).rem_euclid(w) as usize, (y as isize + dy).rem_euclid(w) as usize);
-            let to = (nx * self.width + ny) as u32;
-            if self.occupancy[to as usize] == EMPTY {
-                self.relocate(id, from, to);
+            let m = self.vision.moves[below(rng, n) as usize];
+            if !self.occupied.get(at.wrapping_add_signed(m.off as isize)) {
+                self.relocate(id, x, y, self.vision.wrap(x, m.dx as isize), self.vision.wrap(y, m.dy as isize));
                 return;
             }
         }
-    }
-
-    fn relocate(&mut self, id: usize, from: u32, to: u32) {
-        let ((x, y), (nx, ny)) = (self.xy(from), self.xy(to));
-        self.occupancy[from as usize] = EMPTY;
-        self.occupancy[to as usize] = id as u32;
-        self.pos[id] = to;
-        if id >= self.citizens {
-            self.cops.change(x, y, false);
-            self.cops.change(nx, ny, true);
-        } else if self.active[id] {
-            self.actives.change(x, y, false);
-            self.actives.change(nx, ny, true);
+        let empty = self.vision.cells() - self.vision.count(&self.occupied, at);
+        if empty > 0 {
+            let j = below(rng, empty);
+            let (dx, dy) = self.vision.pick(&self.occupied, at, j, true).expect("an empty cell counted");
+            self.relocate(id, x, y, self.vision.wrap(x, dx), self.vision.wrap(y, dy));
         }
     }
 
-    /// A citizen's rule: active when G - R P > T.
-    fn decide(&mut self, id: usize, legitimacy: f64) {
-        let (x, y) = self.xy(self.pos[id]);
-        let c = f64::from(self.cops.count(x, y));
-        let a = f64::from(self.actives.count(x, y)) - f64::from(u8::from(self.active[id])) + 1.0;
-        let ratio = match self.p.ratio {
-            Ratio::Floor => (c / a).floor(),
-            Ratio::AsIs => c / a,
-            Ratio::Round => (c / a).round(),
+    fn relocate(&mut self, id: usize, x: usize, y: usize, nx: usize, ny: usize) {
+        let g = &self.vision;
+        g.put(&mut self.occupied, x, y, false);
+        g.put(&mut self.occupied, nx, ny, true);
+        let a = &mut self.agents[id];
+        (a.x, a.y) = (nx as u16, ny as u16);
+        if id >= self.citizens {
+            g.put(&mut self.cops, x, y, false);
+            g.put(&mut self.cops, nx, ny, true);
+        } else if a.status & ACTIVE != 0 {
+            g.put(&mut self.actives, x, y, false);
+            g.put(&mut self.actives, nx, ny, true);
+            self.who[ny * self.width + nx] = id as u32;
+        }
+    }
+
+    /// A citizen's rule: active when G - R P > T. Since 0 <= P < 1, and
+    /// floating-point rounding is monotone, G <= T means quiet and G - R > T
+    /// active whatever the counts: those citizens skip counting (the result
+    /// is the same bit for bit).
+    fn decide(&mut self, id: usize, one_minus_l: f64) {
+        let a = self.agents[id];
+        let was = a.status & ACTIVE != 0;
+        let g = f64::from(a.hardship) * one_minus_l;
+        let t = self.p.threshold;
+        let now = if g <= t {
+            false
+        } else if g - f64::from(a.risk) > t {
+            true
+        } else {
+            let (x, y) = (usize::from(a.x), usize::from(a.y));
+            let (c, n) = self.vision.count2(&self.cops, &self.actives, self.vision.bit(x, y));
+            let c = f64::from(c);
+            let n = f64::from(n) - f64::from(u8::from(was)) + 1.0;
+            let p = match self.p.ratio {
+                Ratio::Floor => self.p_of_ratio[(c / n).floor() as usize],
+                Ratio::Round => self.p_of_ratio[(c / n).round() as usize],
+                Ratio::AsIs => 1.0 - (-self.p.arrest_constant * (c / n)).exp(),
+            };
+            g - f64::from(a.risk) * p > t
         };
-        let p = 1.0 - (-self.p.arrest_constant * ratio).exp();
-        let g = f64::from(self.hardship[id]) * (1.0 - legitimacy);
-        let now = g - f64::from(self.risk[id]) * p > self.p.threshold;
-        if now != self.active[id] {
-            self.active[id] = now;
-            self.actives.change(x, y, now);
+        if now != was {
+            self.agents[id].status ^= ACTIVE;
+            let (x, y) = (usize::from(a.x), usize::from(a.y));
+            self.vision.put(&mut self.actives, x, y, now);
+            if now {
+                self.who[y * self.width + x] = id as u32;
+                self.active_now += 1;
+            } else {
+                self.active_now -= 1;
+            }
         }
     }
 
     /// A cop's rule: arrest a random active citizen in vision.
     fn arrest(&mut self, cop: usize, rng: &mut Rng) {
-        let (x, y) = self.xy(self.pos[cop]);
-        let seen = self.actives.count(x, y);
+        let a = self.agents[cop];
+        let (x, y) = (usize::from(a.x), usize::from(a.y));
+        let at = self.vision.bit(x, y);
+        let seen = self.vision.count(&self.actives, at);
         if seen == 0 {
             return;
         }
-        let mut pick = rng.random_range(0..seen);
-        let v = self.p.vision as isize;
-        let w = self.width as isize;
-        for dx in -v..=v {
-            for dy in -v..=v {
-                if !within(self.p.neighbourhood, v, dx, dy) {
-                    continue;
-                }
-                let cell = ((x as isize + dx).rem_euclid(w) as usize) * self.width + (y as isize + dy).rem_euclid(w) as usize;
-                let who = self.occupancy[cell];
-                if who == EMPTY || who as usize >= self.citizens || !self.active[who as usize] {
-                    continue;
-                }
-                if pick > 0 {
-                    pick -= 1;
-                    continue;
-                }
-                let j = who as usize;
-                self.actives.change(cell / self.width, cell % self.width, false);
-                self.active[j] = false;
-                self.occupancy[cell] = EMPTY;
-                self.pos[j] = EMPTY;
-                self.jail[j] = rng.random_range(self.p.jail_terms_from..=self.p.max_jail_term.max(self.p.jail_terms_from));
-                self.arrests += 1;
-                if self.p.cops_move_to_arrest {
-                    self.relocate(cop, self.pos[cop], cell as u32);
-                }
-                return;
-            }
+        let j = below(rng, seen);
+        let (dx, dy) = self.vision.pick(&self.actives, at, j, false).expect("an active citizen counted");
+        let (cx, cy) = (self.vision.wrap(x, dx), self.vision.wrap(y, dy));
+        let victim = self.who[cy * self.width + cx] as usize;
+        self.vision.put(&mut self.actives, cx, cy, false);
+        self.vision.put(&mut self.occupied, cx, cy, false);
+        let (from, to) = (self.p.jail_terms_from, self.p.max_jail_term.max(self.p.jail_terms_from));
+        self.agents[victim].status = JAILED | (from + below(rng, to - from + 1));
+        self.active_now -= 1;
+        self.jailed_now += 1;
+        self.arrests += 1;
+        if self.p.cops_move_to_arrest {
+            self.relocate(cop, x, y, cx, cy);
         }
     }
 
     /// A released citizen goes to a random empty cell, quiet.
     fn release(&mut self, id: usize, rng: &mut Rng) {
-        let cells = self.occupancy.len();
+        let cells = self.who.len() as u32;
         loop {
-            let c = rng.random_range(0..cells);
-            if self.occupancy[c] == EMPTY {
-                self.occupancy[c] = id as u32;
-                self.pos[id] = c as u32;
+            let c = below(rng, cells) as usize;
+            let (x, y) = (c % self.width, c / self.width);
+            if !self.occupied.get(self.vision.bit(x, y)) {
+                self.vision.put(&mut self.occupied, x, y, true);
+                self.agents[id] = Agent { x: x as u16, y: y as u16, status: 0, ..self.agents[id] };
+                self.jailed_now -= 1;
                 return;
             }
         }
     }
 
     fn record(&mut self) {
-        let (mut quiet, mut active, mut jailed) = (0, 0, 0);
-        for id in 0..self.citizens {
-            if self.pos[id] == EMPTY {
-                jailed += 1;
-            } else if self.active[id] {
-                active += 1;
-            } else {
-                quiet += 1;
-            }
-        }
+        let (active, jailed) = (self.active_now, self.jailed_now);
+        let quiet = self.citizens as u32 - active - jailed;
         let r = StepRecord { step: self.step, quiet, active, jailed, arrests: self.arrests, legitimacy: self.p.legitimacy_at(self.step) };
         let outburst = f64::from(active) >= self.p.outburst_share * self.citizens as f64 && active > 0;
         if outburst != self.in_outburst {
@@ -330,7 +411,7 @@ impl Model {
             replicate: self.key.replicate,
             steps: self.step,
             citizens: self.citizens as u32,
-            cops: (self.pos.len() - self.citizens) as u32,
+            cops: (self.agents.len() - self.citizens) as u32,
             peak_active,
             peak_step,
             mean_active: mean,
@@ -356,11 +437,48 @@ pub fn run(p: &Params, key: RunKey, steps: u32) -> Output {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::epstein::window::Neighbourhood;
+    use crate::scenario::Scenario;
+
+    fn params(extra: &str) -> Params {
+        let text = format!("name = \"t\"\nmodel = \"epstein\"\nseed = 1\ndays = 10\n[epstein]\nwidth = 30\nvision = 5\n{extra}");
+        Scenario::from_text("t.toml", &text).expect("valid").epstein
+    }
+
+    /// The counters, bitmaps and who-is-where agree with the agents.
+    fn check(m: &Model) {
+        let on_grid: Vec<usize> = (0..m.agents.len()).filter(|&id| m.agents[id].status & JAILED == 0).collect();
+        let active = on_grid.iter().filter(|&&id| m.agents[id].status & ACTIVE != 0).count();
+        assert_eq!(m.active_now as usize, active);
+        assert_eq!(m.jailed_now as usize, m.agents.len() - on_grid.len());
+        let (w, g) = (m.width, &m.vision);
+        let count = |b: &Bits| (0..w * w).filter(|&c| b.get(g.bit(c % w, c / w))).count();
+        assert_eq!(count(&m.occupied), on_grid.len());
+        assert_eq!(count(&m.actives), active);
+        assert_eq!(count(&m.cops), m.agents.len() - m.citizens);
+        for &id in &on_grid {
+            let a = m.agents[id];
+            let (x, y) = (usize::from(a.x), usize::from(a.y));
+            if a.status & ACTIVE != 0 {
+                assert_eq!(m.who[y * w + x] as usize, id);
+            }
+            assert!(m.occupied.get(g.bit(x, y)));
+            assert_eq!(m.cops.get(g.bit(x, y)), id >= m.citizens);
+            assert_eq!(m.actives.get(g.bit(x, y)), a.status & ACTIVE != 0);
+        }
+    }
 
     #[test]
-    fn neighbourhood_is_checked_for_moves() {
-        assert!(within(Neighbourhood::Moore, 2, 2, 2));
-        assert!(!within(Neighbourhood::VonNeumann, 2, 2, 1));
+    fn state_stays_consistent_and_runs_repeat() {
+        for extra in ["", "neighbourhood = \"moore\"\nratio = \"round\"\ncops_move_to_arrest = false\njail_terms_from = 1\n"] {
+            let p = params(extra);
+            let mut m = Model::new(&p, RunKey::new(3, 0));
+            for _ in 0..60 {
+                m.step();
+                check(&m);
+            }
+            assert!(m.records.iter().map(|r| r.arrests).sum::<u32>() > 0, "some arrests: {extra}");
+            let again = run(&p, RunKey::new(3, 0), 60);
+            assert_eq!(again.records, m.finish().records);
+        }
     }
 }
