@@ -205,6 +205,15 @@ pub fn read_aggregates(path: &Path, labels: &BTreeMap<usize, String>) -> Result<
     Ok(groups.into_values().collect())
 }
 
+/// A summary value as a number: booleans count as 1 and 0 (so their mean is a share of runs).
+pub fn outcome_value(v: &str) -> Option<f64> {
+    match v {
+        "true" | "True" => Some(1.0),
+        "false" | "False" => Some(0.0),
+        _ => v.parse::<f64>().ok(),
+    }
+}
+
 /// runs.csv: the swept parameters sit between `seed` and `status`; outcomes
 /// follow `error`. Failed runs are left out.
 pub fn read_runs(path: &Path) -> Result<Runs, Failure> {
@@ -219,13 +228,8 @@ pub fn read_runs(path: &Path) -> Result<Runs, Failure> {
         if rec.get(status) != Some("ok") {
             continue;
         }
-        let num = |v: &str| match v {
-            "true" | "True" => Some(1.0),
-            "false" | "False" => Some(0.0),
-            _ => v.parse::<f64>().ok(),
-        };
-        let params = (seed + 1..status).map(|k| rec.get(k).and_then(num).unwrap_or(f64::NAN)).collect();
-        let outcomes = h.iter().enumerate().skip(error + 1).filter_map(|(k, name)| rec.get(k).and_then(num).map(|v| (name.clone(), v))).collect();
+        let params = (seed + 1..status).map(|k| rec.get(k).and_then(outcome_value).unwrap_or(f64::NAN)).collect();
+        let outcomes = h.iter().enumerate().skip(error + 1).filter_map(|(k, name)| rec.get(k).and_then(outcome_value).map(|v| (name.clone(), v))).collect();
         rows.push(RunRow {
             point: rec.get(point).and_then(|v| v.parse().ok()).unwrap_or(0),
             policy: rec.get(policy).unwrap_or("").to_string(),

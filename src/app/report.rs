@@ -9,11 +9,11 @@ use std::path::Path;
 
 use anyhow::Context;
 use resist::chart::Chart;
-use resist::chart::sweep::{OUTCOMES, t975};
+use resist::chart::sweep::{OUTCOMES, mean_ci};
 
 use super::cli::{EXIT_OK, Failure, io_failure};
 use super::files::write_atomic;
-use super::plot::{Kind, draw, kind, read_json, read_runs};
+use super::plot::{Kind, draw, kind, outcome_value, read_json, read_runs};
 
 pub fn report(dir: &Path, outcomes: &[String]) -> Result<u8, Failure> {
     let charts = draw(dir, outcomes)?;
@@ -121,10 +121,8 @@ fn sweep_page(dir: &Path, charts: &[Chart]) -> Result<String, Failure> {
         let _ = write!(body, "<td>{}</td>", rows.len());
         for (k, _) in &outs {
             let xs: Vec<f64> = rows.iter().filter_map(|r| r.outcomes.get(k)).copied().collect();
-            let n = xs.len() as f64;
-            let mean = xs.iter().sum::<f64>() / n.max(1.0);
-            let sd = if xs.len() > 1 { (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
-            let _ = write!(body, "<td>{} &plusmn; {}</td>", fmt(mean), fmt(t975(xs.len().saturating_sub(1)) * sd / n.max(1.0).sqrt()));
+            let (mean, half) = mean_ci(&xs);
+            let _ = write!(body, "<td>{} &plusmn; {}</td>", fmt(mean), fmt(half));
         }
         let _ = write!(body, "</tr>");
     }
@@ -142,18 +140,7 @@ fn read_replicates(path: &Path) -> Result<Vec<resist::chart::sweep::RunRow>, Fai
     let mut rows = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| io_failure(e.into()))?;
-        let outcomes = h
-            .iter()
-            .zip(rec.iter())
-            .filter_map(|(k, v)| {
-                let x = match v {
-                    "true" => Some(1.0),
-                    "false" => Some(0.0),
-                    _ => v.parse::<f64>().ok(),
-                };
-                x.map(|x| (k.clone(), x))
-            })
-            .collect();
+        let outcomes = h.iter().zip(rec.iter()).filter_map(|(k, v)| outcome_value(v).map(|x| (k.clone(), x))).collect();
         rows.push(resist::chart::sweep::RunRow { point: 0, policy: String::new(), params: Vec::new(), outcomes });
     }
     Ok(rows)

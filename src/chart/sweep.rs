@@ -82,12 +82,19 @@ fn stats(runs: &Runs, outcome: &str) -> Vec<PointStat> {
         .into_values()
         .filter(|(_, _, v)| !v.is_empty())
         .map(|(policy, params, v)| {
-            let n = v.len() as f64;
-            let mean = v.iter().sum::<f64>() / n;
-            let sd = if v.len() > 1 { (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
-            PointStat { policy, params, mean, half: t975(v.len().saturating_sub(1)) * sd / n.sqrt() }
+            let (mean, half) = mean_ci(&v);
+            PointStat { policy, params, mean, half }
         })
         .collect()
+}
+
+/// The mean of the values and the half-width of its 95% confidence interval
+/// (Student's t; 0 for a single value).
+pub fn mean_ci(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n.max(1.0);
+    let sd = if v.len() > 1 { (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
+    (mean, t975(v.len().saturating_sub(1)) * sd / n.max(1.0).sqrt())
 }
 
 /// Student's t quantile at 0.975 for `df` degrees of freedom (df 0: no interval).
