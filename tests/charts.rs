@@ -172,3 +172,24 @@ fn an_ensemble_is_the_same_bytes_on_one_and_two_threads_and_its_first_replicate_
     let o = resist(tmp.path(), &["replay", "one/manifest.json"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn plot_refuses_numbers_it_cannot_draw_and_unknown_outcomes_with_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let town = root().join("tests/data/sweep/town.toml").display().to_string();
+    ok(tmp.path(), &["run", &town, "--days", "20", "--out", "run"]);
+    let path = tmp.path().join("run/timeseries.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[3] = lines[3].replacen("2,", "NaN,", 1);
+    fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let o = resist(tmp.path(), &["plot", "run"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("timeseries.csv: line 4, column `day`: `NaN` is not a finite number"), "{}", stderr(&o));
+    assert!(!tmp.path().join("run/charts").exists(), "no chart is written from bad data");
+
+    ok(tmp.path(), &["sweep", &data("grid.toml"), "--out", "grid"]);
+    let o = resist(tmp.path(), &["plot", "grid", "--outcome", "no.such.outcome"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--outcome no.such.outcome: no numeric column of that name in"), "{}", stderr(&o));
+}

@@ -49,7 +49,10 @@ pub fn plot(dir: &Path, outcomes: &[String]) -> Result<u8, Failure> {
 
 /// Every chart of an output directory.
 pub fn draw(dir: &Path, outcomes: &[String]) -> Result<Vec<Chart>, Failure> {
-    let chart_failure = |e: resist::chart::ChartError| io_failure(anyhow::Error::new(e));
+    let chart_failure = |e: resist::chart::ChartError| match e {
+        resist::chart::ChartError::Empty { .. } => bad_input(anyhow!("{}: {e}", dir.display())),
+        resist::chart::ChartError::Draw { .. } => io_failure(anyhow::Error::new(e)),
+    };
     match kind(dir)? {
         Kind::Run => {
             let manifest = read_json(&dir.join("manifest.json"))?;
@@ -81,6 +84,15 @@ pub fn draw(dir: &Path, outcomes: &[String]) -> Result<Vec<Chart>, Failure> {
             let state = read_json(&dir.join("sweep.json"))?;
             let name = state["name"].as_str().unwrap_or("sweep").to_string();
             let runs = read_runs(&dir.join("runs.csv"))?;
+            if let Some(k) = outcomes.iter().find(|k| !runs.rows.iter().any(|r| r.outcomes.contains_key(*k))) {
+                let mut known: Vec<&String> = runs.rows.first().map(|r| r.outcomes.keys().collect()).unwrap_or_default();
+                known.truncate(12);
+                return Err(bad_input(anyhow!(
+                    "--outcome {k}: no numeric column of that name in {}; for example: {}",
+                    dir.join("runs.csv").display(),
+                    known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                )));
+            }
             let mut charts = Vec::new();
             charts.extend(resist::chart::sweep::against_parameters(&name, &runs, outcomes).map_err(chart_failure)?);
             charts.extend(resist::chart::sweep::heatmaps(&name, &runs, outcomes).map_err(chart_failure)?);
@@ -152,6 +164,14 @@ fn bad_csv(path: &Path, e: impl std::fmt::Display) -> Failure {
     bad_input(anyhow!("{}: {e}", path.display()))
 }
 
+/// A field that must be a finite number (charts cannot place NaN or infinity).
+fn finite(path: &Path, line: usize, column: &str, v: &str) -> Result<f64, Failure> {
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(bad_csv(path, format!("line {line}, column `{column}`: `{v}` is not a finite number"))),
+    }
+}
+
 /// A CSV of numbers with a header (timeseries.csv).
 pub fn read_table(path: &Path) -> Result<Table, Failure> {
     let mut r = reader(path)?;
@@ -159,8 +179,8 @@ pub fn read_table(path: &Path) -> Result<Table, Failure> {
     let mut rows = Vec::new();
     for (line, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| bad_csv(path, e))?;
-        let row: Result<Vec<f64>, _> = rec.iter().map(|v| v.parse::<f64>()).collect();
-        rows.push(row.map_err(|e| bad_csv(path, format!("line {}: not a number: {e}", line + 2)))?);
+        let row: Result<Vec<f64>, Failure> = rec.iter().zip(&columns).map(|(v, c)| finite(path, line + 2, c, v)).collect();
+        rows.push(row?);
     }
     Ok(Table { columns, rows })
 }
@@ -188,16 +208,20 @@ pub fn read_aggregates(path: &Path, labels: &BTreeMap<usize, String>) -> Result<
         (at("point")?, at("policy")?, at("day")?, at("column")?, at("replicates")?, at("mean")?, at("q05")?, at("q95")?);
     let mut groups: BTreeMap<usize, Group> = BTreeMap::new();
     let mut rec = csv::StringRecord::new();
+    let mut line = 1;
     while r.read_record(&mut rec).map_err(|e| bad_csv(path, e))? {
+        line += 1;
+        // The quantiles of a column that was never finite print as NaN; the day and point must be numbers.
         let num = |k: usize| rec.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
-        let p = num(point) as usize;
+        let p = finite(path, line, "point", rec.get(point).unwrap_or(""))? as usize;
+        let d = finite(path, line, "day", rec.get(day).unwrap_or(""))?;
         let g = groups.entry(p).or_insert_with(|| Group {
             label: labels.get(&p).cloned().unwrap_or_else(|| rec.get(policy).unwrap_or("").to_string()),
             replicates: num(reps) as u64,
             series: BTreeMap::new(),
         });
         let b: &mut Band = g.series.entry(rec.get(column).unwrap_or("").to_string()).or_default();
-        b.day.push(num(day));
+        b.day.push(d);
         b.mean.push(num(mean));
         b.lo.push(num(q05));
         b.hi.push(num(q95));
@@ -221,12 +245,18 @@ pub fn read_runs(path: &Path) -> Result<Runs, Failure> {
     let h: Vec<String> = r.headers().map_err(|e| bad_csv(path, e))?.iter().map(str::to_string).collect();
     let at = |name: &str| h.iter().position(|c| c == name).ok_or_else(|| bad_csv(path, format!("no `{name}` column")));
     let (point, policy, seed, status, error) = (at("point")?, at("policy")?, at("seed")?, at("status")?, at("error")?);
+    if !(seed < status && status < error) {
+        return Err(bad_csv(path, "the columns are not in the order of a sweep's runs.csv (`seed`, the swept parameters, `status`, `error`, the outcomes)"));
+    }
     let keys: Vec<String> = h[seed + 1..status].to_vec();
     let mut rows = Vec::new();
-    for rec in r.records() {
+    for (line, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| bad_csv(path, e))?;
         if rec.get(status) != Some("ok") {
             continue;
+        }
+        for k in seed + 1..status {
+            finite(path, line + 2, &h[k], rec.get(k).unwrap_or(""))?;
         }
         let params = (seed + 1..status).map(|k| rec.get(k).and_then(outcome_value).unwrap_or(f64::NAN)).collect();
         let outcomes = h.iter().enumerate().skip(error + 1).filter_map(|(k, name)| rec.get(k).and_then(outcome_value).map(|v| (name.clone(), v))).collect();

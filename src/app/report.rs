@@ -63,7 +63,7 @@ fn run_page(dir: &Path, charts: &[Chart]) -> Result<String, Failure> {
         if let Some(rows) = &ensemble {
             let mut xs: Vec<f64> = rows.iter().filter_map(|r| r.outcomes.get(k)).copied().collect();
             xs.sort_by(f64::total_cmp);
-            let mean = xs.iter().sum::<f64>() / xs.len().max(1) as f64;
+            let mean = if xs.is_empty() { f64::NAN } else { xs.iter().sum::<f64>() / xs.len() as f64 };
             let q = |p: f64| resist::sweep::aggregate::quantile(&xs, p);
             let _ = write!(body, "<td>{}</td><td>{}</td><td>{}</td>", fmt(mean), fmt(q(0.05)), fmt(q(0.95)));
         }
@@ -99,7 +99,7 @@ fn sweep_page(dir: &Path, charts: &[Chart]) -> Result<String, Failure> {
         ("resist", format!("{} ({})", manifest["resist_version"].as_str().unwrap_or(""), manifest["git_commit"].as_str().unwrap_or(""))),
     ];
     facts_table(&mut body, &facts);
-    let outs: Vec<(String, String)> = resist::chart::sweep::outcomes(&runs, &[]).into_iter().take(6).collect();
+    let outs: Vec<(String, String)> = resist::chart::sweep::charted(&runs, &[]).into_iter().take(6).collect();
     let _ = write!(body, "<h2 id=\"summary\">Summary by design point</h2><p>Mean and 95% confidence interval over each point's replicates.</p>");
     let _ = write!(body, "<table class=\"summary\"><tr><th>point</th><th>policy</th>");
     for k in &runs.keys {
@@ -122,7 +122,12 @@ fn sweep_page(dir: &Path, charts: &[Chart]) -> Result<String, Failure> {
         for (k, _) in &outs {
             let xs: Vec<f64> = rows.iter().filter_map(|r| r.outcomes.get(k)).copied().collect();
             let (mean, half) = mean_ci(&xs);
-            let _ = write!(body, "<td>{} &plusmn; {}</td>", fmt(mean), fmt(half));
+            let cell = match xs.len() {
+                0 => "-".to_string(),
+                1 => fmt(mean),
+                _ => format!("{} &plusmn; {}", fmt(mean), fmt(half)),
+            };
+            let _ = write!(body, "<td>{cell}</td>");
         }
         let _ = write!(body, "</tr>");
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::draw::{Entry, Swatch, axes, band, font, legend_row, line, top};
+use super::draw::{Entry, Swatch, axes, band, font, legend_height, legend_row, line, top};
 use super::style::colour;
 use super::{Chart, ChartError, DrawResult, Figure, render};
 
@@ -104,12 +104,7 @@ impl Figure for Multiples<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let root = root.titled(&self.title, font(18))?;
         let (top_row, grid) = root.split_vertically(self.legend_height());
-        let entries: Vec<Entry> = self
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(k, g)| Entry { label: format!("{} (mean of {}; band 5-95%)", g.label, g.replicates), colour: colour(k), swatch: Swatch::Line(k) })
-            .collect();
+        let entries: Vec<Entry> = self.labels().into_iter().enumerate().map(|(k, label)| Entry { label, colour: colour(k), swatch: Swatch::Line(k) }).collect();
         legend_row(&top_row, &entries)?;
         let rows = self.series.len().div_ceil(COLUMNS);
         let panels = grid.split_evenly((rows, COLUMNS));
@@ -119,7 +114,7 @@ impl Figure for Multiples<'_> {
             let x1 = bands.iter().filter_map(|(_, b)| b.day.last().copied()).fold(f64::NEG_INFINITY, f64::max);
             let y1 = top(bands.iter().flat_map(|(_, b)| b.hi.iter().chain(&b.mean).copied()));
             let y1 = if unit.starts_with("share") || unit.starts_with("legitimacy") { y1.min(1.0) } else { y1 };
-            let mut chart = axes(panel, label, (x0.min(x1), x1), (0.0, y1), self.time, unit)?;
+            let mut chart = axes(panel, label, (x0, x1), (0.0, y1), self.time, unit)?;
             for &(k, b) in &bands {
                 // Several overlapping bands stay readable only when faint.
                 band(&mut chart, &b.day, &b.lo, &b.hi, colour(k), if bands.len() > 1 { 0.12 } else { 0.22 })?;
@@ -135,6 +130,10 @@ impl Figure for Multiples<'_> {
 
 impl Multiples<'_> {
     fn legend_height(&self) -> u32 {
-        10 + 19 * self.groups.len().div_ceil(2) as u32
+        legend_height(&self.labels(), WIDTH)
+    }
+
+    fn labels(&self) -> Vec<String> {
+        self.groups.iter().map(|g| format!("{} (mean of {}; band 5-95%)", g.label, g.replicates)).collect()
     }
 }

@@ -49,8 +49,8 @@ pub fn axes<'a, DB: DrawingBackend>(
     if !caption.is_empty() {
         b.caption(caption, font(15));
     }
-    let (y0, y1) = if y.1 > y.0 { y } else { (y.0, y.0 + 1.0) };
-    let (x0, x1) = if x.1 > x.0 { x } else { (x.0 - 0.5, x.0 + 0.5) };
+    let (x0, x1) = range(x);
+    let (y0, y1) = range(y);
     let mut chart = b
         .margin_top(6)
         .margin_right(14)
@@ -74,6 +74,32 @@ pub fn axes<'a, DB: DrawingBackend>(
         .y_label_formatter(&|v| tick(*v, span))
         .draw()?;
     Ok(chart)
+}
+
+/// An axis range plotters can draw: finite, and not empty.
+pub fn range((a, b): (f64, f64)) -> (f64, f64) {
+    match (a.is_finite(), b.is_finite()) {
+        (true, true) if b > a => (a, b),
+        (true, _) => (a - 0.5, a + 0.5),
+        (false, true) => (b - 0.5, b + 0.5),
+        (false, false) => (0.0, 1.0),
+    }
+}
+
+/// Height of a legend row of these labels across a figure of `width` pixels.
+pub fn legend_height(labels: &[String], width: u32) -> u32 {
+    // About 7 pixels a character at size 12, a swatch and a gap an entry.
+    let mut rows = 1;
+    let mut x = Y_LABELS;
+    for l in labels {
+        let w = 32 + 7 * l.chars().count() as u32 + 24;
+        if x + w > width && x > Y_LABELS {
+            rows += 1;
+            x = Y_LABELS;
+        }
+        x += w;
+    }
+    12 + 19 * rows
 }
 
 /// A value with at most three decimals and no trailing zeros.
@@ -169,14 +195,15 @@ pub fn legend_row<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[
     let mut x = Y_LABELS as i32;
     let mut y = 8;
     for e in entries {
-        let text_w = area.estimate_text_size(&e.label, &font(12)).map(|s| s.0 as i32).unwrap_or(8 * e.label.len() as i32);
-        if x + 40 + text_w > w as i32 {
+        // The same estimate as `legend_height`, so that the rows fit the room made for them.
+        let text_w = 7 * e.label.chars().count() as i32;
+        if x + 56 + text_w > w as i32 && x > Y_LABELS as i32 {
             x = Y_LABELS as i32;
             y += 19;
         }
         swatch(area, (x, y + 2), e)?;
         area.draw(&Text::new(e.label.clone(), (x + 32, y), font(12)))?;
-        x += 32 + text_w + 24;
+        x += 56 + text_w;
     }
     Ok(())
 }

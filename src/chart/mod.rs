@@ -39,6 +39,12 @@ pub enum ChartError {
     Empty { chart: String, why: String },
 }
 
+/// A file name stem from a name: letters, digits, `-` and `_` kept, anything
+/// else (a `/`, a space, a dot) becomes `-`, so no name leaves charts/.
+pub fn file_stem(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' }).collect()
+}
+
 /// A table of numbers by named column: a run's timeseries.csv.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
@@ -60,7 +66,7 @@ impl Table {
     /// The sum of the named columns that exist (zeros when none does).
     pub fn sum(&self, names: &[String]) -> Vec<f64> {
         let idx: Vec<usize> = names.iter().filter_map(|n| self.index(n)).collect();
-        self.rows.iter().map(|r| idx.iter().map(|&k| r[k]).sum()).collect()
+        self.rows.iter().map(|r| idx.iter().filter_map(|&k| r.get(k)).sum()).collect()
     }
 }
 

@@ -41,11 +41,15 @@ struct Overview {
 }
 
 /// Event kinds by strip row (the kinds are the `kind` column of events.csv,
-/// README.md "Output files").
+/// README.md "What a run writes").
 const ROWS: [(&str, RGBColor, &[&str]); 7] = [
     ("crises", RGBColor(86, 180, 233), &[]),
     ("outreach", RGBColor(0, 158, 115), &["outreach_event"]),
-    ("coercion", RGBColor(213, 94, 0), &["kidnapping", "assassination", "arrest", "execution", "rule_enforcement", "coerced_confession", "found_killed"]),
+    (
+        "coercion",
+        RGBColor(213, 94, 0),
+        &["kidnapping", "assassination", "arrest", "execution", "rule_enforcement", "coerced_confession", "found_killed", "released"],
+    ),
     (
         "uprising, battles",
         RGBColor(0, 0, 0),
@@ -62,9 +66,9 @@ const ROWS: [(&str, RGBColor, &[&str]); 7] = [
             "arrest_resisted",
         ],
     ),
-    ("reprisals", RGBColor(204, 121, 167), &["reprisal_raid", "reprisal_killed", "misidentified_killed", "looter_detained"]),
-    ("prisoners", RGBColor(0, 114, 178), &["prisoner_handed_over", "prisoner_released", "released", "prison_break"]),
-    ("rival faction", RGBColor(230, 159, 0), &["arrival", "rival_wakes", "takeover_decided", "base_taken"]),
+    ("reconciliation, reprisals", RGBColor(204, 121, 167), &["reconciliation", "reprisal_raid", "reprisal_killed", "misidentified_killed", "looter_detained"]),
+    ("prisoners", RGBColor(0, 114, 178), &["prisoner_handed_over", "prisoner_released", "prisoner_escaped", "prison_break"]),
+    ("arrivals, rival faction", RGBColor(230, 159, 0), &["arrival", "rival_wakes", "takeover_decided", "base_taken"]),
 ];
 
 /// The overview of a run of the main model.
@@ -81,13 +85,14 @@ pub fn overview(title: &str, series: &Table, events: &[Mark]) -> Result<Chart, C
         zoomed.push(Layer { label: format!("{f}: foreign members"), values: col(&format!("members_foreign_{f}")), colour: foreign });
     }
     zoomed.push(Layer { label: "local fighters".into(), values: col("local_fighter"), colour: RGBColor(0, 158, 115) });
-    zoomed.push(Layer { label: "informants".into(), values: col("informant"), colour: RGBColor(86, 180, 233) });
     zoomed.push(Layer { label: "ex-members".into(), values: col("ex_member"), colour: RGBColor(240, 228, 66) });
     zoomed.push(Layer { label: "detained".into(), values: col("detained"), colour: RGBColor(0, 114, 178) });
-    zoomed.push(Layer { label: "displaced or away".into(), values: series.sum(&["displaced".into(), "elsewhere".into()]), colour: GREY });
+    zoomed.push(Layer { label: "displaced".into(), values: col("displaced"), colour: RGBColor(86, 180, 233) });
     zoomed.push(Layer { label: "dead".into(), values: col("dead"), colour: RGBColor(0, 0, 0) });
     let civilians = series.sum(&["civilian".into(), "activist".into()]);
     let mut whole: Vec<Layer> = zoomed.iter().map(|l| Layer { label: l.label.clone(), values: l.values.clone(), colour: l.colour }).collect();
+    // People away from town (`elsewhere`) are a tenth of it: they would fill the zoomed panel.
+    whole.push(Layer { label: "away from town".into(), values: col("elsewhere"), colour: GREY });
     whole.push(Layer { label: "civilians".into(), values: civilians, colour: LIGHT });
     let mut lines = vec![
         Layer { label: "need".into(), values: col("need"), colour: colour(1) },
@@ -184,7 +189,8 @@ impl Figure for Overview {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let root = root.titled(&self.title, font(18))?;
-        let x = (self.days.first().copied().unwrap_or(0.0), last(&self.days).max(1.0));
+        // One day past the last, so that the last day's events show.
+        let x = (self.days.first().copied().unwrap_or(0.0), last(&self.days).max(1.0) + 1.0);
         let (whole, rest) = root.split_vertically(230);
         self.stacked(&whole, &self.whole, x, "Everyone", self.whole_desc)?;
         let rest = if self.zoomed.is_empty() {
@@ -234,7 +240,7 @@ impl Overview {
             .margin_left(12)
             .x_label_area_size(40)
             .y_label_area_size(Y_LABELS)
-            .build_cartesian_2d(x.0..x.1, 0.0..n as f64)?;
+            .build_cartesian_2d(x.0..x.1, 0.0..n.max(1) as f64)?;
         chart
             .configure_mesh()
             .disable_y_mesh()

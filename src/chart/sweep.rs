@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::draw::{Entry, Swatch, axes, font, legend_row, line, short, tick};
+use super::draw::{Entry, Swatch, axes, font, legend_height, legend_row, line, short, tick};
 use super::style::{INK, colour, viridis};
 use super::{Chart, ChartError, DrawResult, Figure, render};
 
@@ -59,6 +59,12 @@ pub fn outcomes(runs: &Runs, chosen: &[String]) -> Vec<(String, String)> {
         return chosen.iter().map(|k| (k.clone(), OUTCOMES.iter().find(|o| o.0 == k).map_or(k.clone(), |o| o.1.to_string()))).collect();
     }
     OUTCOMES.iter().filter(|(k, _)| present(k)).map(|(k, l)| (k.to_string(), l.to_string())).collect()
+}
+
+/// The outcomes the charts draw: those of `outcomes` whose mean differs
+/// between design points.
+pub fn charted(runs: &Runs, chosen: &[String]) -> Vec<(String, String)> {
+    outcomes(runs, chosen).into_iter().filter(|(k, _)| varies(&stats(runs, k))).collect()
 }
 
 /// An outcome at one design point: mean and 95% interval over its replicates.
@@ -158,7 +164,7 @@ pub fn against_parameters(title: &str, runs: &Runs, chosen: &[String]) -> Result
             Grouping::None
         };
         let fig = Against { title: format!("{title}: outcomes against {}", runs.keys[key]), key, keys: runs.keys.clone(), panels, group };
-        let name = format!("outcomes-vs-{}", runs.keys[key].replace('.', "-"));
+        let name = format!("outcomes-vs-{}", super::file_stem(&runs.keys[key]));
         charts.push(render(&name, &format!("Outcomes against {} (mean, 95% CI over replicates)", runs.keys[key]), &fig)?);
     }
     Ok(charts)
@@ -175,23 +181,55 @@ fn distinct_labels(runs: &Runs) -> Vec<String> {
 }
 
 impl Against {
-    fn groups(&self, points: &[PointStat]) -> Vec<(String, Vec<PointStat>)> {
-        let mut out: Vec<(String, Vec<PointStat>)> = Vec::new();
+    /// The group a point belongs to: its policy, the exact value of the other
+    /// parameter (labels may round two values alike), or one group.
+    fn group_of(&self, p: &PointStat) -> (String, u64) {
+        match self.group {
+            Grouping::Policy => (p.policy.clone(), 0),
+            Grouping::Other(k) => (String::new(), p.params[k].to_bits()),
+            Grouping::None => (String::new(), 0),
+        }
+    }
+
+    fn label(&self, p: &PointStat) -> String {
+        match self.group {
+            Grouping::Policy => p.policy.clone(),
+            Grouping::Other(k) => format!("{} = {}", self.keys[k], short(p.params[k])),
+            Grouping::None => "mean over replicates, with its 95% confidence interval".into(),
+        }
+    }
+
+    /// Every group over all panels, in order of first appearance: one colour and pattern each in every panel.
+    fn all_groups(&self) -> Vec<((String, u64), String)> {
+        let mut out: Vec<((String, u64), String)> = Vec::new();
+        for p in self.panels.iter().flat_map(|(_, points)| points) {
+            let g = self.group_of(p);
+            if !out.iter().any(|(k, _)| *k == g) {
+                out.push((g, self.label(p)));
+            }
+        }
+        out
+    }
+
+    /// A panel's points by group index (into `all_groups`), each sorted along the parameter.
+    fn groups(&self, all: &[((String, u64), String)], points: &[PointStat]) -> Vec<(usize, Vec<PointStat>)> {
+        let mut out: Vec<(usize, Vec<PointStat>)> = Vec::new();
         for p in points {
-            let label = match self.group {
-                Grouping::Policy => p.policy.clone(),
-                Grouping::Other(k) => format!("{} = {}", self.keys[k], tick(p.params[k], 1.0)),
-                Grouping::None => "mean over replicates, with its 95% confidence interval".into(),
-            };
-            match out.iter_mut().find(|g| g.0 == label) {
-                Some(g) => g.1.push(p.clone()),
-                None => out.push((label, vec![p.clone()])),
+            let g = self.group_of(p);
+            let k = all.iter().position(|(key, _)| *key == g).unwrap_or(0);
+            match out.iter_mut().find(|x| x.0 == k) {
+                Some(x) => x.1.push(p.clone()),
+                None => out.push((k, vec![p.clone()])),
             }
         }
         for g in &mut out {
             g.1.sort_by(|a, b| a.params[self.key].total_cmp(&b.params[self.key]));
         }
         out
+    }
+
+    fn legend_height(&self) -> u32 {
+        legend_height(&self.all_groups().into_iter().map(|g| g.1).collect::<Vec<_>>(), WIDTH) + 10
     }
 
     /// A line joins a group's points only when nothing else varies along it.
@@ -202,14 +240,14 @@ impl Against {
 
 impl Figure for Against {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, 44 + 50 + self.panels.len().div_ceil(3) as u32 * 260)
+        (WIDTH, 44 + self.legend_height() + self.panels.len().div_ceil(3) as u32 * 260)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let root = root.titled(&self.title, font(18))?;
-        let (top_row, grid) = root.split_vertically(50);
-        let first = self.groups(&self.panels[0].1);
-        let entries: Vec<Entry> = first.iter().enumerate().map(|(k, g)| Entry { label: g.0.clone(), colour: colour(k), swatch: Swatch::Line(k) }).collect();
+        let (top_row, grid) = root.split_vertically(self.legend_height());
+        let all = self.all_groups();
+        let entries: Vec<Entry> = all.iter().enumerate().map(|(k, g)| Entry { label: g.1.clone(), colour: colour(k), swatch: Swatch::Line(k) }).collect();
         legend_row(&top_row, &entries)?;
         let panels = grid.split_evenly((self.panels.len().div_ceil(3), 3));
         for ((label, points), area) in self.panels.iter().zip(&panels) {
@@ -220,13 +258,13 @@ impl Figure for Against {
             let hi = points.iter().map(|p| p.mean + p.half).fold(f64::NEG_INFINITY, f64::max);
             let hi = if hi > lo { hi + (hi - lo) * 0.05 } else { lo + 1.0 };
             let mut chart = axes(area, label, x, (lo, hi), &self.keys[self.key], "")?;
-            for (k, (_, g)) in self.groups(points).iter().enumerate() {
+            for (k, g) in self.groups(&all, points) {
                 let c = colour(k);
-                if self.joined(g) && g.len() > 1 {
+                if self.joined(&g) && g.len() > 1 {
                     let pts: Vec<(f64, f64)> = g.iter().map(|p| (p.params[self.key], p.mean)).collect();
                     line(&mut chart, &pts, c, k, 2)?;
                 }
-                for p in g {
+                for p in &g {
                     let xv = p.params[self.key];
                     let cap = (x.1 - x.0) * 0.008;
                     chart.draw_series(std::iter::once(PathElement::new(vec![(xv, p.mean - p.half), (xv, p.mean + p.half)], c.stroke_width(1))))?;
@@ -343,7 +381,7 @@ pub fn heatmaps(title: &str, runs: &Runs, chosen: &[String]) -> Result<Vec<Chart
             keys: (runs.keys[0].clone(), runs.keys[1].clone()),
             panels,
         };
-        let name = if policies.len() > 1 { format!("heatmap-{policy}") } else { "heatmap".to_string() };
+        let name = if policies.len() > 1 { format!("heatmap-{}", super::file_stem(policy)) } else { "heatmap".to_string() };
         charts.push(render(&name, &format!("Mean outcomes over {} and {}{suffix}", runs.keys[0], runs.keys[1]), &fig)?);
     }
     Ok(charts)
@@ -365,7 +403,14 @@ impl Figure for Heatmap {
             let lo = points.iter().map(|p| p.mean).fold(f64::INFINITY, f64::min);
             let hi = points.iter().map(|p| p.mean).fold(f64::NEG_INFINITY, f64::max);
             let scale = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
-            let grid = xs.len() * ys.len() == points.len();
+            if xs.is_empty() || ys.is_empty() {
+                continue;
+            }
+            let mut pairs: Vec<(u64, u64)> = points.iter().map(|p| (p.params[0].to_bits(), p.params[1].to_bits())).collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            // A full grid: every pair of values once.
+            let grid = xs.len() * ys.len() == points.len() && pairs.len() == points.len();
             if grid {
                 // Cells of equal size in index space, labelled with the values at their centres.
                 let (nx, ny) = (xs.len(), ys.len());

@@ -37,7 +37,8 @@ pub fn aggregate(point: usize, policy: &str, columns: &[String], runs: &[Vec<f64
             let sd = if v.len() > 1 { (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
             let _ = writeln!(
                 out,
-                "{point},{policy},{d},{name},{},{mean:.6},{sd:.6},{:.6},{:.6},{:.6}",
+                "{point},{},{d},{name},{},{mean:.6},{sd:.6},{:.6},{:.6},{:.6}",
+                crate::render::csv_field(policy),
                 v.len(),
                 quantile(&v, 0.05),
                 quantile(&v, 0.5),
