@@ -255,8 +255,8 @@ pub fn read_runs(path: &Path) -> Result<Runs, Failure> {
         if rec.get(status) != Some("ok") {
             continue;
         }
-        for k in seed + 1..status {
-            finite(path, line + 2, &h[k], rec.get(k).unwrap_or(""))?;
+        for (k, name) in h.iter().enumerate().take(status).skip(seed + 1) {
+            finite(path, line + 2, name, rec.get(k).unwrap_or(""))?;
         }
         let params = (seed + 1..status).map(|k| rec.get(k).and_then(outcome_value).unwrap_or(f64::NAN)).collect();
         let outcomes = h.iter().enumerate().skip(error + 1).filter_map(|(k, name)| rec.get(k).and_then(outcome_value).map(|v| (name.clone(), v))).collect();
