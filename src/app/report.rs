@@ -17,11 +17,12 @@ use super::plot::{Kind, draw, kind, outcome_value, read_json, read_runs};
 
 pub fn report(dir: &Path, outcomes: &[String]) -> Result<u8, Failure> {
     let charts = draw(dir, outcomes)?;
-    super::plot::write(dir, &charts)?;
+    // The page first: a directory whose summary cannot be read gets no charts either.
     let html = match kind(dir)? {
         Kind::Run => run_page(dir, &charts)?,
         Kind::Sweep => sweep_page(dir, &charts)?,
     };
+    super::plot::write(dir, &charts)?;
     let out = dir.join("report");
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display())).map_err(io_failure)?;
     let path = out.join("index.html");
