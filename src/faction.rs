@@ -74,7 +74,7 @@ pub struct Params {
     pub storm_below_efficacy: f64,
 }
 
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "" };
+const SHARE: Real = Real::SHARE;
 
 impl Params {
     pub fn resolve(name: &str, raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {

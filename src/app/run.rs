@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use resist::render::{Rendered, timeseries_columns};
+use resist::render::{Rendered, csv_field, timeseries_columns};
 use resist::rng::RunKey;
 use resist::scenario::{Model, Scenario};
 use resist::sim::Simulation;
@@ -197,11 +197,10 @@ fn replicates_csv(rows: &[Vec<(String, String)>]) -> String {
             }
         }
     }
-    let field = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
-    let mut out = columns.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
+    let mut out = columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
     out.push('\n');
     for row in rows {
-        let line: Vec<String> = columns.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| field(v)).unwrap_or_default()).collect();
+        let line: Vec<String> = columns.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| csv_field(v)).unwrap_or_default()).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }

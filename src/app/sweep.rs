@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use rayon::prelude::*;
-use resist::render::{Rendered, timeseries_columns};
+use resist::render::{Rendered, csv_field, timeseries_columns};
 use resist::rng::RunKey;
 use resist::scenario::{Scenario, ScenarioError, locate_offset};
 use resist::sweep::aggregate::{AGGREGATE_COLUMNS, aggregate, flatten};
@@ -318,10 +318,6 @@ fn assemble(out: &Path, state: &State) -> Result<(), Failure> {
         out.display()
     );
     Ok(())
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 /// `resist merge`: join shard directories into one sweep directory.

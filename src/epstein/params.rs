@@ -64,7 +64,7 @@ pub struct Params {
 }
 
 const SRC: &str = "Epstein (2002), PNAS 99 suppl. 3, Model I";
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: SRC };
+const SHARE: Real = Real { source: SRC, ..Real::SHARE };
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {

@@ -105,7 +105,7 @@ pub struct Params {
 
 const WEIGHT: Real = Real { default: 0.0, min: 0.0, max: 100.0, unit: "utility", doc: "", source: "assumption" };
 const CONSTANT: Real = Real { default: 0.0, min: -100.0, max: 100.0, unit: "utility", doc: "", source: "assumption" };
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const SHARE: Real = Real::SHARE;
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {

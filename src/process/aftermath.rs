@@ -84,7 +84,7 @@ pub struct Params {
     pub stigmatised_level: f64,
 }
 
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const SHARE: Real = Real::SHARE;
 const HAZARD: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "per day", doc: "", source: "assumption" };
 const CH6: &str = "atarib-haid-2017.txt, ch. 6";
 

@@ -52,7 +52,7 @@ pub struct Params {
     pub turn_share: f64,
 }
 
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const SHARE: Real = Real::SHARE;
 const WEIGHT: Real = Real { default: 0.0, min: -100.0, max: 100.0, unit: "log-odds", doc: "", source: "assumption" };
 
 impl Params {

@@ -78,7 +78,7 @@ pub struct Params {
     pub family_tie_threshold: f64,
 }
 
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const SHARE: Real = Real::SHARE;
 const CH5: &str = "atarib-haid-2017.txt, ch. 5 (civilians at checkpoints, cooking, donating, fighting); shares: assumption";
 
 impl Params {

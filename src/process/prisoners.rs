@@ -63,7 +63,7 @@ pub struct Params {
     pub prison_break_rate: f64,
 }
 
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const SHARE: Real = Real::SHARE;
 const DAYS: Real = Real { default: 0.0, min: 1.0, max: 100_000.0, unit: "days", doc: "", source: "assumption" };
 
 impl Params {

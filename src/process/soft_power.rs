@@ -51,7 +51,7 @@ pub struct Params {
     pub standing_half_life_days: f64,
 }
 
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "" };
+const SHARE: Real = Real::SHARE;
 const AGE_SRC: &str = "atarib-haid-2017.txt, ch. 3: 'the majority of Daesh's activities were targeting children'; values: assumption";
 
 impl Params {

@@ -18,6 +18,11 @@ pub struct Real {
     pub source: &'static str,
 }
 
+impl Real {
+    /// A share between 0 and 1; declarations fill in default, meaning and source.
+    pub const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+}
+
 /// An integer parameter's declaration.
 #[derive(Clone, Copy, Debug)]
 pub struct Int {

@@ -53,7 +53,7 @@ pub struct Params {
     pub threshold_sd: f64,
 }
 
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "" };
+const SHARE: Real = Real::SHARE;
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {

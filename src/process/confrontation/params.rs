@@ -48,7 +48,7 @@ pub struct Params {
     pub defeat_efficacy: f64,
 }
 
-const SHARE: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "share", doc: "", source: "assumption" };
+const SHARE: Real = Real::SHARE;
 const RATE: Real = Real { default: 0.0, min: 0.0, max: 10.0, unit: "per fighter per day", doc: "", source: "assumption" };
 
 impl Params {
