@@ -13,6 +13,7 @@ pub mod chart;
 pub mod epstein;
 pub mod faction;
 pub mod fixture;
+pub mod invariants;
 pub mod process;
 pub mod record;
 pub mod render;

@@ -34,6 +34,11 @@ impl<'s> Simulation<'s> {
         &mut self.world
     }
 
+    /// The records so far, day 0 first.
+    pub fn records(&self) -> &[DayRecord] {
+        &self.records
+    }
+
     pub fn done(&self) -> bool {
         self.world.day >= self.days
     }

@@ -73,7 +73,7 @@ impl World {
     /// share, renumbering the network, families, households and commanders.
     pub fn compact_if_due(&mut self) {
         let n = self.society.people.len();
-        let dead = self.society.people.tally.status[Status::Dead as usize] as f64;
+        let dead = self.society.people.dead_in_columns() as f64;
         // Not while the town is mobilised: the cascade holds indices.
         let mobilised = self.uprising.call_day.is_some() && !self.uprising.over;
         if n > 0 && dead / n as f64 >= COMPACT_AT_SHARE_DEAD && !mobilised {

@@ -182,7 +182,8 @@ pub fn step(w: &mut World, s: &Scenario) {
         if choice != 0 {
             p.flags[i].set(choice);
         }
-        let local = w.society.people.origin[i] == Origin::Local;
+        // Counted toward the abstention rate only if among its denominator.
+        let local = w.society.people.flags[i].has(Flags::MEMBER_AT_CALL);
         match choice {
             Flags::ABSTAINING => {
                 w.today.abstained += 1;

@@ -298,7 +298,6 @@ pub struct Uprising {
     pub frontier: Vec<u32>,
     /// Whether each local group has joined.
     pub groups_joined: Vec<bool>,
-    pub mobilised: u64,
     pub peak_share: f64,
     pub peak_day: u32,
     /// Set once the fight is decided: mobilisation stands down.
@@ -307,7 +306,7 @@ pub struct Uprising {
     pub local_members_at_call: u64,
     /// Whether the call has had its first day's reach.
     pub reached_first: bool,
-    /// Local members who abstained, and who turned, under the offer.
+    /// Local members at the call who abstained, and who turned, under the offer.
     pub local_abstainers: u64,
     pub local_turned: u64,
 }
@@ -315,7 +314,7 @@ pub struct Uprising {
 pub fn step(w: &mut World, s: &Scenario) {
     let mut rng = w.key.stream(Stream::Mobilisation, w.day, 0);
     // The day after a fight is decided, the town stands down.
-    if w.uprising.over && w.uprising.mobilised > 0 {
+    if w.uprising.over && w.society.people.tally.mobilised > 0 {
         stand_down(w);
     }
     triggers(w, s, &mut rng);
@@ -415,7 +414,7 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
         let old = std::mem::take(&mut w.uprising);
         w.past_uprisings.push(Uprising { contacts: Vec::new(), frontier: Vec::new(), ..old });
         for flags in &mut w.society.people.flags {
-            flags.clear(Flags::CALLED | Flags::OFFERED | Flags::ABSTAINING | Flags::TURNED);
+            flags.clear(Flags::CALLED | Flags::OFFERED | Flags::ABSTAINING | Flags::TURNED | Flags::MEMBER_AT_CALL);
         }
     }
     let n = w.society.people.len();
@@ -424,6 +423,15 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
     u.call_day = Some(w.day);
     u.contacts = vec![0; n];
     u.local_members_at_call = w.society.people.tally.members[f][Origin::Local as usize];
+    // Mark them: the abstention rate counts these people only, not those who
+    // join the faction after the call (its numerator and denominator must
+    // count the same people).
+    let p = &mut w.society.people;
+    for i in 0..n {
+        if p.status[i].member() && p.faction[i] as usize == f && p.origin[i] == Origin::Local {
+            p.flags[i].set(Flags::MEMBER_AT_CALL);
+        }
+    }
     u.groups_joined = vec![false; w.society.groups.len()];
     // Everyone is examined in the first round.
     u.frontier = (0..n as u32).collect();
@@ -500,7 +508,7 @@ fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
         push_counts(&[&net.family, &net.peers], &mut w.uprising.contacts, &joiners, &mut frontier);
         w.uprising.frontier = frontier;
     }
-    let share = w.uprising.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
+    let share = w.society.people.tally.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
     if share > w.uprising.peak_share {
         w.uprising.peak_share = share;
         w.uprising.peak_day = w.day;
@@ -527,18 +535,16 @@ fn draw_role(w: &World, s: &Scenario, i: usize, rng: &mut Rng) -> u8 {
 
 /// Mark person `i` mobilised in `role` (and count them).
 pub fn mobilise(w: &mut World, i: usize, role: u8) {
-    if w.society.people.mobilised[i] == 0 {
-        w.uprising.mobilised += 1;
+    if w.society.people.set_mobilised(i, role) {
         w.today.mobilised += 1;
     }
-    w.society.people.mobilised[i] = role;
 }
 
 /// Local groups join under community pressure; fighters with strong family
 /// ties join against orders.
 fn groups(w: &mut World, s: &Scenario) {
     let m = &s.mobilisation;
-    let share = w.uprising.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
+    let share = w.society.people.tally.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
     for g in 0..w.society.groups.len() {
         // A faction seen as an ally against the regime: groups mediate rather than fight.
         let ally = w.uprising.against.map_or(0.0, |f| s.factions[f as usize].seen_as_ally);
@@ -574,6 +580,5 @@ pub fn stand_down(w: &mut World) {
     w.uprising.over = true;
     w.uprising.frontier = Vec::new();
     w.uprising.contacts = Vec::new();
-    w.society.people.mobilised.fill(0);
-    w.uprising.mobilised = 0;
+    w.society.people.stand_down_all();
 }

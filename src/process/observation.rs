@@ -46,7 +46,7 @@ pub fn step(w: &World) -> DayRecord {
         standing,
         budget,
         counts: w.today.clone(),
-        mobilised: w.uprising.mobilised,
+        mobilised: t.mobilised,
         prisoners: w.prisoners.len() as u64,
     }
 }

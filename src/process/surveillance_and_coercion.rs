@@ -342,8 +342,12 @@ pub fn step(w: &mut World, s: &Scenario) {
         p.fear.raise_all(s.coercion.surveillance_fear * density, |i| st[i].present());
         // Coercion, growing with strength in town.
         let strength = p.tally.members_in_town(f) as f64 / f64::from(fp.initial_members.max(1));
-        let rate = fp.coercion.acts_per_week / 7.0 * strength.powf(fp.escalation);
-        let acts = if rate > 0.0 { Poisson::new(rate).map(|d| d.sample(&mut rng) as u32).unwrap_or(0) } else { 0 };
+        // Each act is carried out by at least one member in town: a faction
+        // cannot commit more acts in a day than it has members here, however
+        // steep its escalation.
+        let in_town = p.tally.members_in_town(f) as f64;
+        let rate = (fp.coercion.acts_per_week / 7.0 * strength.powf(fp.escalation)).min(in_town);
+        let acts = if rate > 0.0 { Poisson::new(rate).map(|d| (d.sample(&mut rng) as u32).min(in_town as u32)).unwrap_or(0) } else { 0 };
         for _ in 0..acts {
             act(w, s, f, &mut rng);
         }

@@ -201,6 +201,26 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         if out.len() > 8 {
             return Err(c.fail("", format!("{} factions: allowed at most 8", out.len())));
         }
+        // The factions' pools elsewhere are people of the run too: refuse up
+        // front a run that would not fit in memory.
+        let mut total = u64::from(population.people);
+        for f in &out {
+            total += u64::from(f.strength_elsewhere);
+            if total > u64::from(population::MAX_PEOPLE) {
+                return Err(c
+                    .section(&f.name, |c| -> Result<(), ScenarioError> {
+                        Err(c.fail(
+                            "strength_elsewhere",
+                            format!(
+                                "the town's {} people and the factions' fighters elsewhere come to {total} people: allowed at most {} in all (population.people + every strength_elsewhere)",
+                                population.people,
+                                population::MAX_PEOPLE
+                            ),
+                        ))
+                    })
+                    .unwrap_err());
+            }
+        }
         let names: Vec<String> = out.iter().map(|f: &faction::Params| f.name.clone()).collect();
         for f in &out {
             if let Some(rival) = &f.wakes_when_expelled

@@ -106,6 +106,9 @@ impl Flags {
     pub const EX_COHORT: u16 = 1 << 11;
     /// An ex-member whose stigma passed `aftermath.stigmatised_level`.
     pub const STIGMATISED: u16 = 1 << 12;
+    /// A local member of the faction the town rose against, in town when the
+    /// council's call went out: the people the abstention rate is a share of.
+    pub const MEMBER_AT_CALL: u16 = 1 << 13;
     pub fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
     }
@@ -157,8 +160,14 @@ pub struct People {
     pub registered: Vec<u8>,
     /// Role in the town's mobilisation (0: none; see `process::mobilisation::ROLES`).
     pub mobilised: Vec<u8>,
-    /// Head counts kept in step with every change of status.
+    /// Head counts kept in step with every change of status. The dead stay
+    /// in it after compaction has dropped them from the columns.
     pub tally: Tally,
+    /// The dead compacted away so far, in all and by faction: the tally's
+    /// count of the dead is these plus the dead still in the columns, so the
+    /// dead never decrease and the head count stays whole.
+    pub compacted_dead: u64,
+    pub compacted_dead_by_faction: [u64; MAX_FACTIONS],
 }
 
 /// The most factions a scenario may have.
@@ -178,6 +187,9 @@ pub struct Tally {
     pub registered: [u64; MAX_FACTIONS],
     /// Sum of (1 - baseline need) over them: what services can relieve.
     pub registered_unmet: [f64; MAX_FACTIONS],
+    /// People in town mobilised against a faction (any role): whoever dies or
+    /// leaves town stands down, so this never exceeds those present.
+    pub mobilised: u64,
 }
 
 impl Tally {
@@ -215,13 +227,20 @@ impl Tally {
         self.members[f][0] + self.members[f][1]
     }
 
-    /// Count everyone from scratch.
+    /// Count everyone from scratch (the dead compacted away included).
     pub fn recount(people: &People) -> Tally {
         let mut t = Tally::default();
+        t.status[Status::Dead as usize] = people.compacted_dead;
+        for (f, &n) in people.compacted_dead_by_faction.iter().enumerate() {
+            t.by_faction[f][Status::Dead as usize] = n;
+        }
         for i in 0..people.len() {
             t.count(people.status[i], people.faction[i], people.origin[i], true);
             if people.status[i].present() && !people.registered.is_empty() {
                 t.count_registered(people.registered[i], people.need_base.get(i), true);
+            }
+            if people.status[i].present() && people.mobilised.get(i).is_some_and(|&m| m != 0) {
+                t.mobilised += 1;
             }
         }
         t
@@ -233,6 +252,7 @@ impl Tally {
             && self.by_faction == other.by_faction
             && self.members == other.members
             && self.registered == other.registered
+            && self.mobilised == other.mobilised
             && self.registered_unmet.iter().zip(&other.registered_unmet).all(|(a, b)| (a - b).abs() < 1e-3)
     }
 }
@@ -244,6 +264,11 @@ impl People {
 
     pub fn is_empty(&self) -> bool {
         self.status.is_empty()
+    }
+
+    /// The dead still in the columns, not yet compacted away.
+    pub fn dead_in_columns(&self) -> u64 {
+        self.tally.status[Status::Dead as usize] - self.compacted_dead
     }
 
     /// Bytes held by the columns (capacity, not length).
@@ -304,6 +329,11 @@ impl People {
         match (was, s.present()) {
             (true, false) => {
                 self.tally.count_registered(self.registered[i], self.need_base.get(i), false);
+                // The dead and those who leave town are mobilised no more.
+                if let Some(m) = self.mobilised.get_mut(i).filter(|m| **m != 0) {
+                    *m = 0;
+                    self.tally.mobilised -= 1;
+                }
                 self.for_each_relaxing(|r| r.exclude(i));
             }
             (false, true) => {
@@ -312,6 +342,27 @@ impl People {
             }
             _ => {}
         }
+    }
+
+    /// Give person `i` (present in town) a role in the mobilisation, or 0 to
+    /// stand them down; returns whether they were newly mobilised.
+    pub fn set_mobilised(&mut self, i: usize, role: u8) -> bool {
+        let was = self.mobilised[i] != 0;
+        if self.status[i].present() {
+            match (was, role != 0) {
+                (false, true) => self.tally.mobilised += 1,
+                (true, false) => self.tally.mobilised -= 1,
+                _ => {}
+            }
+        }
+        self.mobilised[i] = role;
+        !was && role != 0
+    }
+
+    /// Stand everyone down.
+    pub fn stand_down_all(&mut self) {
+        self.mobilised.fill(0);
+        self.tally.mobilised = 0;
     }
 
     /// Register person `i` with faction `f` for its services (replacing any
@@ -348,6 +399,12 @@ impl People {
             if *s != Status::Dead {
                 map[i] = next;
                 next += 1;
+            } else {
+                // The dead leave the columns but not the head count.
+                self.compacted_dead += 1;
+                if let Some(n) = self.compacted_dead_by_faction.get_mut(self.faction[i] as usize) {
+                    *n += 1;
+                }
             }
         }
         let keep = |i: usize| map[i] != u32::MAX;

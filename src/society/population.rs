@@ -55,6 +55,12 @@ pub struct Params {
 
 const SHARE: Real = Real::SHARE;
 
+/// The most people a run may hold, in town and in the factions' pools
+/// elsewhere together: about 3.5 GB at some 170 bytes a person, so that a
+/// run fits the memory of an ordinary machine and finishes a year in about
+/// two minutes (`resist bench --full` runs 10 million).
+pub const MAX_PEOPLE: u32 = 20_000_000;
+
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
         let people = c.int(
@@ -63,7 +69,7 @@ impl Params {
             Int {
                 default: 30_000,
                 min: 10,
-                max: 200_000_000,
+                max: MAX_PEOPLE as i64,
                 unit: "people",
                 doc: "Number of people in town at the start.",
                 source: "atarib-haid-2017.txt, ch. 2: about 30,000 in 2011 (the 2004 census counted 10,657)",

@@ -288,11 +288,8 @@ fn pick(mut v: Vec<u32>, k: usize, rng: &mut Rng) -> Vec<usize> {
 }
 
 fn kill(w: &mut World, i: usize) {
+    // Death stands the person down (People::assign).
     let faction = w.society.people.faction[i];
-    if w.society.people.mobilised[i] != 0 {
-        w.uprising.mobilised = w.uprising.mobilised.saturating_sub(1);
-    }
-    w.society.people.mobilised[i] = 0;
     w.society.people.assign(i, Status::Dead, faction);
 }
 

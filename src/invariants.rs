@@ -1,0 +1,139 @@
+//! Conservation and range checks on a run: the head count stays whole every
+//! day (nobody appears or vanishes: the dead are counted after compaction has
+//! dropped them from the columns), the dead never decrease, no count is
+//! negative (a wrapped unsigned count shows as more than everyone), every
+//! share and mean attitude lies in [0, 1], and the incremental tally agrees
+//! with a count from scratch. Tests run these over many random scenarios;
+//! they are cheap enough to call after every day.
+
+use crate::record::DayRecord;
+use crate::sim::Summary;
+use crate::society::people::{MAX_FACTIONS, Status, Tally};
+use crate::world::World;
+
+/// A broken invariant: the day it was seen and what was wrong.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("day {day}: {what}")]
+pub struct Violation {
+    pub day: u32,
+    pub what: String,
+}
+
+/// Everyone the run holds, by status (in town, away, elsewhere and dead).
+pub fn head_count(r: &DayRecord) -> u64 {
+    r.status.iter().sum()
+}
+
+/// Check one day's record against the day before (None on day 0) and the
+/// world it was taken from.
+pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) -> Result<(), Violation> {
+    let fail = |what: String| Err(Violation { day: today.day, what });
+    let total = head_count(today);
+    for (s, &n) in Status::ALL.iter().zip(&today.status) {
+        if n > total {
+            return fail(format!("{} count {n} exceeds everyone ({total}): a count went below zero", s.name()));
+        }
+    }
+    let present: u64 = Status::ALL.iter().filter(|s| s.present()).map(|&s| today.status[s as usize]).sum();
+    if present != today.present {
+        return fail(format!("present {} is not the sum of the statuses in town ({present})", today.present));
+    }
+    let members = today.status[Status::Supporter as usize] + today.status[Status::Fighter as usize] + today.status[Status::Informant as usize];
+    let by_faction: u64 = today.members.iter().map(|m| m[0] + m[1]).sum();
+    if by_faction != members {
+        return fail(format!("members by faction ({by_faction}) differ from supporters, fighters and informants ({members})"));
+    }
+    if today.mobilised > today.present {
+        return fail(format!("{} mobilised but only {} present", today.mobilised, today.present));
+    }
+    if let Some(y) = yesterday {
+        if head_count(y) != total {
+            return fail(format!("the head count went from {} to {total}", head_count(y)));
+        }
+        let (was, now) = (y.status[Status::Dead as usize], today.status[Status::Dead as usize]);
+        if now < was {
+            return fail(format!("the dead went from {was} to {now}"));
+        }
+    }
+    let mut shares: Vec<(&str, f64)> = vec![
+        ("crisis pressure", today.pressure),
+        ("need", today.need),
+        ("fear", today.fear),
+        ("efficacy", today.efficacy),
+        ("commitment", today.commitment),
+        ("stigma", today.stigma),
+        ("surveillance", today.surveillance),
+    ];
+    for f in 0..w.factions.len().min(MAX_FACTIONS) {
+        shares.push(("grievance", today.grievance[f]));
+        shares.push(("standing", today.standing[f]));
+    }
+    for (name, v) in shares {
+        // Means of f32 columns kept as running sums carry rounding.
+        if !(-1e-6..=1.0 + 1e-6).contains(&v) {
+            return fail(format!("{name} is {v}, outside [0, 1]"));
+        }
+    }
+    for (f, b) in today.budget.iter().enumerate() {
+        if !b.is_finite() || *b < -1e-6 {
+            return fail(format!("faction {f}'s budget is {b}"));
+        }
+    }
+    let recount = Tally::recount(&w.society.people);
+    if !w.society.people.tally.agrees(&recount) {
+        return fail("the incremental head counts disagree with a count from scratch".to_string());
+    }
+    Ok(())
+}
+
+/// Check a run's summary: every number finite and not negative, every rate
+/// and share in [0, 1].
+pub fn check_summary(s: &Summary, last_day: u32) -> Result<(), Violation> {
+    let v = serde_json::to_value(s).map_err(|e| Violation { day: last_day, what: e.to_string() })?;
+    let mut bad = Vec::new();
+    walk("", &v, &mut bad);
+    // A part never exceeds its whole: numerators and denominators count the
+    // same people.
+    let u = &s.uprising;
+    let a = &s.aftermath;
+    let pr = &s.prisoners;
+    for (part, whole, what) in [
+        (u.local_abstainers, u.local_members_at_call, "uprising: local abstainers of the local members at the call"),
+        (a.reintegrated + a.rejoined + a.switched + a.detained, a.cohort, "aftermath: pathways of the ex-member cohort"),
+        (pr.rejoined + pr.switched, pr.released + pr.escaped, "prisoners: rejoined and switched of those released or escaped"),
+    ] {
+        if part > whole {
+            bad.push(format!("{what}: {part} of {whole}"));
+        }
+    }
+    match bad.into_iter().next() {
+        Some(what) => Err(Violation { day: last_day, what }),
+        None => Ok(()),
+    }
+}
+
+fn walk(path: &str, v: &serde_json::Value, bad: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                walk(&if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, x, bad);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                walk(&format!("{path}.{i}"), x, bad);
+            }
+        }
+        serde_json::Value::Number(n) => {
+            let x = n.as_f64().unwrap_or(f64::NAN);
+            let last = path.rsplit('.').find(|p| p.parse::<usize>().is_err()).unwrap_or(path);
+            let share = last.ends_with("rate") || last.contains("share") || matches!(last, "need" | "fear" | "efficacy" | "peak_need");
+            if !x.is_finite() || x < 0.0 {
+                bad.push(format!("summary {path} is {x}: allowed a finite number not below 0"));
+            } else if share && x > 1.0 + 1e-9 {
+                bad.push(format!("summary {path} is {x}: a share, allowed in [0, 1]"));
+            }
+        }
+        _ => {}
+    }
+}
