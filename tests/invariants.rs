@@ -4,6 +4,7 @@
 //! every summary rate is a share of the people it counts. Each scenario
 //! changes a handful of parameters of the shipped Atarib scenario, drawn
 //! anywhere in their documented ranges (ends included), in a small town.
+#![allow(clippy::disallowed_methods)]
 
 mod common;
 
@@ -13,8 +14,8 @@ use rayon::prelude::*;
 use resist::invariants::{check_day, check_summary, head_count};
 use resist::rng::RunKey;
 use resist::scenario::{Scenario, reference};
-use std::path::Path;
 use resist::sim::Simulation;
+use std::path::Path;
 
 /// Keys the draw leaves alone: identity, the run's length and size (set
 /// below), and the other model's.

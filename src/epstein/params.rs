@@ -68,7 +68,18 @@ const SHARE: Real = Real { source: SRC, ..Real::SHARE };
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let width = c.int("width", raw.width, Int { default: 40, min: 3, max: 5_000, unit: "cells", doc: "Side of the square torus (at most 25 million cells: about a second a step).", source: SRC })? as usize;
+        let width = c.int(
+            "width",
+            raw.width,
+            Int {
+                default: 40,
+                min: 3,
+                max: 5_000,
+                unit: "cells",
+                doc: "Side of the square torus (at most 25 million cells: about a second a step).",
+                source: SRC,
+            },
+        )? as usize;
         let citizen_density =
             c.real("citizen_density", raw.citizen_density, Real { default: 0.7, doc: "Share of cells holding a citizen at the start.", ..SHARE })?;
         let cop_density = c.real("cop_density", raw.cop_density, Real { default: 0.04, doc: "Share of cells holding a cop.", ..SHARE })?;
