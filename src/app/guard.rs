@@ -34,7 +34,8 @@ impl Lock {
     pub fn acquire(target: &Path) -> Result<Lock, Failure> {
         let (parent, name) = parent_and_name(target)?;
         fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display())).map_err(io_failure)?;
-        let path = parent.join(format!(".{name}.lock"));
+        // Named as the user named the output (no "./" before a bare name).
+        let path = target.with_file_name(format!(".{name}.lock"));
         loop {
             let file = OpenOptions::new()
                 .read(true)

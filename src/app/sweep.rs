@@ -86,6 +86,14 @@ struct State {
     sweep_toml: String,
 }
 
+/// A sweep directory's sweep.json; exit 2 naming it when it is missing or not one.
+fn read_state(dir: &Path, purpose: &str) -> Result<State, Failure> {
+    let path = dir.join("sweep.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| bad_input(anyhow!("{}: not a sweep directory {purpose} (cannot read {}: {e})", dir.display(), path.display())))?;
+    serde_json::from_str(&text).map_err(|e| bad_input(anyhow!("{}: not a sweep's sweep.json: {e}", path.display())))
+}
+
 fn point_files(out: &Path, p: usize) -> (PathBuf, PathBuf) {
     (out.join("points").join(format!("p{p:06}.runs.jsonl")), out.join("points").join(format!("p{p:06}.agg.csv")))
 }
@@ -170,10 +178,7 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
     let _lock = Lock::acquire(out)?;
     if std::fs::symlink_metadata(out).is_ok() {
         if resume {
-            let old: State = std::fs::read_to_string(&state_path)
-                .ok()
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .ok_or_else(|| bad_input(anyhow!("{}: not a sweep directory to resume (no sweep.json)", out.display())))?;
+            let old = read_state(out, "to resume")?;
             if old != state {
                 return Err(bad_input(anyhow!(
                     "{}: holds another sweep (hash {}, this one {}): resume only the same sweep file",
@@ -435,10 +440,7 @@ fn assemble(out: &Path, state: &State) -> Result<String, Failure> {
 pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<u8, Failure> {
     let mut state: Option<State> = None;
     for d in dirs {
-        let s: State = std::fs::read_to_string(d.join("sweep.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .ok_or_else(|| bad_input(anyhow!("{}: not a sweep directory (no sweep.json)", d.display())))?;
+        let s = read_state(d, "to merge")?;
         if let Some(first) = &state
             && *first != s
         {
