@@ -3,19 +3,31 @@
 //! hidden staging directory beside the target and renamed into place at the
 //! end, so an interrupted or failed run leaves no half-written file under a
 //! final name, and an existing directory is replaced only with `--force`.
+//! Every file read is remembered as an input, so that no output replaces one.
 #![allow(clippy::disallowed_methods)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
 use super::cli::{Failure, bad_input, io_failure};
+use super::guard::{Lock, parent_and_name, remove_any};
 use resist::scenario::{Scenario, ScenarioError};
+
+/// The files this command has read (scenarios, their bases, sweep files).
+static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Read scenario files from disk for the core.
 pub fn read_text(path: &Path) -> std::io::Result<String> {
+    INPUTS.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
     fs::read_to_string(path)
+}
+
+/// The files read so far: the inputs an output may not be.
+pub fn inputs_read() -> Vec<PathBuf> {
+    INPUTS.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Load a scenario file (and its bases), mapping errors to exit code 2.
@@ -23,35 +35,47 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Failure> {
     Scenario::load(path, &read_text).map_err(|e: ScenarioError| bad_input(anyhow::Error::new(e)))
 }
 
-/// An output directory being written.
+/// An output directory being written, under its lock.
 pub struct Staged {
     target: PathBuf,
     staging: PathBuf,
+    /// Where the replaced directory (or file) waits while the new one moves in.
+    old: PathBuf,
     committed: bool,
+    _lock: Lock,
 }
 
 impl Staged {
-    /// Check that `target` may be written (it does not exist, or `force`), and
-    /// create the staging directory beside it.
+    /// Take the lock of `target`, check that it may be written (it does not
+    /// exist, or `force`), clear what a killed writer left beside it, and
+    /// create the staging directory.
     pub fn begin(target: &Path, force: bool) -> Result<Staged, Failure> {
-        if target.exists() && !force {
+        let lock = Lock::acquire(target)?;
+        if fs::symlink_metadata(target).is_ok() && !force {
             return Err(bad_input(anyhow::anyhow!(
                 "{}: the output directory already exists; pass --force to replace it, or choose another with --out",
                 target.display()
             )));
         }
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| bad_input(anyhow::anyhow!("{}: not a usable output directory name", target.display())))?;
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display())).map_err(io_failure)?;
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).ok();
+        let (parent, name) = parent_and_name(target)?;
+        // Under the lock no other writer of `target` is at work: any staging
+        // or set-aside directory of it is a killed writer's, and goes.
+        let partial = format!(".{name}.partial-");
+        let old = parent.join(format!(".{name}.old"));
+        for e in fs::read_dir(&parent).with_context(|| format!("cannot list {}", parent.display())).map_err(io_failure)?.flatten() {
+            let n = e.file_name();
+            if n.to_str().is_some_and(|n| n.starts_with(&partial) || n == format!(".{name}.old")) {
+                remove_any(&e.path()).with_context(|| format!("cannot remove the stale {}", e.path().display())).map_err(io_failure)?;
+            }
         }
+        let staging = parent.join(format!("{partial}{}", std::process::id()));
         fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display())).map_err(io_failure)?;
-        Ok(Staged { target: target.to_path_buf(), staging, committed: false })
+        Ok(Staged { target: target.to_path_buf(), staging, old, committed: false, _lock: lock })
+    }
+
+    /// The staging directory, for writers that make files of their own.
+    pub fn path(&self) -> &Path {
+        &self.staging
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Failure> {
@@ -60,16 +84,23 @@ impl Staged {
     }
 
     /// Move the finished directory into place, replacing an old one.
+    /// The old one (a directory or a file) is moved aside first and removed
+    /// after; if the new one cannot move in, the old one is put back.
     pub fn commit(mut self) -> Result<PathBuf, Failure> {
-        let old = self.staging.with_extension("old");
-        if self.target.exists() {
-            fs::rename(&self.target, &old).with_context(|| format!("cannot move the old {} aside", self.target.display())).map_err(io_failure)?;
+        let old = &self.old;
+        remove_any(old).with_context(|| format!("cannot remove the stale {}", old.display())).map_err(io_failure)?;
+        let replacing = fs::symlink_metadata(&self.target).is_ok();
+        if replacing {
+            fs::rename(&self.target, old).with_context(|| format!("cannot move the old {} aside", self.target.display())).map_err(io_failure)?;
         }
-        fs::rename(&self.staging, &self.target).with_context(|| format!("cannot move the results into {}", self.target.display())).map_err(io_failure)?;
+        if let Err(e) = fs::rename(&self.staging, &self.target) {
+            if replacing {
+                fs::rename(old, &self.target).ok();
+            }
+            return Err(io_failure(anyhow::Error::new(e).context(format!("cannot move the results into {}", self.target.display()))));
+        }
         self.committed = true;
-        if old.exists() {
-            fs::remove_dir_all(&old).ok();
-        }
+        remove_any(old).with_context(|| format!("cannot remove the replaced {}", old.display())).map_err(io_failure)?;
         Ok(self.target.clone())
     }
 }
@@ -85,6 +116,31 @@ impl Drop for Staged {
 /// Write a single file atomically (a temporary file beside it, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display())).map_err(io_failure)?;
-    fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display())).map_err(io_failure)
+    let written = fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()));
+    let renamed = written.and_then(|_| fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display())));
+    if renamed.is_err() {
+        // A full disk or a failed rename leaves no temporary behind.
+        fs::remove_file(&tmp).ok();
+    }
+    renamed.map_err(io_failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_atomic_write_leaves_no_temporary() {
+        let t = tempfile::tempdir().unwrap();
+        // A non-empty directory cannot be replaced by a file: the rename fails.
+        let target = t.path().join("x.csv");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("keep"), "mine").unwrap();
+        let e = write_atomic(&target, b"new").expect_err("the write fails");
+        assert_eq!(e.code, 3);
+        assert!(format!("{:#}", e.error).contains("x.csv"), "{:#}", e.error);
+        let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, vec!["x.csv"]);
+    }
 }

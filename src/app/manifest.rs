@@ -76,25 +76,62 @@ impl Manifest {
     }
 }
 
-/// `resist replay`: rerun from the manifest alone and compare fingerprints.
+/// `resist replay`: rerun from the manifest alone and compare fingerprints,
+/// and check the run's files against the manifest's blake3: the replay's own
+/// files always, and the files beside the manifest when they are there.
+/// Exit 0 when all match, 1 when any differs (each named), 2 for a manifest
+/// that is not one or whose scenario does not match its scenario hash.
 pub fn replay(path: &Path) -> Result<u8, Failure> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
     let m: Manifest = serde_json::from_str(&text).with_context(|| format!("{}: not a resist manifest", path.display())).map_err(bad_input)?;
     let name = format!("{} (scenario)", path.display());
     let scenario = Scenario::from_text(&name, &m.scenario).map_err(|e| bad_input(e.into()))?;
+    let version = if m.resist_version != env!("CARGO_PKG_VERSION") {
+        format!(" (the run was made by resist {}, this is {})", m.resist_version, env!("CARGO_PKG_VERSION"))
+    } else {
+        String::new()
+    };
     if scenario.hash() != m.scenario_hash {
-        eprintln!("warning: the scenario resolves to hash {} here, the manifest says {}", scenario.hash(), m.scenario_hash);
+        return Err(bad_input(anyhow::anyhow!(
+            "{}: scenario_hash: the manifest says {}, but its scenario resolves to {}{version}: the manifest was changed, or is not this run's",
+            path.display(),
+            m.scenario_hash,
+            scenario.hash()
+        )));
     }
-    if m.resist_version != env!("CARGO_PKG_VERSION") {
-        eprintln!("warning: the run was made by resist {}, this is {}", m.resist_version, env!("CARGO_PKG_VERSION"));
+    if !version.is_empty() {
+        eprintln!("warning:{version}");
+    }
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let listed = [("timeseries.csv", &m.files.timeseries), ("events.csv", &m.files.events), ("summary.json", &m.files.summary)];
+    let mut differ = Vec::new();
+    for (file, expected) in listed {
+        let on_disk = dir.join(file);
+        match std::fs::read(&on_disk) {
+            Ok(bytes) if blake3::hash(&bytes).to_hex().as_str() == expected.as_str() => {}
+            Ok(_) => differ.push(format!("{}: does not match its blake3 in the manifest (files.\"{file}\")", on_disk.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => eprintln!("note: {}: not beside the manifest; not checked", on_disk.display()),
+            Err(e) => differ.push(format!("{}: cannot read it: {e}", on_disk.display())),
+        }
     }
     let out = resist::sim::run_any(&scenario, RunKey::new(m.seed, m.replicate), m.days);
     let r = Rendered::of_outcome(&scenario, &out);
-    if r.fingerprint == m.fingerprint {
+    for ((file, expected), produced) in listed.iter().zip([&r.timeseries, &r.events, &r.summary]) {
+        if blake3::hash(produced.as_bytes()).to_hex().as_str() != expected.as_str() {
+            differ.push(format!("{}: files.\"{file}\": the replay's {file} does not match its blake3 in the manifest", path.display()));
+        }
+    }
+    if r.fingerprint != m.fingerprint {
+        differ.push(format!("fingerprint differs: the manifest has {}, the replay gives {}", m.fingerprint, r.fingerprint));
+    }
+    if differ.is_empty() {
         println!("fingerprint matches: {}", r.fingerprint);
+        println!("files match: timeseries.csv, events.csv, summary.json");
         Ok(EXIT_OK)
     } else {
-        println!("fingerprint differs: the manifest has {}, the replay gives {}", m.fingerprint, r.fingerprint);
+        for d in &differ {
+            println!("{d}");
+        }
         Ok(EXIT_MISMATCH)
     }
 }

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod cli;
 
 pub mod files;
+pub mod guard;
 pub mod manifest;
 pub mod plot;
 pub mod report;

@@ -17,7 +17,8 @@ use resist::sim::Simulation;
 use resist::sweep::aggregate::{AGGREGATE_COLUMNS, aggregate, flatten};
 
 use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
-use super::files::{Staged, load_scenario};
+use super::files::{Staged, inputs_read, load_scenario};
+use super::guard::refuse_overlap;
 use super::manifest::Manifest;
 
 /// Arguments of `resist run`.
@@ -66,6 +67,7 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
         let stem = a.scenario.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
         PathBuf::from("out").join(format!("{stem}-seed{seed}"))
     });
+    refuse_overlap(&out, &inputs_read())?;
     let staged = Staged::begin(&out, a.force)?;
     let started = Instant::now();
     let key = RunKey::new(seed, a.replicate);

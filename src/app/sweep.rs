@@ -5,6 +5,9 @@
 //! (`--shard K/N`) are subsets of points that `resist merge` joins. The final
 //! runs.csv and aggregates.csv are assembled from the point files in point
 //! order: the same bytes whatever the threads, interruptions or shards.
+//! Each point's record (pNNNNNN.hash.json, written last) marks it done and
+//! holds the blake3 of its two files, so a point file changed, cut short or
+//! emptied afterwards is caught before it is merged or built on.
 #![allow(clippy::disallowed_methods)]
 
 use std::io::{BufRead, BufWriter, IsTerminal, Write};
@@ -19,7 +22,8 @@ use resist::sweep::aggregate::{AGGREGATE_COLUMNS, aggregate, flatten};
 use resist::sweep::{Inputs, RawSweep, Sweep};
 
 use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
-use super::files::{load_scenario, write_atomic};
+use super::files::{Staged, inputs_read, load_scenario, read_text, write_atomic};
+use super::guard::{Lock, clear_temporaries, refuse_overlap, remove_any};
 use super::manifest::platform;
 
 /// Whether a TOML file is a sweep (rather than a scenario).
@@ -31,7 +35,7 @@ pub fn is_sweep(text: &str) -> bool {
 /// Read and validate a sweep file and the files it names.
 pub fn load(path: &Path) -> Result<(Sweep, String), Failure> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| bad_input(anyhow!("{name}: cannot read the sweep file: {e}")))?;
+    let text = read_text(path).map_err(|e| bad_input(anyhow!("{name}: cannot read the sweep file: {e}")))?;
     let raw: RawSweep = toml::from_str(&text).map_err(|e| {
         let at = locate_offset(&name, &text, e.span().map(|s| s.start).unwrap_or(0));
         bad_input(anyhow!("{at}: {}", e.message().lines().next().unwrap_or("")))
@@ -51,7 +55,7 @@ pub fn load(path: &Path) -> Result<(Sweep, String), Failure> {
     let matrix = match raw.design.as_ref().and_then(|d| d.matrix.as_deref()) {
         Some(m) => {
             let p = dir.join(m);
-            let t = std::fs::read_to_string(&p).map_err(|e| bad_input(anyhow!("{}: cannot read the sample matrix: {e}", p.display())))?;
+            let t = read_text(&p).map_err(|e| bad_input(anyhow!("{}: cannot read the sample matrix: {e}", p.display())))?;
             Some((p.display().to_string(), t))
         }
         None => None,
@@ -82,12 +86,86 @@ struct State {
     sweep_toml: String,
 }
 
+/// A sweep directory's sweep.json; exit 2 naming it when it is missing or not one.
+fn read_state(dir: &Path, purpose: &str) -> Result<State, Failure> {
+    let path = dir.join("sweep.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| bad_input(anyhow!("{}: not a sweep directory {purpose} (cannot read {}: {e})", dir.display(), path.display())))?;
+    serde_json::from_str(&text).map_err(|e| bad_input(anyhow!("{}: not a sweep's sweep.json: {e}", path.display())))
+}
+
 fn point_files(out: &Path, p: usize) -> (PathBuf, PathBuf) {
     (out.join("points").join(format!("p{p:06}.runs.jsonl")), out.join("points").join(format!("p{p:06}.agg.csv")))
 }
 
-fn done(out: &Path, p: usize) -> bool {
-    point_files(out, p).0.exists()
+fn point_record(out: &Path, p: usize) -> PathBuf {
+    out.join("points").join(format!("p{p:06}.hash.json"))
+}
+
+/// What a finished point's record holds: whose point it is and the blake3 of
+/// its runs.jsonl and agg.csv.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PointRecord {
+    sweep_hash: String,
+    point: usize,
+    runs: String,
+    aggregates: String,
+}
+
+/// A design point's files in a sweep directory.
+enum PointState {
+    /// No record: the point has not finished (or was written by a resist
+    /// before records).
+    Absent,
+    /// The record and both files, which match it.
+    Done,
+    /// A record whose files do not match it; the message names the file.
+    Bad(String),
+}
+
+/// The blake3 of a file, read in pieces.
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    let f = std::fs::File::open(path)?;
+    Ok(blake3::Hasher::new().update_reader(f)?.finalize().to_hex().to_string())
+}
+
+fn point_state(dir: &Path, p: usize, sweep_hash: &str) -> PointState {
+    let record_path = point_record(dir, p);
+    let Ok(text) = std::fs::read_to_string(&record_path) else { return PointState::Absent };
+    let Ok(record) = serde_json::from_str::<PointRecord>(&text) else {
+        return PointState::Bad(format!("{}: not a point record", record_path.display()));
+    };
+    if record.sweep_hash != sweep_hash || record.point != p {
+        return PointState::Bad(format!(
+            "{}: the record of point {} of sweep {}, not of point {p} of this sweep ({sweep_hash})",
+            record_path.display(),
+            record.point,
+            record.sweep_hash
+        ));
+    }
+    let (runs, agg) = point_files(dir, p);
+    for (file, expected) in [(&runs, &record.runs), (&agg, &record.aggregates)] {
+        match hash_file(file) {
+            Ok(h) if h == *expected => {}
+            Ok(_) => {
+                return PointState::Bad(format!(
+                    "{}: does not match its blake3 in {} (changed, cut short or emptied since it was written)",
+                    file.display(),
+                    record_path.display()
+                ));
+            }
+            Err(e) => return PointState::Bad(format!("{}: cannot read it: {e}", file.display())),
+        }
+    }
+    PointState::Done
+}
+
+/// Write a written point's record, the mark that it is done.
+fn record_point(out: &Path, sweep_hash: &str, p: usize) -> Result<(), Failure> {
+    let (runs, agg) = point_files(out, p);
+    let hash = |f: &Path| hash_file(f).with_context(|| format!("cannot read {}", f.display())).map_err(io_failure);
+    let record = PointRecord { sweep_hash: sweep_hash.to_string(), point: p, runs: hash(&runs)?, aggregates: hash(&agg)? };
+    write_atomic(&point_record(out, p), serde_json::to_string(&record).expect("plain data").as_bytes())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -96,12 +174,11 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
     let shard = shard.as_deref().map(parse_shard).transpose()?;
     let state = State { sweep_hash: sweep.hash(), name: sweep.name.clone(), points: sweep.points.len(), runs: sweep.runs(), sweep_toml: text };
     let state_path = out.join("sweep.json");
-    if out.exists() {
+    refuse_overlap(out, &inputs_read())?;
+    let _lock = Lock::acquire(out)?;
+    if std::fs::symlink_metadata(out).is_ok() {
         if resume {
-            let old: State = std::fs::read_to_string(&state_path)
-                .ok()
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .ok_or_else(|| bad_input(anyhow!("{}: not a sweep directory to resume (no sweep.json)", out.display())))?;
+            let old = read_state(out, "to resume")?;
             if old != state {
                 return Err(bad_input(anyhow!(
                     "{}: holds another sweep (hash {}, this one {}): resume only the same sweep file",
@@ -111,7 +188,7 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
                 )));
             }
         } else if force {
-            std::fs::remove_dir_all(out).with_context(|| format!("cannot remove {}", out.display())).map_err(io_failure)?;
+            remove_any(out).with_context(|| format!("cannot remove {}", out.display())).map_err(io_failure)?;
         } else {
             return Err(bad_input(anyhow!(
                 "{}: the output directory already exists; pass --resume to finish it, --force to replace it, or choose another with --out",
@@ -119,14 +196,32 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
             )));
         }
     }
-    std::fs::create_dir_all(out.join("points")).with_context(|| format!("cannot create {}", out.display())).map_err(io_failure)?;
+    std::fs::create_dir_all(out.join("points")).with_context(|| format!("cannot create {}", out.join("points").display())).map_err(io_failure)?;
     if keep_series {
-        std::fs::create_dir_all(out.join("series")).map_err(|e| io_failure(e.into()))?;
+        std::fs::create_dir_all(out.join("series")).with_context(|| format!("cannot create {}", out.join("series").display())).map_err(io_failure)?;
+    }
+    // Under the lock, a temporary is a killed or failed writer's: it goes.
+    for dir in [out.to_path_buf(), out.join("points"), out.join("series")] {
+        clear_temporaries(&dir)?;
     }
     write_atomic(&state_path, serde_json::to_string_pretty(&state).expect("plain data").as_bytes())?;
 
     let mine: Vec<usize> = (0..sweep.points.len()).filter(|p| shard.is_none_or(|(k, n)| p % n == k - 1)).collect();
-    let todo: Vec<usize> = mine.iter().copied().filter(|&p| !done(out, p)).collect();
+    // A finished point whose files no longer match its record runs again
+    // (the run is deterministic: it gives the bytes it should have had).
+    let mut todo: Vec<usize> = Vec::new();
+    for &p in &mine {
+        match point_state(out, p, &state.sweep_hash) {
+            PointState::Done => {}
+            PointState::Absent => todo.push(p),
+            PointState::Bad(why) => {
+                eprintln!("warning: {why}: running point {p} again");
+                let record = point_record(out, p);
+                std::fs::remove_file(&record).with_context(|| format!("cannot remove {}", record.display())).map_err(io_failure)?;
+                todo.push(p);
+            }
+        }
+    }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build().map_err(|e| io_failure(e.into()))?;
     let width = pool.current_num_threads();
     let total = todo.len() as u64 * sweep.replicates;
@@ -141,6 +236,7 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
         let results: Vec<(usize, Vec<RunResult>)> = pool.install(|| chunk.par_iter().map(|&p| (p, run_point(&sweep, p, keep_series))).collect());
         for (p, runs) in results {
             write_point(out, &sweep, p, &runs)?;
+            record_point(out, &state.sweep_hash, p)?;
             bar.inc(runs.len() as u64);
         }
     }
@@ -149,7 +245,8 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
         eprintln!("{}: shard done: {} of {} points in {}; join the shards with `resist merge`", sweep.name, mine.len(), sweep.points.len(), out.display());
         return Ok(EXIT_OK);
     }
-    assemble(out, &state)?;
+    let report = assemble(out, &state)?;
+    eprintln!("{report}\nwrote {}/{{runs.csv, aggregates.csv, manifest.json}}", out.display());
     Ok(EXIT_OK)
 }
 
@@ -227,7 +324,8 @@ fn write_point(out: &Path, sweep: &Sweep, p: usize, runs: &[RunResult]) -> Resul
     let columns = sweep.scenario(p).map(|s| timeseries_columns(&s)).unwrap_or_default();
     let agg = aggregate(p, &sweep.policies[sweep.points[p].0].name, &columns, &values);
     write_atomic(&agg_file, agg.as_bytes())?;
-    // The runs file last: its presence marks the point done.
+    // The runs file after the aggregates; the point's record, written after
+    // both (record_point), marks it done.
     let mut lines = String::new();
     for r in runs {
         lines.push_str(&serde_json::to_string(&r.row).expect("plain data"));
@@ -236,9 +334,18 @@ fn write_point(out: &Path, sweep: &Sweep, p: usize, runs: &[RunResult]) -> Resul
     write_atomic(&runs_file, lines.as_bytes())
 }
 
-/// Join the point files into runs.csv and aggregates.csv, and write the manifest.
-fn assemble(out: &Path, state: &State) -> Result<(), Failure> {
-    let missing: Vec<usize> = (0..state.points).filter(|&p| !done(out, p)).collect();
+/// Join the point files into runs.csv and aggregates.csv, and write the
+/// manifest; every point is checked against its record first. Returns the
+/// line that reports what was assembled.
+fn assemble(out: &Path, state: &State) -> Result<String, Failure> {
+    let mut missing: Vec<usize> = Vec::new();
+    for p in 0..state.points {
+        match point_state(out, p, &state.sweep_hash) {
+            PointState::Done => {}
+            PointState::Absent => missing.push(p),
+            PointState::Bad(why) => return Err(bad_input(anyhow!("{why}: resume the sweep to run the point again"))),
+        }
+    }
     if !missing.is_empty() {
         return Err(bad_input(anyhow!(
             "{}: {} of {} design points are missing (first: {}): run the missing shards, or resume",
@@ -248,11 +355,20 @@ fn assemble(out: &Path, state: &State) -> Result<(), Failure> {
             missing[0]
         )));
     }
+    let io = |path: &Path, what: &str| {
+        let at = format!("{what} {}", path.display());
+        move |e: std::io::Error| io_failure(anyhow::Error::new(e).context(at))
+    };
     let read_rows = |p: usize| -> Result<Vec<Vec<(String, String)>>, Failure> {
-        let f = std::fs::File::open(point_files(out, p).0).map_err(|e| io_failure(e.into()))?;
+        let path = point_files(out, p).0;
+        let f = std::fs::File::open(&path).map_err(io(&path, "cannot read"))?;
         std::io::BufReader::new(f)
             .lines()
-            .map(|l| l.map_err(|e| io_failure(e.into())).and_then(|l| serde_json::from_str(&l).map_err(|e| io_failure(e.into()))))
+            .enumerate()
+            .map(|(i, l)| {
+                l.map_err(io(&path, "cannot read"))
+                    .and_then(|l| serde_json::from_str(&l).map_err(|e| bad_input(anyhow!("{}:{}: not a run's row: {e}", path.display(), i + 1))))
+            })
             .collect()
     };
     // Columns: every key, in order of first appearance over points in order.
@@ -269,32 +385,36 @@ fn assemble(out: &Path, state: &State) -> Result<(), Failure> {
     let (mut failed, mut total) = (0u64, 0u64);
     let runs_tmp = out.join(".runs.csv.tmp");
     {
-        let mut w = BufWriter::new(std::fs::File::create(&runs_tmp).map_err(|e| io_failure(e.into()))?);
-        writeln!(w, "{}", columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")).map_err(|e| io_failure(e.into()))?;
+        let cannot = || io(&runs_tmp, "cannot write");
+        let mut w = BufWriter::new(std::fs::File::create(&runs_tmp).map_err(cannot())?);
+        writeln!(w, "{}", columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")).map_err(cannot())?;
         for p in 0..state.points {
             for row in read_rows(p)? {
                 total += 1;
                 failed += u64::from(row.iter().any(|(k, v)| k == "status" && v == "failed"));
                 let line: Vec<String> = columns.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| csv_field(v)).unwrap_or_default()).collect();
-                writeln!(w, "{}", line.join(",")).map_err(|e| io_failure(e.into()))?;
+                writeln!(w, "{}", line.join(",")).map_err(cannot())?;
             }
         }
-        w.flush().map_err(|e| io_failure(e.into()))?;
+        w.flush().map_err(cannot())?;
     }
     let agg_tmp = out.join(".aggregates.csv.tmp");
     {
-        let mut w = BufWriter::new(std::fs::File::create(&agg_tmp).map_err(|e| io_failure(e.into()))?);
-        writeln!(w, "{AGGREGATE_COLUMNS}").map_err(|e| io_failure(e.into()))?;
+        let cannot = || io(&agg_tmp, "cannot write");
+        let mut w = BufWriter::new(std::fs::File::create(&agg_tmp).map_err(cannot())?);
+        writeln!(w, "{AGGREGATE_COLUMNS}").map_err(cannot())?;
         for p in 0..state.points {
-            let text = std::fs::read(point_files(out, p).1).map_err(|e| io_failure(e.into()))?;
-            w.write_all(&text).map_err(|e| io_failure(e.into()))?;
+            let path = point_files(out, p).1;
+            let text = std::fs::read(&path).map_err(io(&path, "cannot read"))?;
+            w.write_all(&text).map_err(cannot())?;
         }
-        w.flush().map_err(|e| io_failure(e.into()))?;
+        w.flush().map_err(cannot())?;
     }
-    let hash = |p: &Path| -> Result<String, Failure> { Ok(blake3::hash(&std::fs::read(p).map_err(|e| io_failure(e.into()))?).to_hex().to_string()) };
+    let hash = |p: &Path| hash_file(p).map_err(io(p, "cannot read"));
     let (runs_hash, agg_hash) = (hash(&runs_tmp)?, hash(&agg_tmp)?);
-    std::fs::rename(&runs_tmp, out.join("runs.csv")).map_err(|e| io_failure(e.into()))?;
-    std::fs::rename(&agg_tmp, out.join("aggregates.csv")).map_err(|e| io_failure(e.into()))?;
+    let (runs_csv, agg_csv) = (out.join("runs.csv"), out.join("aggregates.csv"));
+    std::fs::rename(&runs_tmp, &runs_csv).map_err(io(&runs_csv, "cannot write"))?;
+    std::fs::rename(&agg_tmp, &agg_csv).map_err(io(&agg_csv, "cannot write"))?;
     let manifest = serde_json::json!({
         "resist_version": env!("CARGO_PKG_VERSION"),
         "git_commit": env!("RESIST_GIT_COMMIT"),
@@ -311,23 +431,16 @@ fn assemble(out: &Path, state: &State) -> Result<(), Failure> {
     let mut text = serde_json::to_string_pretty(&manifest).expect("plain data");
     text.push('\n');
     write_atomic(&out.join("manifest.json"), text.as_bytes())?;
-    eprintln!(
-        "{}: {total} runs ({failed} failed) of {} design points\nwrote {}/{{runs.csv, aggregates.csv, manifest.json}}",
-        state.name,
-        state.points,
-        out.display()
-    );
-    Ok(())
+    Ok(format!("{}: {total} runs ({failed} failed) of {} design points", state.name, state.points))
 }
 
-/// `resist merge`: join shard directories into one sweep directory.
+/// `resist merge`: join shard directories into one sweep directory. The
+/// output is staged and moved into place whole, so a failed merge leaves
+/// nothing; it may be none of the shards, nor hold one, nor lie inside one.
 pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<u8, Failure> {
     let mut state: Option<State> = None;
     for d in dirs {
-        let s: State = std::fs::read_to_string(d.join("sweep.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .ok_or_else(|| bad_input(anyhow!("{}: not a sweep directory (no sweep.json)", d.display())))?;
+        let s = read_state(d, "to merge")?;
         if let Some(first) = &state
             && *first != s
         {
@@ -336,23 +449,35 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<u8, Failure> {
         state = Some(s);
     }
     let Some(state) = state else { return Err(bad_input(anyhow!("merge needs at least one shard directory"))) };
-    if out.exists() {
-        if !force {
-            return Err(bad_input(anyhow!("{}: the output directory already exists; pass --force to replace it", out.display())));
-        }
-        std::fs::remove_dir_all(out).map_err(|e| io_failure(e.into()))?;
-    }
-    std::fs::create_dir_all(out.join("points")).map_err(|e| io_failure(e.into()))?;
-    write_atomic(&out.join("sweep.json"), serde_json::to_string_pretty(&state).expect("plain data").as_bytes())?;
+    refuse_overlap(out, dirs)?;
+    let staged = Staged::begin(out, force)?;
+    let to = staged.path();
+    let points = to.join("points");
+    std::fs::create_dir_all(&points).with_context(|| format!("cannot create {}", points.display())).map_err(io_failure)?;
+    write_atomic(&to.join("sweep.json"), serde_json::to_string_pretty(&state).expect("plain data").as_bytes())?;
     for p in 0..state.points {
-        let Some(d) = dirs.iter().find(|d| done(d, p)) else {
-            return Err(bad_input(anyhow!("design point {p} is in none of the shards: run every shard K/N before merging")));
+        // The first shard that has the point supplies it, if its files match their record.
+        let found = dirs.iter().find_map(|d| match point_state(d, p, &state.sweep_hash) {
+            PointState::Absent => None,
+            PointState::Done => Some(Ok(d)),
+            PointState::Bad(why) => Some(Err(why)),
+        });
+        let d = match found {
+            Some(Ok(d)) => d,
+            Some(Err(why)) => return Err(bad_input(anyhow!("{why}: resume that shard to run the point again, then merge"))),
+            None => {
+                return Err(bad_input(anyhow!(
+                    "design point {p} is in none of the shards (no points/p{p:06}.hash.json): run every shard K/N to its end before merging"
+                )));
+            }
         };
-        let (from_runs, from_agg) = point_files(d, p);
-        let (to_runs, to_agg) = point_files(out, p);
-        std::fs::copy(from_agg, to_agg).map_err(|e| io_failure(e.into()))?;
-        std::fs::copy(from_runs, to_runs).map_err(|e| io_failure(e.into()))?;
+        let ((from_runs, from_agg), (to_runs, to_agg)) = (point_files(d, p), point_files(to, p));
+        for (from, into) in [(from_agg, to_agg), (from_runs, to_runs), (point_record(d, p), point_record(to, p))] {
+            std::fs::copy(&from, &into).with_context(|| format!("cannot copy {} into {}", from.display(), out.display())).map_err(io_failure)?;
+        }
     }
-    assemble(out, &state)?;
+    let report = assemble(to, &state)?;
+    let dir = staged.commit()?;
+    eprintln!("{report}\nwrote {}/{{runs.csv, aggregates.csv, manifest.json}}", dir.display());
     Ok(EXIT_OK)
 }
