@@ -32,12 +32,16 @@ pub struct Relaxing {
     sum_stored: f64,
     /// How many people count.
     counted: u64,
+    /// Which people count, one bit each (an eighth of a byte a person): a
+    /// value written for someone away or dead must not enter the sum.
+    counts: Vec<u64>,
 }
 
 impl Relaxing {
     pub fn new(values: Vec<f32>) -> Self {
         let sum_stored = chunked_sum(&values);
-        Relaxing { counted: values.len() as u64, stored: values, lo: 0.0, scale: 1.0, shift: 0.0, sum_stored }
+        let counts = all_counted(values.len());
+        Relaxing { counted: values.len() as u64, stored: values, lo: 0.0, scale: 1.0, shift: 0.0, sum_stored, counts }
     }
 
     /// A column of signed deviations in [-1, 1] that relax toward zero.
@@ -62,8 +66,16 @@ impl Relaxing {
     #[inline]
     pub fn set(&mut self, i: usize, v: f32) {
         let s = ((f64::from(v.clamp(self.lo, 1.0)) - self.shift) / self.scale) as f32;
-        self.sum_stored += f64::from(s) - f64::from(self.stored[i]);
+        if self.counts(i) {
+            self.sum_stored += f64::from(s) - f64::from(self.stored[i]);
+        }
         self.stored[i] = s;
+    }
+
+    /// Whether person `i` counts in the sum.
+    #[inline]
+    fn counts(&self, i: usize) -> bool {
+        self.counts[i / 64] >> (i % 64) & 1 == 1
     }
 
     /// Move person `i`'s value a share `rate` of the way to 1 (saturating rise).
@@ -75,14 +87,20 @@ impl Relaxing {
 
     /// Stop counting person `i` in the sum (they left or died); their value is kept.
     pub fn exclude(&mut self, i: usize) {
-        self.sum_stored -= f64::from(self.stored[i]);
-        self.counted -= 1;
+        if self.counts(i) {
+            self.sum_stored -= f64::from(self.stored[i]);
+            self.counted -= 1;
+            self.counts[i / 64] &= !(1 << (i % 64));
+        }
     }
 
     /// Count person `i` in the sum again.
     pub fn include(&mut self, i: usize) {
-        self.sum_stored += f64::from(self.stored[i]);
-        self.counted += 1;
+        if !self.counts(i) {
+            self.sum_stored += f64::from(self.stored[i]);
+            self.counted += 1;
+            self.counts[i / 64] |= 1 << (i % 64);
+        }
     }
 
     /// Sum of the values of the people counted.
@@ -133,6 +151,10 @@ impl Relaxing {
         self.shift = 0.0;
         self.sum_stored = partial.iter().map(|p| p.0).sum();
         self.counted = partial.iter().map(|p| p.1).sum();
+        self.counts = vec![0; self.stored.len().div_ceil(64)];
+        for i in (0..self.stored.len()).filter(|&i| counted(i)) {
+            self.counts[i / 64] |= 1 << (i % 64);
+        }
     }
 
     /// Keep the entries where `map[i] != u32::MAX` (after people were removed).
@@ -154,13 +176,29 @@ impl Relaxing {
             let s = ((f64::from(v.clamp(self.lo, 1.0)) - self.shift) / self.scale) as f32;
             self.sum_stored += f64::from(s);
             self.counted += 1;
+            let i = self.stored.len();
             self.stored.push(s);
+            if i / 64 == self.counts.len() {
+                self.counts.push(0);
+            }
+            self.counts[i / 64] |= 1 << (i % 64);
         }
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.stored.capacity() * 4
+        self.stored.capacity() * 4 + self.counts.capacity() * 8
     }
+}
+
+/// A bitset of `n` people, all counted.
+fn all_counted(n: usize) -> Vec<u64> {
+    let mut bits = vec![u64::MAX; n.div_ceil(64)];
+    if n % 64 != 0
+        && let Some(last) = bits.last_mut()
+    {
+        *last = (1u64 << (n % 64)) - 1;
+    }
+    bits
 }
 
 /// Sum in fixed chunks combined in order: the same bits whatever the threads.
@@ -220,6 +258,21 @@ mod tests {
             assert!((f64::from(r.get(i)) - p).abs() < 1e-5, "{i}: {} vs {p}", r.get(i));
         }
         assert!((r.sum() - plain.iter().sum::<f64>()).abs() < 1e-5);
+    }
+
+    #[test]
+    fn a_value_written_for_someone_excluded_stays_out_of_the_sum() {
+        let mut r = Relaxing::new(vec![0.5, 0.5, 0.5]);
+        r.exclude(1);
+        r.exclude(1);
+        r.raise(1, 0.9);
+        r.set(1, 1.0);
+        assert!((r.sum() - 1.0).abs() < 1e-9, "only the two counted: {}", r.sum());
+        r.include(1);
+        r.include(1);
+        assert!((r.sum() - 2.0).abs() < 1e-6, "counted again with its new value: {}", r.sum());
+        r.relax(0.5, |_| true);
+        assert!((r.sum() - 1.0).abs() < 1e-6);
     }
 
     #[test]

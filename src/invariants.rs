@@ -6,6 +6,7 @@
 //! with a count from scratch. Tests run these over many random scenarios;
 //! they are cheap enough to call after every day.
 
+use crate::attitude::Relaxing;
 use crate::record::DayRecord;
 use crate::sim::Summary;
 use crate::society::people::{MAX_FACTIONS, Status, Tally};
@@ -77,6 +78,24 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
     for (f, b) in today.budget.iter().enumerate() {
         if !b.is_finite() || *b < -1e-6 {
             return fail(format!("faction {f}'s budget is {b}"));
+        }
+    }
+    // Each attitude's running sum is the sum over the people present.
+    let p = &w.society.people;
+    let mut columns: Vec<(&str, &Relaxing)> = vec![
+        ("need", &p.need_base),
+        ("fear", &p.fear),
+        ("commitment", &p.commitment),
+        ("efficacy", &p.efficacy_base),
+        ("efficacy lift", &p.efficacy_lift),
+        ("stigma", &p.stigma),
+    ];
+    columns.extend(p.grievance.iter().map(|g| ("grievance", g)));
+    columns.extend(p.exposure.iter().map(|g| ("exposure", g)));
+    for (name, col) in columns {
+        let direct: f64 = (0..p.len()).filter(|&i| p.status[i].present()).map(|i| f64::from(col.get(i))).sum();
+        if (col.sum() - direct).abs() > 1e-3 * (1.0 + direct.abs()) {
+            return fail(format!("the running sum of {name} is {} but its values over the people present add up to {direct}", col.sum()));
         }
     }
     let recount = Tally::recount(&w.society.people);
