@@ -1,4 +1,4 @@
-//! Factions as strategy profiles, not hard-coded names (MODEL.md, "Faction").
+//! Factions as strategy profiles, not hard-coded names (docs/model.md, "Factions").
 //! A scenario declares any number under `[factions.<name>]`; they are ordered
 //! by name, and each person holds a grievance toward each. This file holds a
 //! faction's identity and presence (arrival, members, foreign share, budget,
@@ -84,7 +84,7 @@ impl Params {
             raw.dormant,
             false,
             "A dormant faction keeps its pool elsewhere but does nothing in town (the al-Nusra-like faction before the aftermath).",
-            "atarib-haid-2017.txt, ch. 3: al-Nusra kept only a small dawa centre in Atarib",
+            "Haid 2017, ch. 3: al-Nusra kept only a small dawa centre in Atarib",
         );
         let arrival_day = c.int(
             "arrival_day",
@@ -95,7 +95,7 @@ impl Params {
                 max: 100_000,
                 unit: "day",
                 doc: "Day the faction sets up in town (0: from the start).",
-                source: "atarib-haid-2017.txt, ch. 3: ISIS set up after the April 2013 split",
+                source: "Haid 2017, ch. 3: ISIS set up after the April 2013 split",
             },
         )? as u32;
         let initial_members = c.int(
@@ -107,7 +107,7 @@ impl Params {
                 max: 10_000_000,
                 unit: "members",
                 doc: "Members who set up in town on arrival; a share `foreign_share` come from the pool elsewhere, the rest are local recruits.",
-                source: "assumption; the majority of al-Nusra's foreign members in Atarib defected to set up ISIS (atarib-haid-2017.txt, ch. 3)",
+                source: "assumption; the majority of al-Nusra's foreign members in Atarib defected to set up ISIS (Haid 2017, ch. 3)",
             },
         )? as u32;
         let foreign_share = c.real(
@@ -116,7 +116,7 @@ impl Params {
             Real {
                 default: 0.8,
                 doc: "Share of the first members who are foreign (outsiders to the town).",
-                source: "atarib-haid-2017.txt, ch. 3: ISIS was 'dominated in Atarib by foreign fighters'; value: assumption",
+                source: "Haid 2017, ch. 3: ISIS was 'dominated in Atarib by foreign fighters'; value: assumption",
                 ..SHARE
             },
         )?;
@@ -129,7 +129,7 @@ impl Params {
                 max: 10_000_000,
                 unit: "fighters",
                 doc: "Fighters of the faction in the region outside town (the pool reinforcements and foreign entrants come from).",
-                source: "assumption; MODEL.md, Scales ('elsewhere')",
+                source: "assumption; docs/model.md, Scales ('elsewhere')",
             },
         )? as u32;
         let foreign_share_needed = (f64::from(initial_members) * foreign_share).round();
@@ -171,7 +171,7 @@ impl Params {
                 max: 100_000.0,
                 unit: "USD per fighter-month",
                 doc: "A fighter's pay; supporters are unpaid. When the budget runs dry, pay stops and members find life harsher than promised.",
-                source: "shared/notes/calibration.md: about $115 a month cited by an ex-member (unverified)",
+                source: "about $115 a month, a figure cited by an ex-member (unverified; the original publication is not traced)",
             },
         )?;
         let member_commitment = c.real(
@@ -185,7 +185,7 @@ impl Params {
             Real {
                 default: 0.7,
                 doc: "How strictly the faction imposes personal-life rules (smoking, music, dress); drives rule enforcement and a harsh life for members.",
-                source: "atarib-haid-2017.txt, ch. 4 (bans on smoking, music, women walking unaccompanied)",
+                source: "Haid 2017, ch. 4 (bans on smoking, music, women walking unaccompanied)",
                 ..SHARE
             },
         )?;
@@ -198,7 +198,7 @@ impl Params {
                 max: 100.0,
                 unit: "factor",
                 doc: "How fast coercion grows with the faction's strength in town: acts scale with (members / initial members)^escalation.",
-                source: "atarib-haid-2017.txt, ch. 4: ISIS stepped up arrests, abductions and assassinations through the second half of 2013",
+                source: "Haid 2017, ch. 4: ISIS stepped up arrests, abductions and assassinations through the second half of 2013",
             },
         )?;
         let outreach = c.section("outreach", |c| soft_power::Outreach::resolve(&raw.outreach.clone().unwrap_or_default(), c))?;
@@ -216,7 +216,7 @@ impl Params {
                 max: 1e6,
                 unit: "heavy weapons",
                 doc: "Heavy weapons the faction holds in town (each adds confrontation.weapon_value fighters to its force).",
-                source: "atarib-haid-2017.txt, ch. 3 (ISIS took al-Nusra's centre and weapons); value: assumption",
+                source: "Haid 2017, ch. 3 (ISIS took al-Nusra's centre and weapons); value: assumption",
             },
         )?;
         let wakes_when_expelled = raw.wakes_when_expelled.clone().filter(|n| !n.is_empty());
@@ -232,7 +232,7 @@ impl Params {
             Real {
                 default: 0.5,
                 doc: "Share of its expelled rival's weapons it takes.",
-                source: "atarib-haid-2017.txt, ch. 6 (al-Nusra 'took control of most ISIS military bases and weapons'); value: assumption",
+                source: "Haid 2017, ch. 6 (al-Nusra 'took control of most ISIS military bases and weapons'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -242,7 +242,7 @@ impl Params {
             Real {
                 default: 0.0,
                 doc: "How far local armed groups see it as an ally against the regime: adds to their reluctance to fight it.",
-                source: "atarib-haid-2017.txt, ch. 7 ('a group that was regarded as being of significant military value against the Assad regime')",
+                source: "Haid 2017, ch. 7 ('a group that was regarded as being of significant military value against the Assad regime')",
                 ..SHARE
             },
         )?;
@@ -255,7 +255,7 @@ impl Params {
                 max: 100_000,
                 unit: "days",
                 doc: "Days in town before a woken rival considers a takeover.",
-                source: "atarib-haid-2017.txt, ch. 7 (the move on Regiment 46 came about a year after ISIS's defeat); value: assumption",
+                source: "Haid 2017, ch. 7 (the move on Regiment 46 came about a year after ISIS's defeat); value: assumption",
             },
         )? as u32;
         let storm_below_efficacy = c.real(
@@ -264,7 +264,7 @@ impl Params {
             Real {
                 default: 0.55,
                 doc: "A rival storms the town only when the town's mean efficacy is below this; otherwise it seizes the base at night and stands down.",
-                source: "atarib-haid-2017.txt, ch. 7 ('they were scared of facing the same fate'); value: assumption",
+                source: "Haid 2017, ch. 7 ('they were scared of facing the same fate'); value: assumption",
                 ..SHARE
             },
         )?;

@@ -1,5 +1,5 @@
-//! The aftermath in Atarib, 2014-2015 (issue #5; MODEL.md patterns 5 to 9;
-//! atarib-haid-2017.txt ch. 6-7), over 100 replicates of the full 700 days.
+//! The aftermath in Atarib, 2014-2015 (issue #5; docs/model.md, patterns 5 to 9;
+//! Haid 2017, ch. 6-7), over 100 replicates of the full 700 days.
 //! Each assertion states its tolerance; differences between scenarios are 99%
 //! confidence intervals that must exclude zero.
 

@@ -1,5 +1,5 @@
 //! The faction's rise in Atarib before any uprising (scenarios/atarib-rise.toml;
-//! issue #3; MODEL.md pattern 1; atarib-haid-2017.txt
+//! issue #3; docs/model.md, pattern 1; Haid 2017,
 //! ch. 3-4), over 50 replicates of 270 days from the faction's arrival. Each
 //! assertion states its tolerance; differences between policies are asserted
 //! with 99% confidence intervals that must exclude zero.

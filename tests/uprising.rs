@@ -1,5 +1,5 @@
-//! The uprising in Atarib (issue #4; MODEL.md patterns 2, 3 and 4;
-//! atarib-haid-2017.txt ch. 5-6), over 100 replicates of a year from the
+//! The uprising in Atarib (issue #4; docs/model.md, patterns 2, 3 and 4;
+//! Haid 2017, ch. 5-6), over 100 replicates of a year from the
 //! faction's arrival. Each assertion states its tolerance; differences between
 //! scenarios are 99% confidence intervals that must exclude zero.
 

@@ -4,7 +4,8 @@
 # (no systemd), submit a 3-shard sweep with its dependent merge, and check the
 # merged output against the same sweep run on one machine. Skips (exit 0, and
 # says so) where it cannot run: not root, or no apt-get. Needs the release
-# binary (cargo build --release). Following shared/notes/slurm-on-one-machine.md.
+# binary (cargo build --release). The steps were first tried by hand on a
+# Debian 12 machine like the CI one (no systemd).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)

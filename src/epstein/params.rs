@@ -176,7 +176,7 @@ impl Params {
             raw.ratio.as_deref(),
             &[("floor", Ratio::Floor), ("as_is", Ratio::AsIs), ("round", Ratio::Round)],
             "floor",
-            "How C/A enters P: floor(C/A) as in NetLogo's Rebellion model and MODEL.md (without it there are no punctuated outbursts in our runs), C/A as is (the paper's formula), or rounded (Mesa's example).", "Epstein (2002); Wilensky (2004), NetLogo Rebellion; Mesa's epstein_civil_violence",
+            "How C/A enters P: floor(C/A) as in NetLogo's Rebellion model (without it there are no punctuated outbursts in our runs), C/A as is (the paper's formula), or rounded (Mesa's example).", "Epstein (2002); Wilensky (2004), NetLogo Rebellion; Mesa's epstein_civil_violence",
         )?;
         let cops_move_to_arrest = c.flag(
             "cops_move_to_arrest",

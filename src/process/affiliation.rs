@@ -7,18 +7,18 @@
 //! - pull of a faction: money against need (fighters' pay, services to the
 //!   registered in a crisis), protection against fear in proportion to the
 //!   faction's dominance in town ("many people joined ISIS in order to protect
-//!   themselves", atarib-haid-2017.txt ch. 3), ideology (commitment) and
+//!   themselves", Haid 2017, ch. 3), ideology (commitment) and
 //!   exposure to its outreach, what family and contacts do, its standing;
 //! - push: grievance toward it (its brutality), stigma, the risk of fighting,
 //!   and, for members, the other three reasons defectors gave
-//!   (icsr-defectors-2015.txt): fighting other rebels rather than the regime,
+//!   (ICSR 2015): fighting other rebels rather than the regime,
 //!   corruption and foreigners' privileges, and a life harsher than promised
 //!   (strict rules felt by the uncommitted, pay that stops).
 //!
 //! A join is attributed to its largest pull (money, protection, ideology,
 //! social), a departure to its largest push among the four reasons. Leaving
 //! lowers commitment only partly: disengagement is not deradicalisation
-//! (defectors-disillusionment-marsden.txt).
+//! (Marsden 2015).
 //!
 //! Decisions are synchronous: every reconsidering person decides from the
 //! state at the start of the step (in parallel over fixed chunks, each with
@@ -134,7 +134,7 @@ impl Params {
             Real {
                 default: 4.0,
                 doc: "Weight of a fighter's pay (relative to $115 a month) times need.",
-                source: "atarib-haid-2017.txt, ch. 3 (people were poor); weight: assumption",
+                source: "Haid 2017, ch. 3 (people were poor); weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -144,7 +144,7 @@ impl Params {
             Real {
                 default: 1.5,
                 doc: "Weight of the faction's services to the registered during a crisis.",
-                source: "atarib-haid-2017.txt, ch. 3 ('people started joining Daesh to receive its services'); weight: assumption",
+                source: "Haid 2017, ch. 3 ('people started joining Daesh to receive its services'); weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -154,7 +154,7 @@ impl Params {
             Real {
                 default: 1.0,
                 doc: "Weight of being registered with the faction (registration ties people to it).",
-                source: "atarib-haid-2017.txt, ch. 3; weight: assumption",
+                source: "Haid 2017, ch. 3; weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -164,7 +164,7 @@ impl Params {
             Real {
                 default: 12.0,
                 doc: "Weight of fear times the faction's dominance in town (joining for protection).",
-                source: "atarib-haid-2017.txt, ch. 3 ('many people joined ISIS in order to protect themselves'); weight: assumption",
+                source: "Haid 2017, ch. 3 ('many people joined ISIS in order to protect themselves'); weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -175,7 +175,7 @@ impl Params {
             Real {
                 default: 3.0,
                 doc: "Weight of exposure to the faction's outreach.",
-                source: "atarib-haid-2017.txt, ch. 3 (events as 'a first step in recruiting them'); weight: assumption",
+                source: "Haid 2017, ch. 3 (events as 'a first step in recruiting them'); weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -187,7 +187,7 @@ impl Params {
             Real {
                 default: 6.0,
                 doc: "Weight of grievance toward the faction (for members: its brutality against people like them).",
-                source: "icsr-defectors-2015.txt, narrative 2; weight: assumption",
+                source: "ICSR 2015, narrative 2; weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -200,19 +200,14 @@ impl Params {
                 Real {
                     default: -1.0,
                     doc: "Pull of membership for children (cubs) relative to adults.",
-                    source: "atarib-haid-2017.txt, ch. 3: children 'easier and cheaper to recruit'; value: assumption",
+                    source: "Haid 2017, ch. 3: children 'easier and cheaper to recruit'; value: assumption",
                     ..CONSTANT
                 },
             )?,
             r(
                 "youth_pull",
                 raw.youth_pull,
-                Real {
-                    default: 0.5,
-                    doc: "Pull of membership for youth relative to adults.",
-                    source: "atarib-haid-2017.txt, ch. 3; value: assumption",
-                    ..CONSTANT
-                },
+                Real { default: 0.5, doc: "Pull of membership for youth relative to adults.", source: "Haid 2017, ch. 3; value: assumption", ..CONSTANT },
             )?,
             0.0,
             r("elder_pull", raw.elder_pull, Real { default: -2.0, doc: "Pull of membership for elders relative to adults.", ..CONSTANT })?,
@@ -223,7 +218,7 @@ impl Params {
             Real {
                 default: 6.0,
                 doc: "Weight of the share of one's contacts in local armed groups (for joining one).",
-                source: "atarib-haid-2017.txt, ch. 2 (groups of locals with family ties); weight: assumption",
+                source: "Haid 2017, ch. 2 (groups of locals with family ties); weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -238,7 +233,7 @@ impl Params {
             Real {
                 default: 6.0,
                 doc: "Utility a local fighter has in staying with his group (pay, comradeship, duty), on top of inertia.",
-                source: "atarib-haid-2017.txt, ch. 2 (groups with strong community support); value: assumption",
+                source: "Haid 2017, ch. 2 (groups with strong community support); value: assumption",
                 ..WEIGHT
             },
         )?;
@@ -250,7 +245,7 @@ impl Params {
                 max: 1.0,
                 unit: "share",
                 doc: "Share of a faction's strength elsewhere that people count when they judge its dominance in town (its power was unknown, likely overestimated).",
-                source: "atarib-haid-2017.txt, ch. 5 ('the true extent of the group's power in the city ... was unknown ... likely overestimated'); value: assumption",
+                source: "Haid 2017, ch. 5 ('the true extent of the group's power in the city ... was unknown ... likely overestimated'); value: assumption",
                 ..WEIGHT
             },
         )?;
@@ -260,7 +255,7 @@ impl Params {
             Real {
                 default: 0.5,
                 doc: "Push on local members per recent act against local armed groups (fighting rebels, not the regime).",
-                source: "icsr-defectors-2015.txt, narrative 1; weight: assumption",
+                source: "ICSR 2015, narrative 1; weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -270,7 +265,7 @@ impl Params {
             Real {
                 default: 2.5,
                 doc: "Push on local members of the foreign share of the faction in town (foreigners' privileges).",
-                source: "icsr-defectors-2015.txt, narrative 3; weight: assumption",
+                source: "ICSR 2015, narrative 3; weight: assumption",
                 ..WEIGHT
             },
         )?;
@@ -280,14 +275,14 @@ impl Params {
             Real {
                 default: 2.0,
                 doc: "Push on members of strictness times their lack of commitment (a life harsher than promised).",
-                source: "icsr-defectors-2015.txt, narrative 4 (mostly those who joined for selfish reasons); weight: assumption",
+                source: "ICSR 2015, narrative 4 (mostly those who joined for selfish reasons); weight: assumption",
                 ..WEIGHT
             },
         )?;
         let unpaid = r(
             "unpaid",
             raw.unpaid,
-            Real { default: 3.0, doc: "Push on paid members when pay stops.", source: "icsr-defectors-2015.txt, narrative 4; weight: assumption", ..WEIGHT },
+            Real { default: 3.0, doc: "Push on paid members when pay stops.", source: "ICSR 2015, narrative 4; weight: assumption", ..WEIGHT },
         )?;
         let join_commitment_gain = r(
             "join_commitment_gain",
@@ -305,7 +300,7 @@ impl Params {
             Real {
                 default: 0.3,
                 doc: "Share of commitment lost on leaving a faction: only part (disengagement is not deradicalisation).",
-                source: "defectors-disillusionment-marsden.txt ('only a small number reappraised their commitment to jihadi ideology'); value: assumption",
+                source: "Marsden 2015 ('only a small number reappraised their commitment to jihadi ideology'); value: assumption",
                 ..SHARE
             },
         )?;

@@ -1,7 +1,7 @@
 //! Aftermath (step 8 of the day): reconciliation after a faction is expelled,
 //! reprisals, and the day-by-day pathways of its ex-members
-//! (atarib-haid-2017.txt, ch. 6; icsr-defectors-2015.txt;
-//! defectors-disillusionment-marsden.txt).
+//! (Haid 2017, ch. 6; ICSR 2015;
+//! Marsden 2015).
 //!
 //! - Reconciliation, on the day the faction is expelled: its local ex-members
 //!   (those who abstained, left, or were members when it fell) surrender their
@@ -86,7 +86,7 @@ pub struct Params {
 
 const SHARE: Real = Real::SHARE;
 const HAZARD: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "per day", doc: "", source: "assumption" };
-const CH6: &str = "atarib-haid-2017.txt, ch. 6";
+const CH6: &str = "Haid 2017, ch. 6";
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
@@ -100,7 +100,7 @@ impl Params {
                 max: 100_000,
                 unit: "days",
                 doc: "How long armed ex-members are banned from carrying weapons in public.",
-                source: "atarib-haid-2017.txt, ch. 6 ('temporarily banned'); length: assumption",
+                source: "Haid 2017, ch. 6 ('temporarily banned'); length: assumption",
             },
         )? as u32;
         let collective_punishment = c.flag(
@@ -108,7 +108,7 @@ impl Params {
             raw.collective_punishment,
             false,
             "Counterfactual: ex-members' families are punished too (they share the stigma, and reprisals double).",
-            "atarib-haid-2017.txt, ch. 6 (there were none in Atarib); detention-unfinished-job.txt ('ISIS families' ostracised)",
+            "Haid 2017, ch. 6 (there were none in Atarib); Iraq—and the West—Haven't Finished the Job (2022) ('ISIS families' ostracised)",
         );
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         let evidence_share = r(
@@ -117,7 +117,7 @@ impl Params {
             Real {
                 default: 0.1,
                 doc: "Share of local ex-members against whom evidence exists (they are prosecuted: detained).",
-                source: "atarib-haid-2017.txt, ch. 6 (prosecution where charges were pending or evidence sufficed); value: assumption",
+                source: "Haid 2017, ch. 6 (prosecution where charges were pending or evidence sufficed); value: assumption",
                 ..SHARE
             },
         )?;
@@ -127,7 +127,7 @@ impl Params {
             Real {
                 default: 0.25,
                 doc: "Stigma an ex-member carries at reconciliation, before the anger of their own circle (plus half the mean grievance of their family and contacts toward the faction).",
-                source: "atarib-haid-2017.txt, ch. 6 ('discriminatory behaviour and social stigma'); value: assumption",
+                source: "Haid 2017, ch. 6 ('discriminatory behaviour and social stigma'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -140,7 +140,7 @@ impl Params {
                 max: 10_000.0,
                 unit: "raids per day",
                 doc: "Raids on members' homes each day of the reprisal period, before protection.",
-                source: "atarib-haid-2017.txt, ch. 6 ('bounty hunting'); value: assumption",
+                source: "Haid 2017, ch. 6 ('bounty hunting'); value: assumption",
             },
         )?;
         let raid_kill_share =
@@ -159,7 +159,7 @@ impl Params {
                 max: 10.0,
                 unit: "people per raid",
                 doc: "People killed misidentified (masked) per raid.",
-                source: "atarib-haid-2017.txt, ch. 6 ('mistaken for ISIS militants because they were masked'); value: assumption",
+                source: "Haid 2017, ch. 6 ('mistaken for ISIS militants because they were masked'); value: assumption",
             },
         )?;
         let looter_detained_share = r(
@@ -168,7 +168,7 @@ impl Params {
             Real {
                 default: 0.1,
                 doc: "Share of raids whose looters are identified and detained.",
-                source: "atarib-haid-2017.txt, ch. 6 ('the majority remained unidentified'); value: assumption",
+                source: "Haid 2017, ch. 6 ('the majority remained unidentified'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -178,7 +178,7 @@ impl Params {
             Real {
                 default: 0.0,
                 doc: "Enforcement of protection guarantees for ex-members: cuts raids and their stigma, and the push to leave.",
-                source: "atarib-haid-2017.txt, ch. 6 ('no clear protection measures'); MODEL.md levers",
+                source: "Haid 2017, ch. 6 ('no clear protection measures'); a policy lever (docs/model.md, 7.8)",
                 ..SHARE
             },
         )?;
@@ -188,7 +188,7 @@ impl Params {
             Real {
                 default: 0.0,
                 doc: "Intensity of follow-up (monitoring and livelihood support): lowers need, speeds stigma's fading, eases reintegration.",
-                source: "atarib-haid-2017.txt, ch. 6 ('no defined follow-up mechanism'); shared/notes/calibration.md (2-5% re-engagement with follow-up, 20-30% without)",
+                source: "Haid 2017, ch. 6 ('no defined follow-up mechanism'); re-engagement of 2-5% with follow-up and support, 20-30% without (Renard 2020, Belgium; Saudi rehabilitation programme figures; US Director of National Intelligence 2016)",
                 ..SHARE
             },
         )?;
@@ -198,7 +198,7 @@ impl Params {
             Real {
                 default: 0.0,
                 doc: "Enforcement that blocks ex-members' recruitment into other radical groups.",
-                source: "atarib-haid-2017.txt, ch. 6 ('no enforcement mechanisms')",
+                source: "Haid 2017, ch. 6 ('no enforcement mechanisms')",
                 ..SHARE
             },
         )?;
@@ -211,7 +211,7 @@ impl Params {
                 max: 10_000,
                 unit: "days",
                 doc: "Length of the period of chaos after the fight in which reprisals happen.",
-                source: "atarib-haid-2017.txt, ch. 6 ('this period of chaos and confusion'); length: assumption",
+                source: "Haid 2017, ch. 6 ('this period of chaos and confusion'); length: assumption",
             },
         )? as u32;
         let groups_admit = c.flag(
@@ -219,7 +219,7 @@ impl Params {
             raw.groups_admit,
             false,
             "Whether local armed groups admit ex-members.",
-            "atarib-haid-2017.txt, ch. 6 ('most local armed groups refused to allow ex-ISIS fighters to join')",
+            "Haid 2017, ch. 6 ('most local armed groups refused to allow ex-ISIS fighters to join')",
         );
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         let reintegrate_rate = r(
@@ -233,7 +233,7 @@ impl Params {
             Real {
                 default: 0.0012,
                 doc: "Base daily hazard of rejoining the faction elsewhere, times (stigma + need + commitment), cut by enforcement and follow-up.",
-                source: "atarib-haid-2017.txt, ch. 6 ('some ex-fighters ... rejoined ISIS elsewhere'); shared/notes/calibration.md (20-30% re-engagement without support); value: assumption",
+                source: "Haid 2017, ch. 6 ('some ex-fighters ... rejoined ISIS elsewhere'); 20-30% re-engagement without support (Saudi rehabilitation programme figures; US Director of National Intelligence 2016); value: assumption",
                 ..HAZARD
             },
         )?;
@@ -243,7 +243,7 @@ impl Params {
             Real {
                 default: 0.0018,
                 doc: "Base daily hazard of switching to a rival faction in town, times (stigma + need + commitment), more when groups refuse ex-members, cut by enforcement.",
-                source: "atarib-haid-2017.txt, ch. 6 ('many instead joined al-Nusra'); value: assumption",
+                source: "Haid 2017, ch. 6 ('many instead joined al-Nusra'); value: assumption",
                 ..HAZARD
             },
         )?;

@@ -1,6 +1,6 @@
 //! Amnesty and abstention (step 6 of the day): once the town is called out,
 //! the community may offer safety to the faction's members who stay home
-//! (atarib-haid-2017.txt, ch. 5-6: "Almost all of the local Daesh members and
+//! (Haid 2017, ch. 5-6: "Almost all of the local Daesh members and
 //! fighters told us from the beginning that they would not fight").
 //!
 //! The offer reaches a member through broadcasts (a share each day) and
@@ -57,7 +57,7 @@ const WEIGHT: Real = Real { default: 0.0, min: -100.0, max: 100.0, unit: "log-od
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let offer = c.flag("offer", raw.offer, true, "Whether the community offers safety to members who stay home.", "atarib-haid-2017.txt, ch. 5-6");
+        let offer = c.flag("offer", raw.offer, true, "Whether the community offers safety to members who stay home.", "Haid 2017, ch. 5-6");
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         Ok(Params {
             offer,
@@ -72,7 +72,7 @@ impl Params {
                 Real {
                     default: 0.3,
                     doc: "Probability that each mobilised or notable relative relays the offer to a member each day.",
-                    source: "atarib-haid-2017.txt, ch. 5 (messages 'via their relatives'); value: assumption",
+                    source: "Haid 2017, ch. 5 (messages 'via their relatives'); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -82,7 +82,7 @@ impl Params {
                 Real {
                     default: 0.8,
                     doc: "How far members trust the guarantee of safety.",
-                    source: "atarib-haid-2017.txt, ch. 6 (guarantees from local military leaders and notables; though 'no clear protection measures' followed); value: assumption",
+                    source: "Haid 2017, ch. 6 (guarantees from local military leaders and notables; though 'no clear protection measures' followed); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -102,7 +102,7 @@ impl Params {
                 Real {
                     default: 3.0,
                     doc: "Log-odds of abstaining per share of one's family mobilised (family pressure).",
-                    source: "atarib-haid-2017.txt, ch. 5-6; value: assumption",
+                    source: "Haid 2017, ch. 5-6; value: assumption",
                     ..WEIGHT
                 },
             )?,
@@ -117,7 +117,7 @@ impl Params {
                 Real {
                     default: 0.05,
                     doc: "Probability that a reached foreign member abstains ('mostly foreign nationals ... opted to fight').",
-                    source: "atarib-haid-2017.txt, ch. 5; value: assumption",
+                    source: "Haid 2017, ch. 5; value: assumption",
                     ..SHARE
                 },
             )?,
@@ -127,7 +127,7 @@ impl Params {
                 Real {
                     default: 0.1,
                     doc: "Share of the local members who do not abstain that turn on the faction, times (1 - commitment).",
-                    source: "atarib-haid-2017.txt, ch. 5 ('some ISIS members ... turned against them'); value: assumption",
+                    source: "Haid 2017, ch. 5 ('some ISIS members ... turned against them'); value: assumption",
                     ..SHARE
                 },
             )?,

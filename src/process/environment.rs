@@ -6,7 +6,7 @@
 //! a share `need_response` of the way toward the combined severity of the
 //! crises under way each day (and back toward zero after them). Because the
 //! pressure is shared, the day's change of need costs O(1), not a pass over
-//! people. Sources: atarib-haid-2017.txt, ch. 3 (cooking gas and drinking
+//! people. Sources: Haid 2017, ch. 3 (cooking gas and drinking
 //! water shortages that the faction exploited); onset rates are assumptions.
 
 use rand::RngExt;
@@ -81,7 +81,7 @@ impl Params {
                             max: 365.0,
                             unit: "onsets per year",
                             doc: "Rate of onsets of this shortage (Poisson, while none is under way).",
-                            source: "assumption; shortages of cooking gas and drinking water in Atarib (atarib-haid-2017.txt, ch. 3)",
+                            source: "assumption; shortages of cooking gas and drinking water in Atarib (Haid 2017, ch. 3)",
                         },
                     )?,
                     duration_mean_days: c.real(

@@ -1,6 +1,6 @@
 //! Deliberation and mobilisation (step 5 of the day): triggers, the council of
 //! notables and its public call, and the threshold cascade by which the town
-//! mobilises (atarib-haid-2017.txt, ch. 4-5).
+//! mobilises (Haid 2017, ch. 4-5).
 //!
 //! - Triggers: a kidnapped local found killed (coercion's `found_killed`), an
 //!   arrest the town resists ("local residents intervened to prevent his
@@ -79,7 +79,7 @@ pub struct Params {
 }
 
 const SHARE: Real = Real::SHARE;
-const CH5: &str = "atarib-haid-2017.txt, ch. 5 (civilians at checkpoints, cooking, donating, fighting); shares: assumption";
+const CH5: &str = "Haid 2017, ch. 5 (civilians at checkpoints, cooking, donating, fighting); shares: assumption";
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
@@ -90,7 +90,7 @@ impl Params {
             Real {
                 default: 0.25,
                 doc: "Mean grievance toward a faction in town at which the council, after a trigger, calls the town out.",
-                source: "atarib-haid-2017.txt, ch. 4-5 (anger built over the second half of 2013); value: assumption",
+                source: "Haid 2017, ch. 4-5 (anger built over the second half of 2013); value: assumption",
                 ..SHARE
             },
         )?;
@@ -108,7 +108,7 @@ impl Params {
                 max: 10_000.0,
                 unit: "days",
                 doc: "How long after a trigger the council may still convene.",
-                source: "atarib-haid-2017.txt, ch. 4-5 (the threat and the body found 'at about the same time'); value: assumption",
+                source: "Haid 2017, ch. 4-5 (the threat and the body found 'at about the same time'); value: assumption",
             },
         )?;
         let trigger_town_grievance = r(
@@ -117,7 +117,7 @@ impl Params {
             Real {
                 default: 0.02,
                 doc: "Share of the way to full grievance the whole town moves at a trigger.",
-                source: "atarib-haid-2017.txt, ch. 4 ('this chain of events provoked demonstrations'); value: assumption",
+                source: "Haid 2017, ch. 4 ('this chain of events provoked demonstrations'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -127,7 +127,7 @@ impl Params {
             Real {
                 default: 0.5,
                 doc: "Probability scale that the town resists an arrest of a local: times mean efficacy and the victim's family's grievance.",
-                source: "atarib-haid-2017.txt, ch. 4 (Mahmoud Haid's arrest prevented by residents, police and court); value: assumption",
+                source: "Haid 2017, ch. 4 (Mahmoud Haid's arrest prevented by residents, police and court); value: assumption",
                 ..SHARE
             },
         )?;
@@ -137,7 +137,7 @@ impl Params {
             Real {
                 default: 0.5,
                 doc: "Probability that the faction threatens to storm the town after an arrest is resisted.",
-                source: "atarib-haid-2017.txt, ch. 4 ('threatened to storm the city if the group's demands were not met'); value: assumption",
+                source: "Haid 2017, ch. 4 ('threatened to storm the city if the group's demands were not met'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -147,7 +147,7 @@ impl Params {
             Real {
                 default: 0.3,
                 doc: "Share of the town the call reaches on its first day (mosques, walkie-talkies, radios).",
-                source: "atarib-haid-2017.txt, ch. 5 ('convened via walkie-talkies and broadcasts from the city's mosques'); value: assumption",
+                source: "Haid 2017, ch. 5 ('convened via walkie-talkies and broadcasts from the city's mosques'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -168,7 +168,7 @@ impl Params {
                 default: 0.3,
                 unit: "threshold per unit",
                 doc: "How much fear raises a person's mobilisation threshold.",
-                source: "atarib-haid-2017.txt, ch. 5 ('fear of ISIS was widespread'); value: assumption",
+                source: "Haid 2017, ch. 5 ('fear of ISIS was widespread'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -180,7 +180,7 @@ impl Params {
                 max: 2.0,
                 unit: "threshold per unit",
                 doc: "How much efficacy above 0.5 lowers the threshold (below 0.5 raises it): the town's belief that it can win.",
-                source: "atarib-haid-2017.txt, ch. 7 ('It showed us our power ... which encouraged us to take the lead in resisting al-Nusra'); value: assumption",
+                source: "Haid 2017, ch. 7 ('It showed us our power ... which encouraged us to take the lead in resisting al-Nusra'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -196,7 +196,7 @@ impl Params {
                 default: 0.3,
                 unit: "threshold per unit",
                 doc: "How much a faction's localness (1 - its foreign_share) raises thresholds against it: people hesitate to fight their own.",
-                source: "atarib-haid-2017.txt, ch. 7 ('there was significant division ... many residents regarded the group as local'); value: assumption",
+                source: "Haid 2017, ch. 7 ('there was significant division ... many residents regarded the group as local'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -244,7 +244,7 @@ impl Params {
                 max: 100.0,
                 unit: "pressure per mobilised share",
                 doc: "Community pressure on a local group per share of the town mobilised; the group joins when it exceeds the commander's reluctance.",
-                source: "atarib-haid-2017.txt, ch. 5 (demonstrations 'encouraged some local leaders' to join); value: assumption",
+                source: "Haid 2017, ch. 5 (demonstrations 'encouraged some local leaders' to join); value: assumption",
             },
         )?;
         let family_tie_threshold = r(
@@ -253,7 +253,7 @@ impl Params {
             Real {
                 default: 0.3,
                 doc: "Share of a fighter's family mobilised at which he joins against his commander's orders.",
-                source: "atarib-haid-2017.txt, ch. 5 ('strong family and social ties ... pressured them to join'); value: assumption",
+                source: "Haid 2017, ch. 5 ('strong family and social ties ... pressured them to join'); value: assumption",
                 ..SHARE
             },
         )?;

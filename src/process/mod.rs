@@ -1,4 +1,4 @@
-//! The day's schedule (MODEL.md, "Schedule"; docs/model.md, "Process overview
+//! The day's schedule (docs/model.md, "Process overview
 //! and scheduling"): one function per process, called in this order from this
 //! one place. Each process lives in its own file with its parameters beside it;
 //! the file names are the submodel titles of docs/model.md.

@@ -1,6 +1,6 @@
 //! Prisoners and detention (step 9 of the day): who holds captured fighters
-//! and prosecuted ex-members, and what becomes of them (atarib-haid-2017.txt,
-//! ch. 6; detention-unfinished-job.txt).
+//! and prosecuted ex-members, and what becomes of them (Haid 2017,
+//! ch. 6; Iraq—and the West—Haven't Finished the Job (2022)).
 //!
 //! Policies: `hand_over` (Atarib: a local group hands its prisoners to a
 //! larger group, which releases them after a while: "the detainees were then
@@ -10,7 +10,7 @@
 //! convicted serve a sentence, the others are released under a plan with
 //! follow-up). Without due process, detention hardens: detainees' commitment
 //! grows and their families are ostracised; prison breaks free everyone held
-//! (MODEL.md pattern 10). A released prisoner rejoins the faction elsewhere,
+//! (docs/model.md, pattern 10). A released prisoner rejoins the faction elsewhere,
 //! or switches to a rival faction in town, with a probability that depends on
 //! whether a plan exists; the others return home.
 
@@ -74,7 +74,7 @@ impl Params {
             &[("hand_over", Policy::HandOver), ("release", Policy::Release), ("hold", Policy::Hold), ("due_process", Policy::DueProcess)],
             "hand_over",
             "What happens to prisoners: handed to another group that releases them, released, held indefinitely, or tried (the plan).",
-            "atarib-haid-2017.txt, ch. 6 ('there was no clear plan'); detention-unfinished-job.txt",
+            "Haid 2017, ch. 6 ('there was no clear plan'); Iraq—and the West—Haven't Finished the Job (2022)",
         )?;
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         Ok(Params {
@@ -97,7 +97,7 @@ impl Params {
                 Real {
                     default: 14.0,
                     doc: "Days before prisoners are handed over (policy hand_over).",
-                    source: "atarib-haid-2017.txt, ch. 6 (Liwaa Amjad al-Islam, then Ahrar al-Sham); value: assumption",
+                    source: "Haid 2017, ch. 6 (Liwaa Amjad al-Islam, then Ahrar al-Sham); value: assumption",
                     ..DAYS
                 },
             )?,
@@ -107,7 +107,7 @@ impl Params {
                 Real {
                     default: 90.0,
                     doc: "Mean days until release after handover, or after capture (policy release).",
-                    source: "atarib-haid-2017.txt, ch. 6 ('later released'); value: assumption",
+                    source: "Haid 2017, ch. 6 ('later released'); value: assumption",
                     ..DAYS
                 },
             )?,
@@ -124,7 +124,7 @@ impl Params {
                 Real {
                     default: 0.7,
                     doc: "Probability that a prisoner released without a plan rejoins the faction or a rival.",
-                    source: "atarib-haid-2017.txt, ch. 6 ('some then joined al-Nusra, while others rejoined ISIS in Raqqa'); value: assumption",
+                    source: "Haid 2017, ch. 6 ('some then joined al-Nusra, while others rejoined ISIS in Raqqa'); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -134,7 +134,7 @@ impl Params {
                 Real {
                     default: 0.1,
                     doc: "The same after due process, with vetting and follow-up.",
-                    source: "shared/notes/calibration.md (Saudi programme 10-12%; US releases 5.6% after better vetting)",
+                    source: "Saudi rehabilitation programme figures (10% re-engaged in 2010, 12% in 2014); US Director of National Intelligence 2016 (5.6% of Guantanamo releases after January 2009 confirmed re-engaged, after better vetting)",
                     ..SHARE
                 },
             )?,
@@ -145,7 +145,7 @@ impl Params {
                     default: 0.005,
                     unit: "per day",
                     doc: "Share of the way to full commitment a detainee moves each day held without due process.",
-                    source: "detention-unfinished-job.txt (detainees 'pledged to restore the caliphate'); value: assumption",
+                    source: "Iraq—and the West—Haven't Finished the Job (2022) (detainees 'pledged to restore the caliphate'); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -155,7 +155,7 @@ impl Params {
                 Real {
                     default: 0.2,
                     doc: "Share of the way to full stigma a detainee's family moves at detention.",
-                    source: "detention-unfinished-job.txt ('ISIS families' ostracised by their neighbours); value: assumption",
+                    source: "Iraq—and the West—Haven't Finished the Job (2022) ('ISIS families' ostracised by their neighbours); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -166,7 +166,7 @@ impl Params {
                     default: 0.0,
                     unit: "per day",
                     doc: "Daily probability of a prison break that frees everyone held.",
-                    source: "detention-unfinished-job.txt (prison uprisings, e.g. Hasakeh); MODEL.md pattern 10",
+                    source: "Iraq—and the West—Haven't Finished the Job (2022) (prison uprisings, e.g. Hasakeh); docs/model.md, pattern 10",
                     ..SHARE
                 },
             )?,

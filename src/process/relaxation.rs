@@ -39,7 +39,7 @@ impl Params {
                 Real {
                     default: 21.0,
                     doc: "Half-life of fear (0: no memory).",
-                    source: "Condra and Shapiro (2012): reactions to violence against civilians last under four weeks (shared/notes/calibration.md)",
+                    source: "Condra and Shapiro (2012): reactions to violence against civilians last under four weeks",
                     ..HALF_LIFE
                 },
             )?,
@@ -49,7 +49,7 @@ impl Params {
                 Real {
                     default: 120.0,
                     doc: "Half-life of grievance toward a faction.",
-                    source: "assumption; grievance built up over the second half of 2013 before the January 2014 uprising (atarib-haid-2017.txt, ch. 4-5)",
+                    source: "assumption; grievance built up over the second half of 2013 before the January 2014 uprising (Haid 2017, ch. 4-5)",
                     ..HALF_LIFE
                 },
             )?,
@@ -59,7 +59,7 @@ impl Params {
                 Real {
                     default: 365.0,
                     doc: "Half-life of a success's (or defeat's) effect on efficacy.",
-                    source: "atarib-haid-2017.txt, ch. 7: the first success 'showed us our power' a year later; value: assumption",
+                    source: "Haid 2017, ch. 7: the first success 'showed us our power' a year later; value: assumption",
                     ..HALF_LIFE
                 },
             )?,

@@ -1,5 +1,5 @@
 //! Rival faction (step 10 of the day): a second, more local, de-escalatory
-//! faction that wakes when its rival is expelled (atarib-haid-2017.txt, ch.
+//! faction that wakes when its rival is expelled (Haid 2017, ch.
 //! 6-7). It takes a share of the abandoned weapons, absorbs ex-members whom the
 //! local groups refuse (aftermath's switching), grows through its local
 //! membership (affiliation choices, with its own profile), intervenes in daily

@@ -1,6 +1,6 @@
 //! Soft power (step 2 of the day): the faction's money, outreach (dawa)
 //! events with prizes, services in crises, and its rival court
-//! (atarib-haid-2017.txt, ch. 3).
+//! (Haid 2017, ch. 3).
 //!
 //! - Money: each day the faction receives its budget and pays its fighters
 //!   and informants; when the money runs out pay stops (`unpaid`).
@@ -52,7 +52,7 @@ pub struct Params {
 }
 
 const SHARE: Real = Real::SHARE;
-const AGE_SRC: &str = "atarib-haid-2017.txt, ch. 3: 'the majority of Daesh's activities were targeting children'; values: assumption";
+const AGE_SRC: &str = "Haid 2017, ch. 3: 'the majority of Daesh's activities were targeting children'; values: assumption";
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
@@ -142,7 +142,7 @@ impl Outreach {
                 max: 50.0,
                 unit: "events per week",
                 doc: "Rate of public dawa events (0: no outreach).",
-                source: "atarib-haid-2017.txt, ch. 3 ('frequent public dawa forums'); rate: assumption",
+                source: "Haid 2017, ch. 3 ('frequent public dawa forums'); rate: assumption",
             })?,
             reach: c.real("reach", raw.reach, Real { default: 0.01, doc: "Share of the town an event's announcement reaches (the rest hear by word of mouth).", source: "assumption", ..SHARE })?,
             capacity: c.real("capacity", raw.capacity, Real {
@@ -160,7 +160,7 @@ impl Outreach {
                 max: 1e6,
                 unit: "USD",
                 doc: "Size of a regular prize (0: no prizes).",
-                source: "atarib-haid-2017.txt, ch. 3: 5,000 SYP, then about $20 (up to 25,000 SYP, about $100); shared/notes/calibration.md",
+                source: "Haid 2017, ch. 3: 5,000 SYP, then about $20 (up to 25,000 SYP, about $100)",
             })?,
             prizes_per_event: c.real("prizes_per_event", raw.prizes_per_event, Real {
                 default: 10.0,
@@ -168,7 +168,7 @@ impl Outreach {
                 max: 1e6,
                 unit: "prizes",
                 doc: "Prizes given at each event ('easy questions so whoever participated would win').",
-                source: "atarib-haid-2017.txt, ch. 3; count: assumption",
+                source: "Haid 2017, ch. 3; count: assumption",
             })?,
             prize_pull: c.real("prize_pull", raw.prize_pull, Real {
                 default: 0.35,
@@ -176,10 +176,10 @@ impl Outreach {
                 max: 1.0,
                 unit: "probability per $20 prize and unit of need",
                 doc: "How much prizes add to the probability of attending, per $20 of prize and per unit of the invitee's need ('they knew that people were poor').",
-                source: "atarib-haid-2017.txt, ch. 3; value: assumption, chosen so that attendance about doubles between early events",
+                source: "Haid 2017, ch. 3; value: assumption, chosen so that attendance about doubles between early events",
             })?,
-            word_of_mouth: c.real("word_of_mouth", raw.word_of_mouth, Real { default: 0.45, doc: "Share of an attendee's family and friends they tell about the next event.", source: "atarib-haid-2017.txt, ch. 3 ('giving away money to children also helped bringing their families closer'); value: assumption", ..SHARE })?,
-            signup_share: c.real("signup_share", raw.signup_share, Real { default: 0.1, doc: "Share of attendees who sign up to courses (registering with the faction).", source: "atarib-haid-2017.txt, ch. 3 ('encouraged to sign up ... as a first step in recruiting them'); value: assumption", ..SHARE })?,
+            word_of_mouth: c.real("word_of_mouth", raw.word_of_mouth, Real { default: 0.45, doc: "Share of an attendee's family and friends they tell about the next event.", source: "Haid 2017, ch. 3 ('giving away money to children also helped bringing their families closer'); value: assumption", ..SHARE })?,
+            signup_share: c.real("signup_share", raw.signup_share, Real { default: 0.1, doc: "Share of attendees who sign up to courses (registering with the faction).", source: "Haid 2017, ch. 3 ('encouraged to sign up ... as a first step in recruiting them'); value: assumption", ..SHARE })?,
             exposure_gain: c.real("exposure_gain", raw.exposure_gain, Real { default: 0.2, doc: "Share of the way to full exposure an attendee moves.", source: "assumption", ..SHARE })?,
         })
     }
@@ -210,7 +210,7 @@ impl Services {
                 Real {
                     default: 0.5,
                     doc: "Share of a crisis's pressure on need that the faction's services lift from the registered and members (0: no services).",
-                    source: "atarib-haid-2017.txt, ch. 3 (gas at cheaper rates to the registered, water free to members); value: assumption",
+                    source: "Haid 2017, ch. 3 (gas at cheaper rates to the registered, water free to members); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -220,7 +220,7 @@ impl Services {
                 Real {
                     default: 0.003,
                     doc: "Share of the town that considers registering each crisis day (each registers with probability need x (1 - grievance)).",
-                    source: "atarib-haid-2017.txt, ch. 3 ('people started joining Daesh to receive its services'); value: assumption",
+                    source: "Haid 2017, ch. 3 ('people started joining Daesh to receive its services'); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -263,7 +263,7 @@ impl Court {
                     max: 100.0,
                     unit: "relative to the community court's quality",
                     doc: "Pull of the faction's court on filers (0: no court); filers choose it with odds speed x (1 + standing) against institutions.quality.",
-                    source: "atarib-haid-2017.txt, ch. 3: its court decided cases 'in record time' and 'saw the verdict go in their favour'",
+                    source: "Haid 2017, ch. 3: its court decided cases 'in record time' and 'saw the verdict go in their favour'",
                 },
             )?,
             standing_gain: c.real(
@@ -277,7 +277,7 @@ impl Court {
                 Real {
                     default: 0.1,
                     doc: "Share of its cases closed by a coerced confession.",
-                    source: "atarib-haid-2017.txt, ch. 3 ('coercing people to confess and comply'); value: assumption",
+                    source: "Haid 2017, ch. 3 ('coercing people to confess and comply'); value: assumption",
                     ..SHARE
                 },
             )?,

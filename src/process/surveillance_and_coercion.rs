@@ -1,6 +1,6 @@
 //! Surveillance and coercion (step 3 of the day): informants, and the
 //! faction's kidnappings, assassinations, arrests, public executions and
-//! enforcement of personal-life rules (atarib-haid-2017.txt, ch. 3-4).
+//! enforcement of personal-life rules (Haid 2017, ch. 3-4).
 //!
 //! - Informants are recruited among needy locals with little grievance and
 //!   paid monthly. Their density in town raises everyone's fear a little each
@@ -65,7 +65,7 @@ impl Params {
                 Real {
                     default: 0.10,
                     doc: "Share of the way to full fear that the victim's family and contacts move per act.",
-                    source: "Bennett (2008), JASSS 11(4)7: fear rises by 0.10 (1 - fear) per exposure (shared/notes/calibration.md)",
+                    source: "Bennett (2008), JASSS 11(4)7: fear rises by 0.10 (1 - fear) per exposure",
                     ..SHARE
                 },
             )?,
@@ -75,7 +75,7 @@ impl Params {
                 Real {
                     default: 0.3,
                     doc: "Share of the way to full grievance toward the faction that the victim's family moves per act against a local.",
-                    source: "atarib-haid-2017.txt, ch. 4 (repression 'provoked hostility and anger towards ISIS'); value: assumption",
+                    source: "Haid 2017, ch. 4 (repression 'provoked hostility and anger towards ISIS'); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -90,7 +90,7 @@ impl Params {
                 Real {
                     default: 0.3,
                     doc: "Grievance from an act against a foreigner, relative to one against a local.",
-                    source: "icsr-defectors-2015.txt, narrative 2: brutality outraged 'mostly when its victims were other Sunnis'; value: assumption",
+                    source: "ICSR 2015, narrative 2: brutality outraged 'mostly when its victims were other Sunnis'; value: assumption",
                     ..SHARE
                 },
             )?,
@@ -100,7 +100,7 @@ impl Params {
                 Real {
                     default: 0.02,
                     doc: "Share of the way to full grievance the whole town moves when the victim is known (an activist, commander or notable).",
-                    source: "atarib-haid-2017.txt, ch. 4 (the kidnapping of known activists and commanders); value: assumption",
+                    source: "Haid 2017, ch. 4 (the kidnapping of known activists and commanders); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -110,7 +110,7 @@ impl Params {
                 Real {
                     default: 0.05,
                     doc: "Share of the way to full fear the whole town moves at a public execution.",
-                    source: "atarib-haid-2017.txt, ch. 4 ('in order to intimidate us'); value: assumption",
+                    source: "Haid 2017, ch. 4 ('in order to intimidate us'); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -123,7 +123,7 @@ impl Params {
                     max: 1000.0,
                     unit: "fear per day per informant density",
                     doc: "Daily rise of everyone's fear (share of the way to 1) per informant in town per head.",
-                    source: "atarib-haid-2017.txt, ch. 3 (a 'big network of informants'); value: assumption, about 0.3 equilibrium fear at 0.5% informants",
+                    source: "Haid 2017, ch. 3 (a 'big network of informants'); value: assumption, about 0.3 equilibrium fear at 0.5% informants",
                 },
             )?,
             infighting_half_life_days: c.real(
@@ -168,7 +168,7 @@ impl Informants {
                     default: 0.005,
                     max: 0.2,
                     doc: "Share of the town the faction seeks as informants (0: none).",
-                    source: "atarib-haid-2017.txt, ch. 3 ('a wide network of informants'); value: assumption",
+                    source: "Haid 2017, ch. 3 ('a wide network of informants'); value: assumption",
                     ..SHARE
                 },
             )?,
@@ -242,10 +242,10 @@ impl Coercion {
                 max: 1000.0,
                 unit: "acts per week at the initial strength",
                 doc: "Rate of coercive acts while the faction has its initial strength in town (0: no coercion).",
-                source: "atarib-haid-2017.txt, ch. 4 (kidnappings, forced disappearances, assassinations through the second half of 2013); value: assumption",
+                source: "Haid 2017, ch. 4 (kidnappings, forced disappearances, assassinations through the second half of 2013); value: assumption",
             },
         )?;
-        let src = "atarib-haid-2017.txt, ch. 4; weights: assumption";
+        let src = "Haid 2017, ch. 4; weights: assumption";
         let kinds = [
             c.real("kidnapping", raw.kidnapping, Real { doc: "Weight of kidnappings and forced disappearances among acts.", source: src, ..w(0.35) })?,
             c.real("assassination", raw.assassination, Real { doc: "Weight of assassinations.", source: src, ..w(0.1) })?,
@@ -273,7 +273,7 @@ impl Coercion {
                 raw.target_activists,
                 Real {
                     doc: "Weight of activists and journalists as targets.",
-                    source: "atarib-haid-2017.txt, ch. 4: 'the chief targets were independent activists and citizen journalists'",
+                    source: "Haid 2017, ch. 4: 'the chief targets were independent activists and citizen journalists'",
                     ..w(0.4)
                 },
             )?,
@@ -282,7 +282,7 @@ impl Coercion {
                 raw.target_commanders,
                 Real {
                     doc: "Weight of local armed groups' commanders as targets.",
-                    source: "atarib-haid-2017.txt, ch. 4 (FSA commanders kidnapped at checkpoints)",
+                    source: "Haid 2017, ch. 4 (FSA commanders kidnapped at checkpoints)",
                     ..w(0.2)
                 },
             )?,
@@ -291,7 +291,7 @@ impl Coercion {
                 raw.target_opponents,
                 Real {
                     doc: "Weight of other opponents (locals drawn in proportion to their grievance) as targets.",
-                    source: "atarib-haid-2017.txt, ch. 4 ('those who opposed or questioned its actions')",
+                    source: "Haid 2017, ch. 4 ('those who opposed or questioned its actions')",
                     ..w(0.4)
                 },
             )?,
@@ -314,7 +314,7 @@ impl Coercion {
                 Real {
                     default: 0.3,
                     doc: "Share of the kidnapped who are found killed instead of released.",
-                    source: "atarib-haid-2017.txt, ch. 4 (fates unknown; a kidnapped fighter found tortured and killed); value: assumption",
+                    source: "Haid 2017, ch. 4 (fates unknown; a kidnapped fighter found tortured and killed); value: assumption",
                     ..SHARE
                 },
             )?,

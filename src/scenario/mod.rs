@@ -48,7 +48,7 @@ pub struct RawScenario {
 /// Which model of the engine a scenario runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Model {
-    /// The main model of MODEL.md.
+    /// The main model (docs/model.md).
     Resist,
     /// Epstein's civil violence model (2002), the field's reference model.
     Epstein,
@@ -140,8 +140,8 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         raw.model.as_deref(),
         &[("resist", Model::Resist), ("epstein", Model::Epstein)],
         "resist",
-        "Which model of the engine runs the scenario: the main model (MODEL.md) or Epstein's civil violence model (2002, `[epstein]`).",
-        "MODEL.md; Epstein (2002)",
+        "Which model of the engine runs the scenario: the main model (docs/model.md) or Epstein's civil violence model (2002, `[epstein]`).",
+        "docs/model.md; Epstein (2002)",
     )?;
     let seed = c.int(
         "seed",
@@ -164,7 +164,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
             max: 100_000,
             unit: "days",
             doc: "Days to simulate (1 tick = 1 day); `resist run --days` overrides it.",
-            source: "MODEL.md, Scales",
+            source: "docs/model.md, Scales",
         },
     )? as u32;
     let population = c.section("population", |c| population::Params::resolve(&raw.population.clone().unwrap_or_default(), c))?;

@@ -43,7 +43,7 @@ impl Params {
                 max: 100_000,
                 unit: "groups",
                 doc: "Number of local armed groups in town.",
-                source: "assumption; Atarib's FSA brigades, among them al-Mutasem Bi' Allah (atarib-haid-2017.txt, ch. 2)",
+                source: "assumption; Atarib's FSA brigades, among them al-Mutasem Bi' Allah (Haid 2017, ch. 2)",
             },
         )? as u32;
         let size_mean = c.real(
@@ -74,7 +74,7 @@ impl Params {
                 max: 1.0,
                 unit: "share",
                 doc: "Mean reluctance of commanders to fight a faction (Beta distributed).",
-                source: "assumption; FSA groups made common cause with any group against the regime (atarib-haid-2017.txt, ch. 3)",
+                source: "assumption; FSA groups made common cause with any group against the regime (Haid 2017, ch. 3)",
             },
         )?;
         let reluctance_concentration = c.real(
@@ -110,7 +110,7 @@ impl Params {
                 max: 1.0,
                 unit: "share",
                 doc: "Share of the men of fighting age in a group's families who serve in it (fighters are locals with family ties).",
-                source: "assumption; local groups drew on family networks (atarib-haid-2017.txt, ch. 2)",
+                source: "assumption; local groups drew on family networks (Haid 2017, ch. 2)",
             },
         )?;
         Ok(Params { enlist_share, count, size_mean, reluctance_mean, reluctance_concentration, weapons_mean })

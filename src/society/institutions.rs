@@ -1,6 +1,6 @@
 //! Institutions of the town (court, police station, checkpoints, bakery,
 //! water, gas, the military base) and who controls each. A faction's rise is
-//! partly a contest over them (atarib-haid-2017.txt, ch. 3-4).
+//! partly a contest over them (Haid 2017, ch. 3-4).
 
 use crate::scenario::{Check, Int, Real, ScenarioError};
 
@@ -28,7 +28,7 @@ impl Params {
                 max: 10_000,
                 unit: "checkpoints",
                 doc: "Checkpoints controlling access to the town; they slow reinforcements.",
-                source: "atarib-haid-2017.txt, ch. 4-5 (checkpoints controlling access to the city); count: assumption",
+                source: "Haid 2017, ch. 4-5 (checkpoints controlling access to the city); count: assumption",
             },
         )? as u32;
         let quality = c.real(
@@ -40,7 +40,7 @@ impl Params {
                 max: 1.0,
                 unit: "share",
                 doc: "Initial quality of the community's institutions (speed and fairness of the court, reliability of services).",
-                source: "assumption; the faction accused the local court of inefficiency (atarib-haid-2017.txt, ch. 3)",
+                source: "assumption; the faction accused the local court of inefficiency (Haid 2017, ch. 3)",
             },
         )?;
         Ok(Params { checkpoints, quality })

@@ -41,7 +41,7 @@ impl Params {
             max: 500.0,
             unit: "ties per person",
             doc: "Mean number of ties drawn to relatives anywhere in the extended family; household members are always tied, and a draw that falls in one's own household merges with that tie.",
-            source: "assumption; extended families structure life in Atarib (atarib-haid-2017.txt, ch. 2)",
+            source: "assumption; extended families structure life in Atarib (Haid 2017, ch. 2)",
         })?;
         if kin_degree > 0.0 && kin_degree >= family_size_mean - 1.0 {
             return Err(c.fail("kin_degree", format!(

@@ -4,7 +4,7 @@
 
 use crate::attitude::Relaxing;
 
-/// Age classes of MODEL.md.
+/// Age classes of the model (docs/model.md, Persons).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum AgeClass {
@@ -81,7 +81,7 @@ impl Status {
     }
 }
 
-/// Flags of MODEL.md, one bit each.
+/// Flags of the model (docs/model.md, Persons), one bit each.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Flags(pub u16);
 

@@ -1,6 +1,6 @@
 //! The population: how many people, how they sit in extended families and
 //! households, their age classes, notables and activists, and the initial
-//! attitudes of MODEL.md (need, fear, commitment, efficacy, threshold).
+//! attitudes of docs/model.md, Persons (need, fear, commitment, efficacy, threshold).
 
 use rand::RngExt;
 use rand_distr::{Beta, Distribution, LogNormal, Normal, Poisson};
@@ -72,7 +72,7 @@ impl Params {
                 max: MAX_PEOPLE as i64,
                 unit: "people",
                 doc: "Number of people in town at the start.",
-                source: "atarib-haid-2017.txt, ch. 2: about 30,000 in 2011 (the 2004 census counted 10,657)",
+                source: "Haid 2017, ch. 2: about 30,000 in 2011 (the 2004 census counted 10,657)",
             },
         )? as u32;
         let family_size_mean = c.real(
@@ -84,7 +84,7 @@ impl Params {
                 max: 100_000.0,
                 unit: "people",
                 doc: "Mean size of an extended family (clan); sizes are log-normal.",
-                source: "assumption; 'large extended family networks' (atarib-haid-2017.txt, ch. 2)",
+                source: "assumption; 'large extended family networks' (Haid 2017, ch. 2)",
             },
         )?;
         if family_size_mean > f64::from(people) {
@@ -123,7 +123,7 @@ impl Params {
                 max: 1000,
                 unit: "people",
                 doc: "Notables (elders, wealthy, educated, religious scholars) per extended family, chosen among adults and elders.",
-                source: "atarib-haid-2017.txt, ch. 2 (authority lies with each family's notables); count: assumption",
+                source: "Haid 2017, ch. 2 (authority lies with each family's notables); count: assumption",
             },
         )? as u32;
         if f64::from(notables_per_family) > family_size_mean {
@@ -166,7 +166,7 @@ impl Params {
             Real {
                 default: 0.01,
                 doc: "Share of youth and adults who are activists or journalists.",
-                source: "assumption; Atarib's two civil society movements and lone activists (atarib-haid-2017.txt, ch. 2)",
+                source: "assumption; Atarib's two civil society movements and lone activists (Haid 2017, ch. 2)",
                 ..SHARE
             },
         )?;
@@ -176,7 +176,7 @@ impl Params {
             Real {
                 default: 0.5,
                 doc: "Mean baseline hardship of households (Beta distributed), to which need returns between crises.",
-                source: "assumption; 'they knew that people were poor' (atarib-haid-2017.txt, ch. 3)",
+                source: "assumption; 'they knew that people were poor' (Haid 2017, ch. 3)",
                 ..SHARE
             },
         )?;
@@ -187,7 +187,7 @@ impl Params {
             Real {
                 default: 0.05,
                 doc: "Mean initial ideological commitment to a faction's cause.",
-                source: "assumption; mainly Sunni Arab town with strong local rebel groups (atarib-haid-2017.txt, ch. 2)",
+                source: "assumption; mainly Sunni Arab town with strong local rebel groups (Haid 2017, ch. 2)",
                 ..SHARE
             },
         )?;
@@ -197,7 +197,7 @@ impl Params {
             Real {
                 default: 0.5,
                 doc: "Mean initial belief that the community can win; efficacy relaxes back to this level.",
-                source: "assumption; the town had driven the regime out in July 2012 (atarib-haid-2017.txt, ch. 2)",
+                source: "assumption; the town had driven the regime out in July 2012 (Haid 2017, ch. 2)",
                 ..SHARE
             },
         )?;
@@ -219,7 +219,7 @@ impl Params {
             Real {
                 default: 0.25,
                 doc: "Mean mobilisation threshold: the share of one's contacts already mobilised before one joins (normal, cut to [0, 1]).",
-                source: "Granovetter (1978); shared/notes/calibration.md (mean 25 of 100)",
+                source: "Granovetter (1978): normally distributed thresholds with a mean of 25 in 100",
                 ..SHARE
             },
         )?;
@@ -232,7 +232,7 @@ impl Params {
                 max: 1.0,
                 unit: "share",
                 doc: "Standard deviation of mobilisation thresholds.",
-                source: "Granovetter (1978): the outcome jumps near a standard deviation of 0.10-0.12 (shared/notes/calibration.md)",
+                source: "Granovetter (1978): the outcome jumps near a standard deviation of 0.10-0.12",
             },
         )?;
         Ok(Params {

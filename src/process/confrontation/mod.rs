@@ -1,5 +1,5 @@
 //! Confrontation (step 7 of the day): the fight between the mobilised town and
-//! the faction's fighters (atarib-haid-2017.txt, ch. 5 and 7).
+//! the faction's fighters (Haid 2017, ch. 5 and 7).
 //!
 //! A battle starts when the council has called the town out (the town storms
 //! the faction's centre, as on 2-3 January 2014) or when the faction attacks

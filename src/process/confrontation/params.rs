@@ -68,7 +68,7 @@ impl Params {
                 max: 1000.0,
                 unit: "arms per 1,000 people",
                 doc: "Small arms available to mobilised civilians; mobilised fighters beyond them cannot fight.",
-                source: "atarib-haid-2017.txt, ch. 5 ('local armed groups and business figures began distributing weapons'); value: assumption",
+                source: "Haid 2017, ch. 5 ('local armed groups and business figures began distributing weapons'); value: assumption",
             },
         )?;
         let kin_reluctance = r(
@@ -77,7 +77,7 @@ impl Params {
             Real {
                 default: 0.6,
                 doc: "How much the town's fire falls when the faction's fighters are locals, its own people (times the local share of the faction's fighters).",
-                source: "atarib-haid-2017.txt, ch. 5 ('It felt really good to know that your own people refused to fight against you'); value: assumption",
+                source: "Haid 2017, ch. 5 ('It felt really good to know that your own people refused to fight against you'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -95,7 +95,7 @@ impl Params {
                 max: 10_000.0,
                 unit: "fighters per heavy weapon",
                 doc: "What a heavy weapon of a local group adds to the town's force.",
-                source: "atarib-haid-2017.txt, ch. 5 (the heavy cannons of Liwaa Amjad al-Islam); value: assumption",
+                source: "Haid 2017, ch. 5 (the heavy cannons of Liwaa Amjad al-Islam); value: assumption",
             },
         )?;
         let collateral = r("collateral", raw.collateral, Real { default: 0.01, doc: "Civilians killed per faction fighter per battle day.", ..RATE })?;
@@ -105,7 +105,7 @@ impl Params {
             Real {
                 default: 0.05,
                 doc: "People killed misidentified, per faction fighter the town puts out of action.",
-                source: "atarib-haid-2017.txt, ch. 6 (people killed because masked); value: assumption",
+                source: "Haid 2017, ch. 6 (people killed because masked); value: assumption",
                 ..SHARE
             },
         )?;
@@ -115,7 +115,7 @@ impl Params {
             Real {
                 default: 0.6,
                 doc: "Share of the faction's remaining fighters captured when it is expelled (the rest flee elsewhere).",
-                source: "atarib-haid-2017.txt, ch. 5 ('capturing ISIS members there – mostly foreign nationals'); value: assumption",
+                source: "Haid 2017, ch. 5 ('capturing ISIS members there – mostly foreign nationals'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -137,7 +137,7 @@ impl Params {
                 max: 100.0,
                 unit: "factor",
                 doc: "How much the base's fortifications multiply its garrison's strength.",
-                source: "atarib-haid-2017.txt, ch. 5 (Regiment 46, 'the key centre for the local armed groups'); value: assumption",
+                source: "Haid 2017, ch. 5 (Regiment 46, 'the key centre for the local armed groups'); value: assumption",
             },
         )?;
         let night_readiness = r(
@@ -146,7 +146,7 @@ impl Params {
             Real {
                 default: 0.3,
                 doc: "Share of the garrison ready to fight at night.",
-                source: "atarib-haid-2017.txt, ch. 7 (the night move on Regiment 46); value: assumption",
+                source: "Haid 2017, ch. 7 (the night move on Regiment 46); value: assumption",
                 ..SHARE
             },
         )?;
@@ -159,7 +159,7 @@ impl Params {
                 max: 100.0,
                 unit: "days per checkpoint",
                 doc: "Delay that each staffed checkpoint adds to the faction's reinforcements.",
-                source: "atarib-haid-2017.txt, ch. 5 (makeshift checkpoints at all the main entry points); value: assumption",
+                source: "Haid 2017, ch. 5 (makeshift checkpoints at all the main entry points); value: assumption",
             },
         )?;
         let max_days = c.int(
@@ -174,7 +174,7 @@ impl Params {
             Real {
                 default: 0.3,
                 doc: "Rise of everyone's efficacy lift (the share of the way to 1 of a lift that starts near 0: about this much efficacy) when the town expels a faction.",
-                source: "atarib-haid-2017.txt, ch. 7 ('it showed us our power'); value: assumption",
+                source: "Haid 2017, ch. 7 ('it showed us our power'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -246,7 +246,7 @@ impl Fighting {
                 max: 10_000_000,
                 unit: "fighters",
                 doc: "Fighters sent from the pool elsewhere when a battle starts.",
-                source: "atarib-haid-2017.txt, ch. 5 (forces mobilised 'from areas of Aleppo and Idlib'); value: assumption",
+                source: "Haid 2017, ch. 5 (forces mobilised 'from areas of Aleppo and Idlib'); value: assumption",
             },
         )? as u32;
         let reinforcement_delay_days = c.real(
@@ -258,7 +258,7 @@ impl Fighting {
                 max: 1000.0,
                 unit: "days",
                 doc: "Days before reinforcements arrive, before checkpoints slow them.",
-                source: "atarib-haid-2017.txt, ch. 5 (they 'kept talking for hours in the hope that reinforcements would arrive'); value: assumption",
+                source: "Haid 2017, ch. 5 (they 'kept talking for hours in the hope that reinforcements would arrive'); value: assumption",
             },
         )?;
         let attack_day = c.int(
@@ -290,7 +290,7 @@ impl Fighting {
             raw.attack_at_night,
             true,
             "Whether the faction's own attack comes at night, before the town mobilises.",
-            "atarib-haid-2017.txt, ch. 7 (al-Nusra's night move on Regiment 46)",
+            "Haid 2017, ch. 7 (al-Nusra's night move on Regiment 46)",
         );
         let attack_delay_days = c.int(
             "attack_delay_days",
@@ -301,7 +301,7 @@ impl Fighting {
                 max: 1000,
                 unit: "days",
                 doc: "Days between a rival's decision to move and its attack (the town hears of it and is called out meanwhile).",
-                source: "atarib-haid-2017.txt, ch. 7 (the base was seized 'while people were sleeping after the public meeting'); value: assumption",
+                source: "Haid 2017, ch. 7 (the base was seized 'while people were sleeping after the public meeting'); value: assumption",
             },
         )? as u32;
         Ok(Fighting { effectiveness, reinforcements, reinforcement_delay_days, attack_day, attack_threshold, attack_at_night, attack_delay_days })
