@@ -32,10 +32,33 @@ pub fn interrupted() -> Failure {
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static COOPERATIVE: AtomicBool = AtomicBool::new(false);
 
 /// Whether Ctrl-C was pressed; long loops check it and stop cleanly.
 pub fn was_interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// Install the Ctrl-C (SIGINT) handler: the first thing `main` does, so that
+/// no signal, however early, kills the process. While a command cooperates
+/// (see [`cooperate`]) Ctrl-C only sets the flag its loops check, and the
+/// command stops cleanly with exit 130; otherwise (parsing the command line,
+/// loading files, commands that write nothing half-way) the process exits
+/// with 130 at once. A second Ctrl-C always exits at once.
+pub fn install_interrupt_handler() {
+    // No handler is fatal to install: the default (death by the signal) remains.
+    let _ = ctrlc::set_handler(|| {
+        if !COOPERATIVE.load(Ordering::SeqCst) || INTERRUPTED.swap(true, Ordering::SeqCst) {
+            eprintln!("error: interrupted");
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+    });
+}
+
+/// Whether Ctrl-C should only set the flag (`true`: the command checks it in
+/// every long loop and cleans up) or end the process at once (`false`).
+pub fn cooperate(on: bool) {
+    COOPERATIVE.store(on, Ordering::SeqCst);
 }
 
 #[derive(Parser)]
@@ -135,8 +158,6 @@ pub fn main() -> Result<u8, Failure> {
             return Ok(code);
         }
     };
-    // Ctrl-C sets a flag that the run loops check; no handler is fatal to install.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     match cli.command {
         Command::Run(args) => super::run::run(&args),
         Command::Check { scenario } => {
@@ -169,6 +190,7 @@ pub fn main() -> Result<u8, Failure> {
         Command::Replay { manifest } => super::manifest::replay(&manifest),
         Command::Sweep { sweep, out, threads, resume, force, shard, keep_series, plot } => {
             let code = super::sweep::sweep(&sweep, &out, threads, resume, force, shard.clone(), keep_series)?;
+            cooperate(false);
             if plot && shard.is_none() {
                 super::plot::plot(&out, &[])?;
             }
@@ -187,7 +209,10 @@ pub fn main() -> Result<u8, Failure> {
             Ok(EXIT_OK)
         }
         Command::Seeds { refresh, dir } => super::seeds::seeds(&dir, refresh),
-        Command::Bench(args) => super::bench::bench(&args),
+        Command::Bench(args) => {
+            cooperate(true);
+            super::bench::bench(&args)
+        }
         Command::Plot { dir, outcomes } => super::plot::plot(&dir, &outcomes),
         Command::Report { dir, outcomes } => super::report::report(&dir, &outcomes),
     }

@@ -54,6 +54,11 @@ impl Staged {
         Ok(Staged { target: target.to_path_buf(), staging, committed: false })
     }
 
+    /// The path `name` will have in the staging directory (for files written as streams).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.staging.join(name)
+    }
+
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Failure> {
         let path = self.staging.join(name);
         fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display())).map_err(io_failure)
@@ -87,4 +92,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display())).map_err(io_failure)?;
     fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display())).map_err(io_failure)
+}
+
+/// A file written as a stream: into a temporary beside its final name (named
+/// as [`write_atomic`]'s), hashed (blake3) as the bytes go by so that it is
+/// never read back whole, and renamed into place by [`StreamedFile::finish`].
+/// Dropped unfinished (an error, Ctrl-C), it removes its temporary.
+pub struct StreamedFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: Option<std::io::BufWriter<fs::File>>,
+    hasher: blake3::Hasher,
+}
+
+impl StreamedFile {
+    pub fn create(path: &Path) -> Result<StreamedFile, Failure> {
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let file = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display())).map_err(io_failure)?;
+        Ok(StreamedFile { path: path.to_path_buf(), tmp, out: Some(std::io::BufWriter::new(file)), hasher: blake3::Hasher::new() })
+    }
+
+    /// Flush, and move the file into place; returns its path and its blake3 (hex).
+    pub fn finish(mut self) -> Result<(PathBuf, String), Failure> {
+        let out = self.out.take().expect("finished once");
+        let cannot = |e: std::io::Error| io_failure(anyhow::Error::new(e).context(format!("cannot write {}", self.tmp.display())));
+        out.into_inner().map_err(|e| cannot(e.into_error()))?;
+        if let Err(e) = fs::rename(&self.tmp, &self.path) {
+            fs::remove_file(&self.tmp).ok();
+            return Err(io_failure(anyhow::Error::new(e).context(format!("cannot replace {}", self.path.display()))));
+        }
+        Ok((self.path.clone(), self.hasher.finalize().to_hex().to_string()))
+    }
+}
+
+impl std::io::Write for StreamedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.as_mut().expect("not finished").write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.as_mut().expect("not finished").flush()
+    }
+}
+
+impl Drop for StreamedFile {
+    fn drop(&mut self) {
+        if self.out.take().is_some() {
+            fs::remove_file(&self.tmp).ok();
+        }
+    }
 }

@@ -15,11 +15,11 @@ use rayon::prelude::*;
 use resist::render::{Rendered, csv_field, timeseries_columns};
 use resist::rng::RunKey;
 use resist::scenario::{Scenario, ScenarioError, locate_offset};
-use resist::sweep::aggregate::{AGGREGATE_COLUMNS, aggregate, flatten};
+use resist::sweep::aggregate::{AGGREGATE_COLUMNS, Reduction, flatten};
 use resist::sweep::{Inputs, RawSweep, Sweep};
 
-use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
-use super::files::{load_scenario, write_atomic};
+use super::cli::{EXIT_INTERRUPTED, EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
+use super::files::{StreamedFile, load_scenario, write_atomic};
 use super::manifest::platform;
 
 /// Whether a TOML file is a sweep (rather than a scenario).
@@ -94,6 +94,8 @@ fn done(out: &Path, p: usize) -> bool {
 pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, force: bool, shard: Option<String>, keep_series: bool) -> Result<u8, Failure> {
     let (sweep, text) = load(file)?;
     let shard = shard.as_deref().map(parse_shard).transpose()?;
+    // From here Ctrl-C stops the sweep cleanly, between the days of its runs.
+    super::cli::cooperate(true);
     let state = State { sweep_hash: sweep.hash(), name: sweep.name.clone(), points: sweep.points.len(), runs: sweep.runs(), sweep_toml: text };
     let state_path = out.join("sweep.json");
     if out.exists() {
@@ -131,26 +133,46 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
     let width = pool.current_num_threads();
     let total = todo.len() as u64 * sweep.replicates;
     let bar = progress(total, (mine.len() - todo.len()) as u64 * sweep.replicates, "runs");
-    // Batches of points big enough to keep every thread busy.
+    // Batches of points big enough to keep every thread busy; each point
+    // writes its own files as soon as its replicates are reduced.
     let batch = (4 * width).div_ceil(sweep.replicates as usize).max(1);
     for chunk in todo.chunks(batch) {
         if was_interrupted() {
-            bar.abandon();
-            return Err(interrupted());
+            break;
         }
-        let results: Vec<(usize, Vec<RunResult>)> = pool.install(|| chunk.par_iter().map(|&p| (p, run_point(&sweep, p, keep_series))).collect());
-        for (p, runs) in results {
-            write_point(out, &sweep, p, &runs)?;
-            bar.inc(runs.len() as u64);
+        let results: Vec<Result<bool, Failure>> = pool.install(|| chunk.par_iter().map(|&p| run_point(out, &sweep, p, keep_series, &bar)).collect());
+        for r in results {
+            r?;
         }
+    }
+    if was_interrupted() {
+        bar.abandon();
+        return Err(sweep_interrupted(file, out, shard, mine.iter().filter(|&&p| done(out, p)).count(), mine.len()));
     }
     bar.finish_and_clear();
     if shard.is_some() {
         eprintln!("{}: shard done: {} of {} points in {}; join the shards with `resist merge`", sweep.name, mine.len(), sweep.points.len(), out.display());
         return Ok(EXIT_OK);
     }
-    assemble(out, &state)?;
+    assemble(out, &state).map_err(|f| if f.code == EXIT_INTERRUPTED { sweep_interrupted(file, out, shard, mine.len(), mine.len()) } else { f })?;
     Ok(EXIT_OK)
+}
+
+/// What an interrupted sweep leaves, truthfully: its finished points, kept
+/// for `--resume`, and how to finish it.
+fn sweep_interrupted(file: &Path, out: &Path, shard: Option<(usize, usize)>, finished: usize, of: usize) -> Failure {
+    let shard = shard.map(|(k, n)| format!(" --shard {k}/{n}")).unwrap_or_default();
+    Failure {
+        error: anyhow!(
+            "interrupted; {finished} of {of} design points are finished and kept in {}/points/ (the sweep's state in {}/sweep.json); \
+             runs.csv, aggregates.csv and manifest.json were not written. Finish it with: resist sweep {} --out {}{shard} --resume",
+            out.display(),
+            out.display(),
+            file.display(),
+            out.display()
+        ),
+        code: EXIT_INTERRUPTED,
+    }
 }
 
 /// A progress bar on a terminal; hidden when stderr is not one (logs, CI).
@@ -171,69 +193,100 @@ struct RunResult {
     series: Option<String>,
 }
 
-fn run_point(sweep: &Sweep, p: usize, keep_series: bool) -> Vec<RunResult> {
+/// Run one design point and write its files; `false` if Ctrl-C stopped it
+/// (then nothing of it is kept). Its replicates run a chunk at a time in
+/// parallel, and each chunk is folded in replicate order into the point's
+/// streaming reduction and its runs file, so that memory stays flat in the
+/// number of replicates and the bytes do not depend on the threads.
+fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indicatif::ProgressBar) -> Result<bool, Failure> {
     let scenario = sweep.scenario(p);
-    (0..sweep.replicates)
-        .into_par_iter()
-        .map(|r| {
-            let (run_id, seed) = sweep.run(p, r);
-            let mut row = vec![
-                ("run_id".to_string(), run_id.to_string()),
-                ("point".into(), p.to_string()),
-                ("policy".into(), sweep.policies[sweep.points[p].0].name.clone()),
-                ("replicate".into(), r.to_string()),
-                ("seed".into(), seed.to_string()),
-            ];
-            row.extend(sweep.keys.iter().zip(&sweep.points[p].1).map(|(k, v)| (k.clone(), v.to_string())));
-            let outcome = scenario.as_ref().map_err(|e| e.to_string()).and_then(|s| run_one(s, sweep, seed, keep_series));
-            match outcome {
-                Ok((summary, values, series)) => {
-                    row.push(("status".into(), "ok".into()));
-                    row.push(("error".into(), String::new()));
-                    flatten("", &summary, &mut row);
-                    RunResult { row, values: Some(values), series }
-                }
-                Err(e) => {
-                    row.push(("status".into(), "failed".into()));
-                    row.push(("error".into(), e));
-                    RunResult { row, values: None, series: None }
-                }
+    let (runs_file, agg_file) = point_files(out, p);
+    let mut runs = StreamedFile::create(&runs_file)?;
+    let mut reduction = Reduction::default();
+    let chunk = 4 * rayon::current_num_threads() as u64;
+    let mut r0 = 0;
+    while r0 < sweep.replicates {
+        let r1 = (r0 + chunk).min(sweep.replicates);
+        let results: Option<Vec<RunResult>> = (r0..r1).into_par_iter().map(|r| run_replicate(sweep, &scenario, p, r, keep_series)).collect();
+        let Some(results) = results else { return Ok(false) };
+        for (r, result) in (r0..r1).zip(results) {
+            if let Some(series) = &result.series {
+                let id = &result.row[0].1;
+                write_atomic(&out.join("series").join(format!("run-{id:0>8}.csv")), series.as_bytes())?;
             }
-        })
-        .collect()
+            if let Some(values) = result.values {
+                reduction.push(r, values);
+            }
+            let mut line = serde_json::to_string(&result.row).expect("plain data");
+            line.push('\n');
+            runs.write_all(line.as_bytes()).map_err(|e| io_failure(anyhow::Error::new(e).context(format!("cannot write {}", runs_file.display()))))?;
+        }
+        bar.inc(r1 - r0);
+        r0 = r1;
+    }
+    let columns = scenario.as_ref().map(timeseries_columns).unwrap_or_default();
+    let mut agg = String::new();
+    reduction.write_rows(p, &sweep.policies[sweep.points[p].0].name, &columns, &mut agg);
+    write_atomic(&agg_file, agg.as_bytes())?;
+    // The runs file last: its presence marks the point done.
+    runs.finish()?;
+    Ok(true)
+}
+
+/// One replicate of a design point; `None` if Ctrl-C stopped it.
+fn run_replicate(sweep: &Sweep, scenario: &Result<Scenario, ScenarioError>, p: usize, r: u64, keep_series: bool) -> Option<RunResult> {
+    let (run_id, seed) = sweep.run(p, r);
+    let mut row = vec![
+        ("run_id".to_string(), run_id.to_string()),
+        ("point".into(), p.to_string()),
+        ("policy".into(), sweep.policies[sweep.points[p].0].name.clone()),
+        ("replicate".into(), r.to_string()),
+        ("seed".into(), seed.to_string()),
+    ];
+    row.extend(sweep.keys.iter().zip(&sweep.points[p].1).map(|(k, v)| (k.clone(), v.to_string())));
+    let outcome = match scenario.as_ref().map_err(|e| e.to_string()) {
+        Ok(s) => run_one(s, sweep, seed, keep_series)?,
+        Err(e) => Err(e),
+    };
+    Some(match outcome {
+        Ok((summary, values, series)) => {
+            row.push(("status".into(), "ok".into()));
+            row.push(("error".into(), String::new()));
+            flatten("", &summary, &mut row);
+            RunResult { row, values: Some(values), series }
+        }
+        Err(e) => {
+            row.push(("status".into(), "failed".into()));
+            row.push(("error".into(), e));
+            RunResult { row, values: None, series: None }
+        }
+    })
 }
 
 type Outcome = (serde_json::Value, Vec<f64>, Option<String>);
 
-fn run_one(s: &Scenario, sweep: &Sweep, seed: u64, keep_series: bool) -> Result<Outcome, String> {
+/// One run, or `None` if Ctrl-C stopped it between days.
+fn run_one(s: &Scenario, sweep: &Sweep, seed: u64, keep_series: bool) -> Option<Result<Outcome, String>> {
     let days = sweep.days.unwrap_or(s.days);
     // A run that panics fails alone; the others go on.
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resist::sim::run_any(s, RunKey::new(seed, 0), days))).map_err(|e| {
-        format!("the run failed: {}", e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default())
-    })?;
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resist::sim::run_any_until(s, RunKey::new(seed, 0), days, &was_interrupted)));
+    let out = match out {
+        Ok(out) => out?,
+        Err(e) => {
+            return Some(Err(format!(
+                "the run failed: {}",
+                e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+            )));
+        }
+    };
     let series = keep_series.then(|| Rendered::of_outcome(s, &out).timeseries);
-    Ok((out.summary_value(), out.series_values(s), series))
+    Some(Ok((out.summary_value(), out.series_values(s), series)))
 }
 
-fn write_point(out: &Path, sweep: &Sweep, p: usize, runs: &[RunResult]) -> Result<(), Failure> {
-    for r in runs {
-        if let Some(series) = &r.series {
-            let id = &r.row[0].1;
-            write_atomic(&out.join("series").join(format!("run-{id:0>8}.csv")), series.as_bytes())?;
-        }
-    }
-    let (runs_file, agg_file) = point_files(out, p);
-    let values: Vec<Vec<f64>> = runs.iter().filter_map(|r| r.values.clone()).collect();
-    let columns = sweep.scenario(p).map(|s| timeseries_columns(&s)).unwrap_or_default();
-    let agg = aggregate(p, &sweep.policies[sweep.points[p].0].name, &columns, &values);
-    write_atomic(&agg_file, agg.as_bytes())?;
-    // The runs file last: its presence marks the point done.
-    let mut lines = String::new();
-    for r in runs {
-        lines.push_str(&serde_json::to_string(&r.row).expect("plain data"));
-        lines.push('\n');
-    }
-    write_atomic(&runs_file, lines.as_bytes())
+/// A point's runs file a row at a time: a point of many replicates is never held whole.
+fn point_rows(out: &Path, p: usize) -> Result<impl Iterator<Item = Result<Vec<(String, String)>, Failure>>, Failure> {
+    let f = std::fs::File::open(point_files(out, p).0).map_err(|e| io_failure(e.into()))?;
+    Ok(std::io::BufReader::new(f).lines().map(|l| l.map_err(|e| io_failure(e.into())).and_then(|l| serde_json::from_str(&l).map_err(|e| io_failure(e.into())))))
 }
 
 /// Join the point files into runs.csv and aggregates.csv, and write the manifest.
@@ -248,18 +301,11 @@ fn assemble(out: &Path, state: &State) -> Result<(), Failure> {
             missing[0]
         )));
     }
-    let read_rows = |p: usize| -> Result<Vec<Vec<(String, String)>>, Failure> {
-        let f = std::fs::File::open(point_files(out, p).0).map_err(|e| io_failure(e.into()))?;
-        std::io::BufReader::new(f)
-            .lines()
-            .map(|l| l.map_err(|e| io_failure(e.into())).and_then(|l| serde_json::from_str(&l).map_err(|e| io_failure(e.into()))))
-            .collect()
-    };
     // Columns: every key, in order of first appearance over points in order.
     let mut columns: Vec<String> = Vec::new();
     for p in 0..state.points {
-        for row in read_rows(p)? {
-            for (k, _) in row {
+        for row in point_rows(out, p)? {
+            for (k, _) in row? {
                 if !columns.contains(&k) {
                     columns.push(k);
                 }
@@ -267,34 +313,41 @@ fn assemble(out: &Path, state: &State) -> Result<(), Failure> {
         }
     }
     let (mut failed, mut total) = (0u64, 0u64);
-    let runs_tmp = out.join(".runs.csv.tmp");
+    // Both files are hashed as they are written, never read back whole.
+    let write_err = |e: std::io::Error| io_failure(anyhow::Error::new(e).context(format!("cannot write into {}", out.display())));
+    let mut runs_csv = StreamedFile::create(&out.join("runs.csv"))?;
     {
-        let mut w = BufWriter::new(std::fs::File::create(&runs_tmp).map_err(|e| io_failure(e.into()))?);
-        writeln!(w, "{}", columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")).map_err(|e| io_failure(e.into()))?;
+        let mut w = BufWriter::new(&mut runs_csv);
+        writeln!(w, "{}", columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")).map_err(write_err)?;
         for p in 0..state.points {
-            for row in read_rows(p)? {
+            if was_interrupted() {
+                return Err(interrupted());
+            }
+            for row in point_rows(out, p)? {
+                let row = row?;
                 total += 1;
                 failed += u64::from(row.iter().any(|(k, v)| k == "status" && v == "failed"));
                 let line: Vec<String> = columns.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| csv_field(v)).unwrap_or_default()).collect();
-                writeln!(w, "{}", line.join(",")).map_err(|e| io_failure(e.into()))?;
+                writeln!(w, "{}", line.join(",")).map_err(write_err)?;
             }
         }
-        w.flush().map_err(|e| io_failure(e.into()))?;
+        w.flush().map_err(write_err)?;
     }
-    let agg_tmp = out.join(".aggregates.csv.tmp");
+    let mut agg_csv = StreamedFile::create(&out.join("aggregates.csv"))?;
     {
-        let mut w = BufWriter::new(std::fs::File::create(&agg_tmp).map_err(|e| io_failure(e.into()))?);
-        writeln!(w, "{AGGREGATE_COLUMNS}").map_err(|e| io_failure(e.into()))?;
+        let mut w = BufWriter::new(&mut agg_csv);
+        writeln!(w, "{AGGREGATE_COLUMNS}").map_err(write_err)?;
         for p in 0..state.points {
-            let text = std::fs::read(point_files(out, p).1).map_err(|e| io_failure(e.into()))?;
-            w.write_all(&text).map_err(|e| io_failure(e.into()))?;
+            if was_interrupted() {
+                return Err(interrupted());
+            }
+            let mut f = std::fs::File::open(point_files(out, p).1).map_err(|e| io_failure(e.into()))?;
+            std::io::copy(&mut f, &mut w).map_err(write_err)?;
         }
-        w.flush().map_err(|e| io_failure(e.into()))?;
+        w.flush().map_err(write_err)?;
     }
-    let hash = |p: &Path| -> Result<String, Failure> { Ok(blake3::hash(&std::fs::read(p).map_err(|e| io_failure(e.into()))?).to_hex().to_string()) };
-    let (runs_hash, agg_hash) = (hash(&runs_tmp)?, hash(&agg_tmp)?);
-    std::fs::rename(&runs_tmp, out.join("runs.csv")).map_err(|e| io_failure(e.into()))?;
-    std::fs::rename(&agg_tmp, out.join("aggregates.csv")).map_err(|e| io_failure(e.into()))?;
+    let (_, runs_hash) = runs_csv.finish()?;
+    let (_, agg_hash) = agg_csv.finish()?;
     let manifest = serde_json::json!({
         "resist_version": env!("CARGO_PKG_VERSION"),
         "git_commit": env!("RESIST_GIT_COMMIT"),
