@@ -54,6 +54,11 @@ impl Staged {
         Ok(Staged { target: target.to_path_buf(), staging, committed: false })
     }
 
+    /// The staging directory.
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
     /// The path `name` will have in the staging directory (for files written as streams).
     pub fn path(&self, name: &str) -> PathBuf {
         self.staging.join(name)
@@ -109,12 +114,15 @@ impl StreamedFile {
     pub fn create(path: &Path) -> Result<StreamedFile, Failure> {
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
         let file = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display())).map_err(io_failure)?;
+        super::cli::forced_exit().remove(&tmp);
         Ok(StreamedFile { path: path.to_path_buf(), tmp, out: Some(std::io::BufWriter::new(file)), hasher: blake3::Hasher::new() })
     }
 
     /// Flush, and move the file into place; returns its path and its blake3 (hex).
     pub fn finish(mut self) -> Result<(PathBuf, String), Failure> {
         let out = self.out.take().expect("finished once");
+        let mut forced = super::cli::forced_exit();
+        forced.keep(&self.tmp);
         let cannot = |e: std::io::Error| io_failure(anyhow::Error::new(e).context(format!("cannot write {}", self.tmp.display())));
         out.into_inner().map_err(|e| cannot(e.into_error()))?;
         if let Err(e) = fs::rename(&self.tmp, &self.path) {
@@ -141,6 +149,7 @@ impl Drop for StreamedFile {
     fn drop(&mut self) {
         if self.out.take().is_some() {
             fs::remove_file(&self.tmp).ok();
+            super::cli::forced_exit().keep(&self.tmp);
         }
     }
 }

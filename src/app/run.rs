@@ -70,6 +70,11 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
     // From here Ctrl-C stops the run cleanly: the staging directory is removed.
     super::cli::cooperate(true);
     let staged = Staged::begin(&out, a.force)?;
+    {
+        let mut forced = super::cli::forced_exit();
+        forced.remove(staged.dir());
+        forced.note(Some(super::cli::NOTHING_WRITTEN.to_string()));
+    }
     let started = Instant::now();
     let key = RunKey::new(seed, a.replicate);
     let (rendered, size) = if a.replicates > 1 { ensemble(&scenario, a, seed, days, &staged)? } else { single(&scenario, key, days)? };
@@ -82,10 +87,18 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
     staged.write("events.csv", rendered.events.as_bytes())?;
     staged.write("summary.json", rendered.summary.as_bytes())?;
     staged.write("manifest.json", manifest.to_json().as_bytes())?;
-    if was_interrupted() {
-        return Err(interrupted());
-    }
-    let dir = staged.commit()?;
+    let dir = {
+        // A forced exit comes before or after the commit, never half-way.
+        let mut forced = super::cli::forced_exit();
+        if was_interrupted() {
+            return Err(interrupted());
+        }
+        let staging = staged.dir().to_path_buf();
+        let dir = staged.commit()?;
+        forced.keep(&staging);
+        forced.note(None);
+        dir
+    };
     super::cli::cooperate(false);
     let extra = if a.replicates > 1 { ", ensemble.csv, replicates.csv" } else { "" };
     eprintln!(

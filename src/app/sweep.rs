@@ -126,6 +126,12 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
         std::fs::create_dir_all(out.join("series")).map_err(|e| io_failure(e.into()))?;
     }
     write_atomic(&state_path, serde_json::to_string_pretty(&state).expect("plain data").as_bytes())?;
+    super::cli::forced_exit().note(Some(format!(
+        "the finished design points are kept in {}/points/ (the sweep's state in {}/sweep.json); {}",
+        out.display(),
+        out.display(),
+        finish_with(file, out, shard)
+    )));
 
     let mine: Vec<usize> = (0..sweep.points.len()).filter(|p| shard.is_none_or(|(k, n)| p % n == k - 1)).collect();
     let todo: Vec<usize> = mine.iter().copied().filter(|&p| !done(out, p)).collect();
@@ -161,18 +167,24 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
 /// What an interrupted sweep leaves, truthfully: its finished points, kept
 /// for `--resume`, and how to finish it.
 fn sweep_interrupted(file: &Path, out: &Path, shard: Option<(usize, usize)>, finished: usize, of: usize) -> Failure {
-    let shard = shard.map(|(k, n)| format!(" --shard {k}/{n}")).unwrap_or_default();
     Failure {
         error: anyhow!(
-            "interrupted; {finished} of {of} design points are finished and kept in {}/points/ (the sweep's state in {}/sweep.json); \
-             runs.csv, aggregates.csv and manifest.json were not written. Finish it with: resist sweep {} --out {}{shard} --resume",
+            "interrupted; {finished} of {of} design points are finished and kept in {}/points/ (the sweep's state in {}/sweep.json); {}",
             out.display(),
             out.display(),
-            file.display(),
-            out.display()
+            finish_with(file, out, shard)
         ),
         code: EXIT_INTERRUPTED,
     }
+}
+
+fn finish_with(file: &Path, out: &Path, shard: Option<(usize, usize)>) -> String {
+    let shard = shard.map(|(k, n)| format!(" --shard {k}/{n}")).unwrap_or_default();
+    format!(
+        "runs.csv, aggregates.csv and manifest.json were not written. Finish it with: resist sweep {} --out {}{shard} --resume",
+        file.display(),
+        out.display()
+    )
 }
 
 /// A progress bar on a terminal; hidden when stderr is not one (logs, CI).

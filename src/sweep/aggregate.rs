@@ -189,6 +189,106 @@ mod tests {
         assert!(lines[3].starts_with("7,base,1,b,2,30.000000,"));
     }
 
+    /// Pseudo-random values, fixed: a skewed spread like a head count's.
+    fn values(n: usize, cells: usize) -> Vec<Vec<f64>> {
+        (0..n as u64)
+            .map(|r| (0..cells as u64).map(|c| (sample_priority(r * 7919 + c) % 10_000) as f64 / 100.0 + (c as f64) * 3.0).map(|x| x * x / 50.0).collect())
+            .collect()
+    }
+
+    /// The reduction as it was before it streamed: every value kept and sorted.
+    fn reference(point: usize, policy: &str, columns: &[String], runs: &[Vec<f64>]) -> String {
+        let mut out = String::new();
+        let width = columns.len();
+        let days = runs[0].len() / width;
+        for d in 0..days {
+            for (c, name) in columns.iter().enumerate() {
+                let mut v: Vec<f64> = runs.iter().map(|r| r[d * width + c]).collect();
+                v.sort_by(f64::total_cmp);
+                let n = v.len() as f64;
+                let mean = v.iter().sum::<f64>() / n;
+                let sd = if v.len() > 1 { (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
+                let (a, b, c) = (quantile(&v, 0.05), quantile(&v, 0.5), quantile(&v, 0.95));
+                let _ = writeln!(out, "{point},{policy},{d},{name},{},{mean:.6},{sd:.6},{a:.6},{b:.6},{c:.6}", v.len());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_reduction_up_to_its_capacity_gives_the_bytes_of_sorting_every_value() {
+        let cols = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        for n in [1, 2, 17, EXACT_REPLICATES] {
+            let runs = values(n, 3 * 5);
+            assert_eq!(aggregate(3, "base", &cols, &runs), reference(3, "base", &cols, &runs), "{n} replicates");
+        }
+    }
+
+    #[test]
+    fn streamed_mean_and_sd_equal_the_exact_ones_above_the_sample() {
+        let runs = values(3000, 4);
+        let mut red = Reduction::new(64);
+        for (r, v) in runs.iter().enumerate() {
+            red.push(r as u64, v.clone());
+        }
+        for c in 0..4 {
+            let v: Vec<f64> = runs.iter().map(|r| r[c]).collect();
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt();
+            assert!((red.mean[c] - mean).abs() <= 1e-12 * mean.abs(), "mean {} against {mean}", red.mean[c]);
+            let got = (red.m2[c] / 2999.0).sqrt();
+            assert!((got - sd).abs() <= 1e-10 * sd, "sd {got} against {sd}");
+            assert_eq!(red.count[c], 3000);
+        }
+    }
+
+    #[test]
+    fn quantiles_above_the_sample_lie_within_the_stated_rank_bound() {
+        let (n, k) = (10_000usize, EXACT_REPLICATES);
+        let runs = values(n, 6);
+        let mut red = Reduction::default();
+        for (r, v) in runs.iter().enumerate() {
+            red.push(r as u64, v.clone());
+        }
+        let cols: Vec<String> = (0..6).map(|c| format!("c{c}")).collect();
+        let mut out = String::new();
+        red.write_rows(0, "base", &cols, &mut out);
+        for (c, line) in out.lines().enumerate() {
+            let f: Vec<&str> = line.split(',').collect();
+            assert_eq!(f[4], n.to_string(), "every replicate counts in the mean: {line}");
+            let mut all: Vec<f64> = runs.iter().map(|r| r[c]).collect();
+            all.sort_by(f64::total_cmp);
+            for (q, field) in [(0.05, f[7]), (0.5, f[8]), (0.95, f[9])] {
+                let est: f64 = field.parse().unwrap();
+                // The estimate's rank among all the values, against the
+                // documented standard error (3 of them: a bound this fixed
+                // sample must meet, not a coin toss).
+                let rank = all.partition_point(|&x| x < est) as f64 / n as f64;
+                let se = (q * (1.0 - q) / k as f64 * (n - k) as f64 / (n - 1) as f64).sqrt();
+                assert!((rank - q).abs() <= 3.0 * se, "column {c}, q{q}: rank {rank} of estimate {est}, bound {}", 3.0 * se);
+            }
+        }
+    }
+
+    #[test]
+    fn the_sample_does_not_depend_on_the_order_replicates_arrive_in() {
+        let runs = values(1000, 5);
+        let cols: Vec<String> = (0..5).map(|c| format!("c{c}")).collect();
+        let (mut forward, mut backward) = (Reduction::new(32), Reduction::new(32));
+        for (r, v) in runs.iter().enumerate() {
+            forward.push(r as u64, v.clone());
+        }
+        for (r, v) in runs.iter().enumerate().rev() {
+            backward.push(r as u64, v.clone());
+        }
+        let quantiles = |red: &Reduction| {
+            let mut out = String::new();
+            red.write_rows(0, "p", &cols, &mut out);
+            out.lines().map(|l| l.split(',').skip(7).collect::<Vec<_>>().join(",")).collect::<Vec<_>>()
+        };
+        assert_eq!(quantiles(&forward), quantiles(&backward));
+    }
+
     #[test]
     fn flattening_names_nested_keys() {
         let v: serde_json::Value = serde_json::from_str(r#"{"a":1,"b":{"c":[2,3],"d":null},"e":"x"}"#).unwrap();
