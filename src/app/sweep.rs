@@ -206,7 +206,8 @@ struct RunResult {
 }
 
 /// Run one design point and write its files; `false` if Ctrl-C stopped it
-/// (then nothing of it is kept). Its replicates run a chunk at a time in
+/// (then its point files are not written, and `--resume` runs it again;
+/// with `--keep-series`, the series of its runs that finished stay, whole). Its replicates run a chunk at a time in
 /// parallel, and each chunk is folded in replicate order into the point's
 /// streaming reduction and its runs file, so that memory stays flat in the
 /// number of replicates and the bytes do not depend on the threads.
