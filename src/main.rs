@@ -6,6 +6,8 @@ mod app;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // First of all, so that even an early Ctrl-C ends with exit 130.
+    app::cli::install_interrupt_handler();
     let code = match app::cli::main() {
         Ok(code) => code,
         Err(failure) => {

@@ -66,11 +66,21 @@ pub struct RunOutput {
 
 /// Run a scenario to the end.
 pub fn run(scenario: &Scenario, key: RunKey, days: u32) -> RunOutput {
+    run_until(scenario, key, days, &|| false).expect("never stopped")
+}
+
+/// Run a scenario to the end unless `stop` says so: it is asked before each
+/// day, and a stopped run gives `None`. The caller decides what stops a run
+/// (the command line's Ctrl-C); the core never handles signals itself.
+pub fn run_until(scenario: &Scenario, key: RunKey, days: u32, stop: &dyn Fn() -> bool) -> Option<RunOutput> {
     let mut sim = Simulation::new(scenario, key, days);
     while !sim.done() {
+        if stop() {
+            return None;
+        }
         sim.step();
     }
-    sim.finish()
+    Some(sim.finish())
 }
 
 /// Per-run outcomes (summary.json). Later issues add the uprising and aftermath.
@@ -413,9 +423,14 @@ pub enum Outcome {
 
 /// Run a scenario with the model it names.
 pub fn run_any(scenario: &Scenario, key: RunKey, days: u32) -> Outcome {
+    run_any_until(scenario, key, days, &|| false).expect("never stopped")
+}
+
+/// [`run_any`], asking `stop` before each day or step (see [`run_until`]).
+pub fn run_any_until(scenario: &Scenario, key: RunKey, days: u32, stop: &dyn Fn() -> bool) -> Option<Outcome> {
     match scenario.model {
-        crate::scenario::Model::Resist => Outcome::Resist(run(scenario, key, days)),
-        crate::scenario::Model::Epstein => Outcome::Epstein(crate::epstein::run(&scenario.epstein, key, days)),
+        crate::scenario::Model::Resist => run_until(scenario, key, days, stop).map(Outcome::Resist),
+        crate::scenario::Model::Epstein => crate::epstein::run_until(&scenario.epstein, key, days, stop).map(Outcome::Epstein),
     }
 }
 

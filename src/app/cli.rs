@@ -1,8 +1,10 @@
 //! The command line: subcommands, their arguments, and the mapping of every
 //! failure to one exit code (README.md, "Exit codes").
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -28,14 +30,96 @@ pub fn io_failure(error: anyhow::Error) -> Failure {
 }
 
 pub fn interrupted() -> Failure {
-    Failure { error: anyhow::anyhow!("interrupted; nothing was written under a final name"), code: EXIT_INTERRUPTED }
+    Failure { error: anyhow::anyhow!("interrupted; {NOTHING_WRITTEN}"), code: EXIT_INTERRUPTED }
 }
 
+/// What an interrupted run leaves.
+pub const NOTHING_WRITTEN: &str = "nothing was written under a final name";
+
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static COOPERATIVE: AtomicBool = AtomicBool::new(false);
 
 /// Whether Ctrl-C was pressed; long loops check it and stop cleanly.
 pub fn was_interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// How long a cooperating command has, after Ctrl-C, to stop by itself
+/// (its loops check the flag at least once a simulated day) before the
+/// process exits anyway, as from a second Ctrl-C.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// Install the Ctrl-C (SIGINT) handler: the first thing `main` does, so that
+/// no signal, however early, kills the process. While a command cooperates
+/// (see [`cooperate`]) Ctrl-C sets the flag its loops check, and the command
+/// stops cleanly with exit 130; otherwise (parsing the command line, loading
+/// files, commands that write nothing half-way) and on a second Ctrl-C, or if
+/// the command has not stopped within [`GRACE`], the process exits with 130
+/// at once, removing what [`forced_exit`] was told to.
+pub fn install_interrupt_handler() {
+    // No handler is fatal to install: the default (death by the signal) remains.
+    let _ = ctrlc::set_handler(|| {
+        if !COOPERATIVE.load(Ordering::SeqCst) || INTERRUPTED.swap(true, Ordering::SeqCst) {
+            exit_interrupted();
+        }
+        std::thread::spawn(|| {
+            std::thread::sleep(GRACE);
+            exit_interrupted();
+        });
+    });
+}
+
+/// Whether Ctrl-C should only set the flag (`true`: the command checks it in
+/// every long loop and cleans up) or end the process at once (`false`).
+pub fn cooperate(on: bool) {
+    COOPERATIVE.store(on, Ordering::SeqCst);
+}
+
+/// What an exit at once on Ctrl-C removes (staging directories and
+/// temporaries not yet moved into place) and what it says of what remains.
+/// Hold it (see [`forced_exit`]) while moving a result into place, so that
+/// such an exit happens before or after, never half-way.
+pub struct ForcedExit {
+    remove: Vec<PathBuf>,
+    note: Option<String>,
+}
+
+static FORCED_EXIT: Mutex<ForcedExit> = Mutex::new(ForcedExit { remove: Vec::new(), note: None });
+
+/// The forced exit's plan, locked.
+pub fn forced_exit() -> MutexGuard<'static, ForcedExit> {
+    FORCED_EXIT.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl ForcedExit {
+    /// Remove `path` (a file or a directory) on a forced exit.
+    pub fn remove(&mut self, path: &Path) {
+        self.remove.push(path.to_path_buf());
+    }
+
+    /// No longer remove `path`: it was moved into place or removed.
+    pub fn keep(&mut self, path: &Path) {
+        self.remove.retain(|p| p != path);
+    }
+
+    /// What remains after a forced exit, said after "interrupted; ".
+    pub fn note(&mut self, note: Option<String>) {
+        self.note = note;
+    }
+}
+
+#[allow(clippy::disallowed_methods)] // removing the staging files
+fn exit_interrupted() -> ! {
+    let plan = forced_exit();
+    for p in &plan.remove {
+        let _ = std::fs::remove_dir_all(p).or_else(|_| std::fs::remove_file(p));
+    }
+    match &plan.note {
+        Some(note) => eprintln!("error: interrupted; {note}"),
+        None => eprintln!("error: interrupted"),
+    }
+    // The plan stays locked: nothing is moved into place while the process ends.
+    std::process::exit(i32::from(EXIT_INTERRUPTED))
 }
 
 #[derive(Parser)]
@@ -135,8 +219,6 @@ pub fn main() -> Result<u8, Failure> {
             return Ok(code);
         }
     };
-    // Ctrl-C sets a flag that the run loops check; no handler is fatal to install.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
     match cli.command {
         Command::Run(args) => super::run::run(&args),
         Command::Check { scenario } => {
@@ -169,6 +251,9 @@ pub fn main() -> Result<u8, Failure> {
         Command::Replay { manifest } => super::manifest::replay(&manifest),
         Command::Sweep { sweep, out, threads, resume, force, shard, keep_series, plot } => {
             let code = super::sweep::sweep(&sweep, &out, threads, resume, force, shard.clone(), keep_series)?;
+            // The sweep is whole: Ctrl-C while charting ends at once and says no more.
+            cooperate(false);
+            forced_exit().note(None);
             if plot && shard.is_none() {
                 super::plot::plot(&out, &[])?;
             }
@@ -187,7 +272,10 @@ pub fn main() -> Result<u8, Failure> {
             Ok(EXIT_OK)
         }
         Command::Seeds { refresh, dir } => super::seeds::seeds(&dir, refresh),
-        Command::Bench(args) => super::bench::bench(&args),
+        Command::Bench(args) => {
+            cooperate(true);
+            super::bench::bench(&args)
+        }
         Command::Plot { dir, outcomes } => super::plot::plot(&dir, &outcomes),
         Command::Report { dir, outcomes } => super::report::report(&dir, &outcomes),
     }

@@ -73,9 +73,14 @@ impl Staged {
         Ok(Staged { target: target.to_path_buf(), staging, old, committed: false, _lock: lock })
     }
 
-    /// The staging directory, for writers that make files of their own.
-    pub fn path(&self) -> &Path {
+    /// The staging directory.
+    pub fn dir(&self) -> &Path {
         &self.staging
+    }
+
+    /// The path `name` will have in the staging directory (for files written as streams).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.staging.join(name)
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Failure> {
@@ -142,5 +147,60 @@ mod tests {
         let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         left.sort();
         assert_eq!(left, vec!["x.csv"]);
+    }
+}
+
+/// A file written as a stream: into a temporary beside its final name (named
+/// as [`write_atomic`]'s), hashed (blake3) as the bytes go by so that it is
+/// never read back whole, and renamed into place by [`StreamedFile::finish`].
+/// Dropped unfinished (an error, Ctrl-C), it removes its temporary.
+pub struct StreamedFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: Option<std::io::BufWriter<fs::File>>,
+    hasher: blake3::Hasher,
+}
+
+impl StreamedFile {
+    pub fn create(path: &Path) -> Result<StreamedFile, Failure> {
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let file = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display())).map_err(io_failure)?;
+        super::cli::forced_exit().remove(&tmp);
+        Ok(StreamedFile { path: path.to_path_buf(), tmp, out: Some(std::io::BufWriter::new(file)), hasher: blake3::Hasher::new() })
+    }
+
+    /// Flush, and move the file into place; returns its path and its blake3 (hex).
+    pub fn finish(mut self) -> Result<(PathBuf, String), Failure> {
+        let out = self.out.take().expect("finished once");
+        let mut forced = super::cli::forced_exit();
+        forced.keep(&self.tmp);
+        let cannot = |e: std::io::Error| io_failure(anyhow::Error::new(e).context(format!("cannot write {}", self.tmp.display())));
+        out.into_inner().map_err(|e| cannot(e.into_error()))?;
+        if let Err(e) = fs::rename(&self.tmp, &self.path) {
+            fs::remove_file(&self.tmp).ok();
+            return Err(io_failure(anyhow::Error::new(e).context(format!("cannot replace {}", self.path.display()))));
+        }
+        Ok((self.path.clone(), self.hasher.finalize().to_hex().to_string()))
+    }
+}
+
+impl std::io::Write for StreamedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.as_mut().expect("not finished").write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.as_mut().expect("not finished").flush()
+    }
+}
+
+impl Drop for StreamedFile {
+    fn drop(&mut self) {
+        if self.out.take().is_some() {
+            fs::remove_file(&self.tmp).ok();
+            super::cli::forced_exit().keep(&self.tmp);
+        }
     }
 }

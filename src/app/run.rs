@@ -6,7 +6,8 @@
 //! fingerprint and `resist replay` work as for a single run.
 #![allow(clippy::disallowed_methods)] // wall time for the manifest
 
-use std::path::PathBuf;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -14,10 +15,10 @@ use resist::render::{Rendered, csv_field, timeseries_columns};
 use resist::rng::RunKey;
 use resist::scenario::{Model, Scenario};
 use resist::sim::Simulation;
-use resist::sweep::aggregate::{AGGREGATE_COLUMNS, aggregate, flatten};
+use resist::sweep::aggregate::{AGGREGATE_COLUMNS, Reduction, flatten};
 
 use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
-use super::files::{Staged, inputs_read, load_scenario};
+use super::files::{Staged, StreamedFile, inputs_read, load_scenario};
 use super::guard::refuse_overlap;
 use super::manifest::Manifest;
 
@@ -68,7 +69,14 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
         PathBuf::from("out").join(format!("{stem}-seed{seed}"))
     });
     refuse_overlap(&out, &inputs_read())?;
+    // From here Ctrl-C stops the run cleanly: the staging directory is removed.
+    super::cli::cooperate(true);
     let staged = Staged::begin(&out, a.force)?;
+    {
+        let mut forced = super::cli::forced_exit();
+        forced.remove(staged.dir());
+        forced.note(Some(super::cli::NOTHING_WRITTEN.to_string()));
+    }
     let started = Instant::now();
     let key = RunKey::new(seed, a.replicate);
     let (rendered, size) = if a.replicates > 1 { ensemble(&scenario, a, seed, days, &staged)? } else { single(&scenario, key, days)? };
@@ -81,10 +89,19 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
     staged.write("events.csv", rendered.events.as_bytes())?;
     staged.write("summary.json", rendered.summary.as_bytes())?;
     staged.write("manifest.json", manifest.to_json().as_bytes())?;
-    if was_interrupted() {
-        return Err(interrupted());
-    }
-    let dir = staged.commit()?;
+    let dir = {
+        // A forced exit comes before or after the commit, never half-way.
+        let mut forced = super::cli::forced_exit();
+        if was_interrupted() {
+            return Err(interrupted());
+        }
+        let staging = staged.dir().to_path_buf();
+        let dir = staged.commit()?;
+        forced.keep(&staging);
+        forced.note(None);
+        dir
+    };
+    super::cli::cooperate(false);
     let extra = if a.replicates > 1 { ", ensemble.csv, replicates.csv" } else { "" };
     eprintln!(
         "{}: {} days of {size} (seed {seed}, replicate {}{}) in {wall:.2} s\nwrote {}/{{timeseries.csv, events.csv, summary.json, manifest.json{extra}}}\nfingerprint {}",
@@ -140,38 +157,47 @@ fn single(scenario: &Scenario, key: RunKey, days: u32) -> Result<(Rendered, Stri
 
 /// Replicates in parallel; the ensemble files go into the staged directory.
 /// Each replicate's stream is keyed by (seed, replicate), so the bytes do not
-/// depend on the thread count or on which thread ran what.
+/// depend on the thread count or on which thread ran what. Memory stays flat
+/// in the number of replicates: they run a chunk at a time, each chunk folded
+/// in replicate order into the streaming [`Reduction`] and its summaries
+/// appended to a scratch file, from which replicates.csv is written at the end.
 fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Staged) -> Result<(Rendered, String), Failure> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(a.threads.unwrap_or(0)).build().map_err(|e| io_failure(e.into()))?;
     let bar = super::sweep::progress(a.replicates, 0, "replicates");
     let columns = timeseries_columns(scenario);
-    let mut values: Vec<Vec<f64>> = Vec::with_capacity(a.replicates as usize);
-    let mut rows: Vec<Vec<(String, String)>> = Vec::with_capacity(a.replicates as usize);
+    let mut reduction = Reduction::default();
+    let mut summaries = StreamedFile::create(&staged.path(".replicates.jsonl"))?;
+    let mut keys = SummaryKeys::default();
     let mut first: Option<Rendered> = None;
-    // Batches keep every thread busy and let Ctrl-C stop between them.
-    let batch = 4 * pool.current_num_threads() as u64;
+    // Chunks keep every thread busy; their size does not change the bytes.
+    let chunk = 4 * pool.current_num_threads() as u64;
+    let stop = || was_interrupted();
     let mut r0 = 0;
     while r0 < a.replicates {
-        if was_interrupted() {
-            bar.abandon();
-            return Err(interrupted());
-        }
-        let r1 = (r0 + batch).min(a.replicates);
-        let done: Vec<_> = pool.install(|| {
+        let r1 = (r0 + chunk).min(a.replicates);
+        let done: Option<Vec<_>> = pool.install(|| {
             (r0..r1)
                 .into_par_iter()
                 .map(|r| {
-                    let out = resist::sim::run_any(scenario, RunKey::new(seed, a.replicate + r), days);
+                    // Ctrl-C stops every replicate between days.
+                    let out = resist::sim::run_any_until(scenario, RunKey::new(seed, a.replicate + r), days, &stop)?;
                     let rendered = (r == 0).then(|| Rendered::of_outcome(scenario, &out));
-                    (r, out.summary_value(), out.series_values(scenario), rendered)
+                    Some((out.summary_value(), out.series_values(scenario), rendered))
                 })
                 .collect()
         });
-        for (r, summary, series, rendered) in done {
+        let Some(done) = done else {
+            bar.abandon();
+            return Err(interrupted());
+        };
+        for (r, (summary, series, rendered)) in (r0..r1).zip(done) {
             let mut row = vec![("replicate".to_string(), (a.replicate + r).to_string())];
             flatten("", &summary, &mut row);
-            rows.push(row);
-            values.push(series);
+            keys.add(&row);
+            let mut line = serde_json::to_string(&row).expect("plain data");
+            line.push('\n');
+            summaries.write_all(line.as_bytes()).map_err(|e| io_failure(e.into()))?;
+            reduction.push(a.replicate + r, series);
             if rendered.is_some() {
                 first = rendered;
             }
@@ -182,29 +208,44 @@ fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Sta
     bar.finish_and_clear();
     let mut agg = String::from(AGGREGATE_COLUMNS);
     agg.push('\n');
-    agg.push_str(&aggregate(0, &scenario.name, &columns, &values));
+    reduction.write_rows(0, &scenario.name, &columns, &mut agg);
     staged.write("ensemble.csv", agg.as_bytes())?;
-    staged.write("replicates.csv", replicates_csv(&rows).as_bytes())?;
+    let scratch = summaries.finish()?.0;
+    write_replicates_csv(&scratch, &staged.path("replicates.csv"), &keys)?;
+    std::fs::remove_file(&scratch).map_err(|e| io_failure(e.into()))?;
     let first = first.expect("replicate 0 always runs");
     Ok((first, format!("{} replicates", a.replicates)))
 }
 
-/// One flattened summary a row; columns in order of first appearance.
-fn replicates_csv(rows: &[Vec<(String, String)>]) -> String {
-    let mut columns: Vec<&str> = Vec::new();
-    for row in rows {
+/// The columns of replicates.csv: every key in order of first appearance.
+#[derive(Default)]
+struct SummaryKeys(Vec<String>);
+
+impl SummaryKeys {
+    fn add(&mut self, row: &[(String, String)]) {
         for (k, _) in row {
-            if !columns.contains(&k.as_str()) {
-                columns.push(k);
+            if !self.0.contains(k) {
+                self.0.push(k.clone());
             }
         }
     }
-    let mut out = columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
-    out.push('\n');
-    for row in rows {
-        let line: Vec<String> = columns.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| csv_field(v)).unwrap_or_default()).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+}
+
+/// replicates.csv from the scratch file of flattened summaries (one JSON
+/// line a replicate), a row at a time.
+fn write_replicates_csv(scratch: &Path, to: &Path, keys: &SummaryKeys) -> Result<(), Failure> {
+    let read = |e: std::io::Error| io_failure(anyhow::Error::new(e).context(format!("cannot read {}", scratch.display())));
+    let lines = std::io::BufReader::new(std::fs::File::open(scratch).map_err(read)?).lines();
+    let mut out = StreamedFile::create(to)?;
+    let mut text = keys.0.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+    text.push('\n');
+    out.write_all(text.as_bytes()).map_err(|e| io_failure(e.into()))?;
+    for line in lines {
+        let row: Vec<(String, String)> = serde_json::from_str(&line.map_err(read)?).map_err(|e| io_failure(e.into()))?;
+        let mut text = keys.0.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| csv_field(v)).unwrap_or_default()).collect::<Vec<_>>().join(",");
+        text.push('\n');
+        out.write_all(text.as_bytes()).map_err(|e| io_failure(e.into()))?;
     }
-    out
+    out.finish()?;
+    Ok(())
 }

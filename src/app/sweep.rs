@@ -18,11 +18,11 @@ use rayon::prelude::*;
 use resist::render::{Rendered, csv_field, timeseries_columns};
 use resist::rng::RunKey;
 use resist::scenario::{Scenario, ScenarioError, locate_offset};
-use resist::sweep::aggregate::{AGGREGATE_COLUMNS, aggregate, flatten};
+use resist::sweep::aggregate::{AGGREGATE_COLUMNS, Reduction, flatten};
 use resist::sweep::{Inputs, RawSweep, Sweep};
 
-use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
-use super::files::{Staged, inputs_read, load_scenario, read_text, write_atomic};
+use super::cli::{EXIT_INTERRUPTED, EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
+use super::files::{Staged, StreamedFile, inputs_read, load_scenario, read_text, write_atomic};
 use super::guard::{Lock, clear_temporaries, refuse_overlap, remove_any};
 use super::manifest::platform;
 
@@ -172,6 +172,8 @@ fn record_point(out: &Path, sweep_hash: &str, p: usize) -> Result<(), Failure> {
 pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, force: bool, shard: Option<String>, keep_series: bool) -> Result<u8, Failure> {
     let (sweep, text) = load(file)?;
     let shard = shard.as_deref().map(parse_shard).transpose()?;
+    // From here Ctrl-C stops the sweep cleanly, between the days of its runs.
+    super::cli::cooperate(true);
     let state = State { sweep_hash: sweep.hash(), name: sweep.name.clone(), points: sweep.points.len(), runs: sweep.runs(), sweep_toml: text };
     let state_path = out.join("sweep.json");
     refuse_overlap(out, &inputs_read())?;
@@ -205,6 +207,12 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
         clear_temporaries(&dir)?;
     }
     write_atomic(&state_path, serde_json::to_string_pretty(&state).expect("plain data").as_bytes())?;
+    super::cli::forced_exit().note(Some(format!(
+        "the finished design points are kept in {}/points/ (the sweep's state in {}/sweep.json); {}",
+        out.display(),
+        out.display(),
+        finish_with(file, out, shard)
+    )));
 
     let mine: Vec<usize> = (0..sweep.points.len()).filter(|p| shard.is_none_or(|(k, n)| p % n == k - 1)).collect();
     // A finished point whose files no longer match its record runs again
@@ -226,28 +234,56 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
     let width = pool.current_num_threads();
     let total = todo.len() as u64 * sweep.replicates;
     let bar = progress(total, (mine.len() - todo.len()) as u64 * sweep.replicates, "runs");
-    // Batches of points big enough to keep every thread busy.
+    // Batches of points big enough to keep every thread busy; each point
+    // writes its own files as soon as its replicates are reduced.
     let batch = (4 * width).div_ceil(sweep.replicates as usize).max(1);
     for chunk in todo.chunks(batch) {
         if was_interrupted() {
-            bar.abandon();
-            return Err(interrupted());
+            break;
         }
-        let results: Vec<(usize, Vec<RunResult>)> = pool.install(|| chunk.par_iter().map(|&p| (p, run_point(&sweep, p, keep_series))).collect());
-        for (p, runs) in results {
-            write_point(out, &sweep, p, &runs)?;
-            record_point(out, &state.sweep_hash, p)?;
-            bar.inc(runs.len() as u64);
+        let results: Vec<Result<bool, Failure>> = pool.install(|| chunk.par_iter().map(|&p| run_point(out, &sweep, p, keep_series, &bar)).collect());
+        for (&p, r) in chunk.iter().zip(results) {
+            // The point's record, written after its files, marks it done.
+            if r? {
+                record_point(out, &state.sweep_hash, p)?;
+            }
         }
+    }
+    if was_interrupted() {
+        bar.abandon();
+        return Err(sweep_interrupted(file, out, shard, mine.iter().filter(|&&p| matches!(point_state(out, p, &state.sweep_hash), PointState::Done)).count(), mine.len()));
     }
     bar.finish_and_clear();
     if shard.is_some() {
         eprintln!("{}: shard done: {} of {} points in {}; join the shards with `resist merge`", sweep.name, mine.len(), sweep.points.len(), out.display());
         return Ok(EXIT_OK);
     }
-    let report = assemble(out, &state)?;
+    let report = assemble(out, &state).map_err(|f| if f.code == EXIT_INTERRUPTED { sweep_interrupted(file, out, shard, mine.len(), mine.len()) } else { f })?;
     eprintln!("{report}\nwrote {}/{{runs.csv, aggregates.csv, manifest.json}}", out.display());
     Ok(EXIT_OK)
+}
+
+/// What an interrupted sweep leaves, truthfully: its finished points, kept
+/// for `--resume`, and how to finish it.
+fn sweep_interrupted(file: &Path, out: &Path, shard: Option<(usize, usize)>, finished: usize, of: usize) -> Failure {
+    Failure {
+        error: anyhow!(
+            "interrupted; {finished} of {of} design points are finished and kept in {}/points/ (the sweep's state in {}/sweep.json); {}",
+            out.display(),
+            out.display(),
+            finish_with(file, out, shard)
+        ),
+        code: EXIT_INTERRUPTED,
+    }
+}
+
+fn finish_with(file: &Path, out: &Path, shard: Option<(usize, usize)>) -> String {
+    let shard = shard.map(|(k, n)| format!(" --shard {k}/{n}")).unwrap_or_default();
+    format!(
+        "runs.csv, aggregates.csv and manifest.json were not written. Finish it with: resist sweep {} --out {}{shard} --resume",
+        file.display(),
+        out.display()
+    )
 }
 
 /// A progress bar on a terminal; hidden when stderr is not one (logs, CI).
@@ -268,70 +304,105 @@ struct RunResult {
     series: Option<String>,
 }
 
-fn run_point(sweep: &Sweep, p: usize, keep_series: bool) -> Vec<RunResult> {
+/// Run one design point and write its files; `false` if Ctrl-C stopped it
+/// (then its point files are not written, and `--resume` runs it again;
+/// with `--keep-series`, the series of its runs that finished stay, whole). Its replicates run a chunk at a time in
+/// parallel, and each chunk is folded in replicate order into the point's
+/// streaming reduction and its runs file, so that memory stays flat in the
+/// number of replicates and the bytes do not depend on the threads.
+fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indicatif::ProgressBar) -> Result<bool, Failure> {
     let scenario = sweep.scenario(p);
-    (0..sweep.replicates)
-        .into_par_iter()
-        .map(|r| {
-            let (run_id, seed) = sweep.run(p, r);
-            let mut row = vec![
-                ("run_id".to_string(), run_id.to_string()),
-                ("point".into(), p.to_string()),
-                ("policy".into(), sweep.policies[sweep.points[p].0].name.clone()),
-                ("replicate".into(), r.to_string()),
-                ("seed".into(), seed.to_string()),
-            ];
-            row.extend(sweep.keys.iter().zip(&sweep.points[p].1).map(|(k, v)| (k.clone(), v.to_string())));
-            let outcome = scenario.as_ref().map_err(|e| e.to_string()).and_then(|s| run_one(s, sweep, seed, keep_series));
-            match outcome {
-                Ok((summary, values, series)) => {
-                    row.push(("status".into(), "ok".into()));
-                    row.push(("error".into(), String::new()));
-                    flatten("", &summary, &mut row);
-                    RunResult { row, values: Some(values), series }
-                }
-                Err(e) => {
-                    row.push(("status".into(), "failed".into()));
-                    row.push(("error".into(), e));
-                    RunResult { row, values: None, series: None }
-                }
+    let (runs_file, agg_file) = point_files(out, p);
+    let mut runs = StreamedFile::create(&runs_file)?;
+    let mut reduction = Reduction::default();
+    let chunk = 4 * rayon::current_num_threads() as u64;
+    let mut r0 = 0;
+    while r0 < sweep.replicates {
+        let r1 = (r0 + chunk).min(sweep.replicates);
+        let results: Option<Vec<RunResult>> = (r0..r1).into_par_iter().map(|r| run_replicate(sweep, &scenario, p, r, keep_series)).collect();
+        let Some(results) = results else { return Ok(false) };
+        for (r, result) in (r0..r1).zip(results) {
+            if let Some(series) = &result.series {
+                let id = &result.row[0].1;
+                write_atomic(&out.join("series").join(format!("run-{id:0>8}.csv")), series.as_bytes())?;
             }
-        })
-        .collect()
+            if let Some(values) = result.values {
+                reduction.push(r, values);
+            }
+            let mut line = serde_json::to_string(&result.row).expect("plain data");
+            line.push('\n');
+            runs.write_all(line.as_bytes()).map_err(|e| io_failure(anyhow::Error::new(e).context(format!("cannot write {}", runs_file.display()))))?;
+        }
+        bar.inc(r1 - r0);
+        r0 = r1;
+    }
+    let columns = scenario.as_ref().map(timeseries_columns).unwrap_or_default();
+    let mut agg = String::new();
+    reduction.write_rows(p, &sweep.policies[sweep.points[p].0].name, &columns, &mut agg);
+    write_atomic(&agg_file, agg.as_bytes())?;
+    // The point's record, written after both files (record_point), marks it done.
+    runs.finish()?;
+    Ok(true)
+}
+
+/// One replicate of a design point; `None` if Ctrl-C stopped it.
+fn run_replicate(sweep: &Sweep, scenario: &Result<Scenario, ScenarioError>, p: usize, r: u64, keep_series: bool) -> Option<RunResult> {
+    let (run_id, seed) = sweep.run(p, r);
+    let mut row = vec![
+        ("run_id".to_string(), run_id.to_string()),
+        ("point".into(), p.to_string()),
+        ("policy".into(), sweep.policies[sweep.points[p].0].name.clone()),
+        ("replicate".into(), r.to_string()),
+        ("seed".into(), seed.to_string()),
+    ];
+    row.extend(sweep.keys.iter().zip(&sweep.points[p].1).map(|(k, v)| (k.clone(), v.to_string())));
+    let outcome = match scenario.as_ref().map_err(|e| e.to_string()) {
+        Ok(s) => run_one(s, sweep, seed, keep_series)?,
+        Err(e) => Err(e),
+    };
+    Some(match outcome {
+        Ok((summary, values, series)) => {
+            row.push(("status".into(), "ok".into()));
+            row.push(("error".into(), String::new()));
+            flatten("", &summary, &mut row);
+            RunResult { row, values: Some(values), series }
+        }
+        Err(e) => {
+            row.push(("status".into(), "failed".into()));
+            row.push(("error".into(), e));
+            RunResult { row, values: None, series: None }
+        }
+    })
 }
 
 type Outcome = (serde_json::Value, Vec<f64>, Option<String>);
 
-fn run_one(s: &Scenario, sweep: &Sweep, seed: u64, keep_series: bool) -> Result<Outcome, String> {
+/// One run, or `None` if Ctrl-C stopped it between days.
+fn run_one(s: &Scenario, sweep: &Sweep, seed: u64, keep_series: bool) -> Option<Result<Outcome, String>> {
     let days = sweep.days.unwrap_or(s.days);
     // A run that panics fails alone; the others go on.
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resist::sim::run_any(s, RunKey::new(seed, 0), days))).map_err(|e| {
-        format!("the run failed: {}", e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default())
-    })?;
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resist::sim::run_any_until(s, RunKey::new(seed, 0), days, &was_interrupted)));
+    let out = match out {
+        Ok(out) => out?,
+        Err(e) => {
+            return Some(Err(format!(
+                "the run failed: {}",
+                e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+            )));
+        }
+    };
     let series = keep_series.then(|| Rendered::of_outcome(s, &out).timeseries);
-    Ok((out.summary_value(), out.series_values(s), series))
+    Some(Ok((out.summary_value(), out.series_values(s), series)))
 }
 
-fn write_point(out: &Path, sweep: &Sweep, p: usize, runs: &[RunResult]) -> Result<(), Failure> {
-    for r in runs {
-        if let Some(series) = &r.series {
-            let id = &r.row[0].1;
-            write_atomic(&out.join("series").join(format!("run-{id:0>8}.csv")), series.as_bytes())?;
-        }
-    }
-    let (runs_file, agg_file) = point_files(out, p);
-    let values: Vec<Vec<f64>> = runs.iter().filter_map(|r| r.values.clone()).collect();
-    let columns = sweep.scenario(p).map(|s| timeseries_columns(&s)).unwrap_or_default();
-    let agg = aggregate(p, &sweep.policies[sweep.points[p].0].name, &columns, &values);
-    write_atomic(&agg_file, agg.as_bytes())?;
-    // The runs file after the aggregates; the point's record, written after
-    // both (record_point), marks it done.
-    let mut lines = String::new();
-    for r in runs {
-        lines.push_str(&serde_json::to_string(&r.row).expect("plain data"));
-        lines.push('\n');
-    }
-    write_atomic(&runs_file, lines.as_bytes())
+/// A point's runs file a row at a time: a point of many replicates is never held whole.
+fn point_rows(out: &Path, p: usize) -> Result<impl Iterator<Item = Result<Vec<(String, String)>, Failure>>, Failure> {
+    let path = point_files(out, p).0;
+    let f = std::fs::File::open(&path).map_err(|e| io_failure(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))))?;
+    Ok(std::io::BufReader::new(f).lines().enumerate().map(move |(i, l)| {
+        l.map_err(|e| io_failure(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))))
+            .and_then(|l| serde_json::from_str(&l).map_err(|e| bad_input(anyhow!("{}:{}: not a run's row: {e}", path.display(), i + 1))))
+    }))
 }
 
 /// Join the point files into runs.csv and aggregates.csv, and write the
@@ -359,23 +430,11 @@ fn assemble(out: &Path, state: &State) -> Result<String, Failure> {
         let at = format!("{what} {}", path.display());
         move |e: std::io::Error| io_failure(anyhow::Error::new(e).context(at))
     };
-    let read_rows = |p: usize| -> Result<Vec<Vec<(String, String)>>, Failure> {
-        let path = point_files(out, p).0;
-        let f = std::fs::File::open(&path).map_err(io(&path, "cannot read"))?;
-        std::io::BufReader::new(f)
-            .lines()
-            .enumerate()
-            .map(|(i, l)| {
-                l.map_err(io(&path, "cannot read"))
-                    .and_then(|l| serde_json::from_str(&l).map_err(|e| bad_input(anyhow!("{}:{}: not a run's row: {e}", path.display(), i + 1))))
-            })
-            .collect()
-    };
     // Columns: every key, in order of first appearance over points in order.
     let mut columns: Vec<String> = Vec::new();
     for p in 0..state.points {
-        for row in read_rows(p)? {
-            for (k, _) in row {
+        for row in point_rows(out, p)? {
+            for (k, _) in row? {
                 if !columns.contains(&k) {
                     columns.push(k);
                 }
@@ -383,38 +442,42 @@ fn assemble(out: &Path, state: &State) -> Result<String, Failure> {
         }
     }
     let (mut failed, mut total) = (0u64, 0u64);
-    let runs_tmp = out.join(".runs.csv.tmp");
+    // Both files are hashed as they are written, never read back whole.
+    let write_err = |e: std::io::Error| io_failure(anyhow::Error::new(e).context(format!("cannot write into {}", out.display())));
+    let mut runs_csv = StreamedFile::create(&out.join("runs.csv"))?;
     {
-        let cannot = || io(&runs_tmp, "cannot write");
-        let mut w = BufWriter::new(std::fs::File::create(&runs_tmp).map_err(cannot())?);
-        writeln!(w, "{}", columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")).map_err(cannot())?;
+        let mut w = BufWriter::new(&mut runs_csv);
+        writeln!(w, "{}", columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")).map_err(write_err)?;
         for p in 0..state.points {
-            for row in read_rows(p)? {
+            if was_interrupted() {
+                return Err(interrupted());
+            }
+            for row in point_rows(out, p)? {
+                let row = row?;
                 total += 1;
                 failed += u64::from(row.iter().any(|(k, v)| k == "status" && v == "failed"));
                 let line: Vec<String> = columns.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| csv_field(v)).unwrap_or_default()).collect();
-                writeln!(w, "{}", line.join(",")).map_err(cannot())?;
+                writeln!(w, "{}", line.join(",")).map_err(write_err)?;
             }
         }
-        w.flush().map_err(cannot())?;
+        w.flush().map_err(write_err)?;
     }
-    let agg_tmp = out.join(".aggregates.csv.tmp");
+    let mut agg_csv = StreamedFile::create(&out.join("aggregates.csv"))?;
     {
-        let cannot = || io(&agg_tmp, "cannot write");
-        let mut w = BufWriter::new(std::fs::File::create(&agg_tmp).map_err(cannot())?);
-        writeln!(w, "{AGGREGATE_COLUMNS}").map_err(cannot())?;
+        let mut w = BufWriter::new(&mut agg_csv);
+        writeln!(w, "{AGGREGATE_COLUMNS}").map_err(write_err)?;
         for p in 0..state.points {
+            if was_interrupted() {
+                return Err(interrupted());
+            }
             let path = point_files(out, p).1;
-            let text = std::fs::read(&path).map_err(io(&path, "cannot read"))?;
-            w.write_all(&text).map_err(cannot())?;
+            let mut f = std::fs::File::open(&path).map_err(io(&path, "cannot read"))?;
+            std::io::copy(&mut f, &mut w).map_err(write_err)?;
         }
-        w.flush().map_err(cannot())?;
+        w.flush().map_err(write_err)?;
     }
-    let hash = |p: &Path| hash_file(p).map_err(io(p, "cannot read"));
-    let (runs_hash, agg_hash) = (hash(&runs_tmp)?, hash(&agg_tmp)?);
-    let (runs_csv, agg_csv) = (out.join("runs.csv"), out.join("aggregates.csv"));
-    std::fs::rename(&runs_tmp, &runs_csv).map_err(io(&runs_csv, "cannot write"))?;
-    std::fs::rename(&agg_tmp, &agg_csv).map_err(io(&agg_csv, "cannot write"))?;
+    let (_, runs_hash) = runs_csv.finish()?;
+    let (_, agg_hash) = agg_csv.finish()?;
     let manifest = serde_json::json!({
         "resist_version": env!("CARGO_PKG_VERSION"),
         "git_commit": env!("RESIST_GIT_COMMIT"),
@@ -451,7 +514,13 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<u8, Failure> {
     let Some(state) = state else { return Err(bad_input(anyhow!("merge needs at least one shard directory"))) };
     refuse_overlap(out, dirs)?;
     let staged = Staged::begin(out, force)?;
-    let to = staged.path();
+    {
+        // Ctrl-C during a merge ends it at once: the staging directory goes.
+        let mut forced = super::cli::forced_exit();
+        forced.remove(staged.dir());
+        forced.note(Some(super::cli::NOTHING_WRITTEN.to_string()));
+    }
+    let to = staged.dir();
     let points = to.join("points");
     std::fs::create_dir_all(&points).with_context(|| format!("cannot create {}", points.display())).map_err(io_failure)?;
     write_atomic(&to.join("sweep.json"), serde_json::to_string_pretty(&state).expect("plain data").as_bytes())?;

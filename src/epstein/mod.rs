@@ -20,5 +20,5 @@ pub mod model;
 pub mod params;
 pub mod window;
 
-pub use model::{Model, Output, StepRecord, Summary, run};
+pub use model::{Model, Output, StepRecord, Summary, run, run_until};
 pub use params::Params;

@@ -427,11 +427,19 @@ impl Model {
 
 /// Run an Epstein model for `steps` steps.
 pub fn run(p: &Params, key: RunKey, steps: u32) -> Output {
+    run_until(p, key, steps, &|| false).expect("never stopped")
+}
+
+/// Run an Epstein model unless `stop` says so before a step (then `None`).
+pub fn run_until(p: &Params, key: RunKey, steps: u32, stop: &dyn Fn() -> bool) -> Option<Output> {
     let mut m = Model::new(p, key);
     for _ in 0..steps {
+        if stop() {
+            return None;
+        }
         m.step();
     }
-    m.finish()
+    Some(m.finish())
 }
 
 #[cfg(test)]
