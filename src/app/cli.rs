@@ -86,6 +86,20 @@ pub struct ForcedExit {
 
 static FORCED_EXIT: Mutex<ForcedExit> = Mutex::new(ForcedExit { remove: Vec::new(), note: None });
 
+/// Lock files held, removed on a forced exit too. Apart from the plan above:
+/// a lock is released (dropped) inside moves made while the plan is held, so
+/// it must not need the plan's mutex.
+static LOCKS_HELD: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Remove the lock file `path` on a forced exit (`held`), or no longer (`!held`).
+pub fn lock_held(path: &Path, held: bool) {
+    let mut locks = LOCKS_HELD.lock().unwrap_or_else(|e| e.into_inner());
+    locks.retain(|p| p != path);
+    if held {
+        locks.push(path.to_path_buf());
+    }
+}
+
 /// The forced exit's plan, locked.
 pub fn forced_exit() -> MutexGuard<'static, ForcedExit> {
     FORCED_EXIT.lock().unwrap_or_else(|e| e.into_inner())
@@ -113,6 +127,10 @@ fn exit_interrupted() -> ! {
     let plan = forced_exit();
     for p in &plan.remove {
         let _ = std::fs::remove_dir_all(p).or_else(|_| std::fs::remove_file(p));
+    }
+    // Still held by this process: no other writer has them yet.
+    for p in LOCKS_HELD.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        let _ = std::fs::remove_file(p);
     }
     match &plan.note {
         Some(note) => eprintln!("error: interrupted; {note}"),

@@ -68,6 +68,8 @@ impl Lock {
             if same_file(&file, &path) {
                 let mut f = &file;
                 f.set_len(0).and_then(|_| writeln!(f, "{}", std::process::id())).ok();
+                // Ctrl-C's exit at once removes it too (we still hold it then).
+                super::cli::lock_held(&path, true);
                 return Ok(Lock { path, file: Some(file) });
             }
         }
@@ -79,6 +81,7 @@ impl Drop for Lock {
         // Remove while still holding the lock, then unlock by closing.
         if let Some(file) = self.file.take() {
             fs::remove_file(&self.path).ok();
+            super::cli::lock_held(&self.path, false);
             drop(file);
         }
     }
