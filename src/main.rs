@@ -8,6 +8,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let code = match app::cli::main() {
         Ok(code) => code,
+        // A quiet stop (stdout closed by its reader) ends with exit 0 and no message.
+        Err(failure) if failure.code == app::cli::EXIT_OK => failure.code,
         Err(failure) => {
             eprintln!("error: {:#}", failure.error);
             failure.code

@@ -83,10 +83,10 @@ pub struct BenchArgs {
     repeats: Option<u32>,
     /// Days for every main-model run and steps for every Epstein run
     /// (default: 700 for Atarib, 365 for the sizes, Epstein's 500 cut to 20M agent-steps).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(resist::scenario::MAX_DAYS)))]
     days: Option<u32>,
     /// Threads of the pool the main model's days use (default: all cores; Epstein's model is one-threaded).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=u32::from(super::cli::MAX_THREADS) as i64))]
     threads: Option<u32>,
     /// Also write the results as JSON to this file.
     #[arg(long, value_name = "PATH")]

@@ -13,9 +13,9 @@ use anyhow::{Context, Result};
 use super::cli::{Failure, bad_input, io_failure};
 use resist::scenario::{Scenario, ScenarioError};
 
-/// Read scenario files from disk for the core.
+/// Read scenario files from disk for the core (regular files, bounded: src/app/input.rs).
 pub fn read_text(path: &Path) -> std::io::Result<String> {
-    fs::read_to_string(path)
+    super::input::read_toml(path)
 }
 
 /// Load a scenario file (and its bases), mapping errors to exit code 2.
