@@ -70,7 +70,9 @@ impl Swept {
             return Err(format!("{} is not a whole number, and `{}` is an integer parameter: allowed {}", show(v), self.key, self.allowed()));
         }
         if v < self.min || v > self.max {
-            return Err(format!("{} is out of range: allowed {}", show(v), self.allowed()));
+            // A real shows as one (2.0), as the scenario's own range errors do.
+            let shown = if !self.integer && v == v.trunc() && v.abs() < 1e15 { fmt_real(v) } else { show(v) };
+            return Err(format!("{shown} is out of range: allowed {}", self.allowed()));
         }
         Ok(())
     }
