@@ -165,7 +165,7 @@ impl Sweep {
         // Every swept key once, each a parameter every policy has and a point may set.
         let params = raw.parameters.clone().unwrap_or_default();
         let mut swept = Vec::with_capacity(params.len());
-        let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut first_of: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         for (n, p) in params.iter().enumerate() {
             if let Some(&first) = first_of.get(p.key.as_str()) {
                 let line = parameter_location(name, text, first, "key").line;
@@ -425,7 +425,7 @@ fn matrix(
     };
     let keys: Vec<String> = header.split(',').map(|k| k.trim().trim_matches('"').to_string()).collect();
     let mut swept = Vec::with_capacity(keys.len());
-    let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut first_of: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for (c, k) in keys.iter().enumerate() {
         let column = |m: String| ScenarioError::Invalid { at: at(hl + 1, c + 1), key: format!("column {}", c + 1), message: m };
         if let Some(first) = first_of.get(k.as_str()) {
