@@ -343,3 +343,27 @@ fn check_builds_every_design_point_and_lists_those_that_would_fail() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("valid: every one of 24 design points builds its scenario"), "{}", stderr(&o));
 }
+
+#[test]
+fn checking_a_point_agrees_with_building_its_scenario() {
+    // `check` takes a fast path (no text built); it must refuse exactly the
+    // points whose scenario a run would refuse.
+    let t = tempfile::tempdir().unwrap();
+    let path = t.path().join("s.toml");
+    fs::write(
+        &path,
+        format!(
+            "scenario = \"{}\"\nreplicates = 1\n[[parameters]]\nkey = \"population.people\"\nvalues = [1500, 20, 45, 10]\n\
+             [[parameters]]\nkey = \"population.notables_per_family\"\nvalues = [0, 3, 39]\n",
+            town()
+        ),
+    )
+    .unwrap();
+    let (sweep, _) = resist::sweep::load(&path, &|p: &std::path::Path| fs::read_to_string(p)).unwrap();
+    let (failed, listed) = sweep.failing_points(usize::MAX);
+    let listed: Vec<usize> = listed.iter().map(|(p, _)| *p).collect();
+    let built: Vec<usize> = (0..sweep.points.len()).filter(|&p| sweep.scenario(p).is_err()).collect();
+    assert_eq!(listed, built);
+    assert_eq!(failed, built.len());
+    assert!(!built.is_empty() && built.len() < sweep.points.len(), "{built:?}");
+}

@@ -78,7 +78,7 @@ impl Manifest {
 
 /// `resist replay`: rerun from the manifest alone and compare fingerprints.
 pub fn replay(path: &Path) -> Result<u8, Failure> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
+    let text = super::input::read_large(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
     let m: Manifest = serde_json::from_str(&text).with_context(|| format!("{}: not a resist manifest", path.display())).map_err(bad_input)?;
     // A manifest is data from disk: its days are checked as `--days` is.
     if !(1..=resist::scenario::MAX_DAYS).contains(&m.days) {
