@@ -10,6 +10,8 @@ fn main() -> ExitCode {
     app::cli::install_interrupt_handler();
     let code = match app::cli::main() {
         Ok(code) => code,
+        // A quiet stop (stdout closed by its reader) ends with exit 0 and no message.
+        Err(failure) if failure.code == app::cli::EXIT_OK => failure.code,
         Err(failure) => {
             eprintln!("error: {:#}", failure.error);
             failure.code

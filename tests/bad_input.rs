@@ -117,8 +117,8 @@ fn override_in_the_top_file_is_located_there() {
 }
 
 #[test]
-fn missing_base_file_is_named() {
-    assert_rejected(&[("top.toml", "base = \"nope.toml\"\n")], &["nope.toml: cannot read the scenario file"]);
+fn missing_base_file_is_named_where_it_is_referred_to() {
+    assert_rejected(&[("top.toml", "name = \"t\"\nbase = \"nope.toml\"\n")], &["top.toml:2:1: `base`: cannot read nope.toml: No such file or directory"]);
 }
 
 #[test]

@@ -87,10 +87,12 @@ fn a_sweep_killed_at_a_random_moment_resumes_to_identical_bytes() {
 
 #[test]
 fn an_invalid_design_point_fails_alone_and_is_recorded() {
+    // Each value is in its range, but 20 people cannot make families of 40:
+    // the scenario refuses that point, and only that point.
     let t = tempfile::tempdir().unwrap();
     fs::write(
         t.path().join("bad-point.toml"),
-        format!("scenario = \"{}\"\nreplicates = 2\n[[parameters]]\nkey = \"amnesty.credibility\"\nvalues = [0.5, 1.5]\n", sweep_file("town.toml")),
+        format!("scenario = \"{}\"\nreplicates = 2\n[[parameters]]\nkey = \"population.people\"\nvalues = [1500, 20]\n", sweep_file("town.toml")),
     )
     .unwrap();
     run_sweep(t.path(), &["sweep", "bad-point.toml", "--out", "o"]);
@@ -98,7 +100,7 @@ fn an_invalid_design_point_fails_alone_and_is_recorded() {
     let lines: Vec<&str> = runs.lines().collect();
     assert_eq!(lines.len(), 5);
     assert!(lines[1].contains(",ok,") && lines[2].contains(",ok,"));
-    assert!(lines[3].contains(",failed,") && lines[3].contains("amnesty.credibility") && lines[3].contains("out of range"), "{}", lines[3]);
+    assert!(lines[3].contains(",failed,") && lines[3].contains("population.family_size_mean") && lines[3].contains("more than the population"), "{}", lines[3]);
     let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(t.path().join("o/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["failed_runs"].as_u64(), Some(2));
 }
@@ -119,18 +121,21 @@ fn matrix_and_sobol_designs_run_their_points() {
     fs::write(
         t.path().join("s.toml"),
         format!(
-            "scenario = \"{}\"\nreplicates = 1\n[design]\nkind = \"sobol\"\nsamples = 4\n[[parameters]]\nkey = \"aftermath.followup\"\nmin = 0.0\nmax = 2.0\n",
+            "scenario = \"{}\"\nreplicates = 1\n[design]\nkind = \"sobol\"\nsamples = 4\n[[parameters]]\nkey = \"aftermath.followup\"\nmin = 0.0\nmax = 0.8\n\
+             [[parameters]]\nkey = \"armed_groups.count\"\nmin = 1\nmax = 4\n",
             sweep_file("town.toml")
         ),
     )
     .unwrap();
     let o = resist(t.path(), &["sweep", "s.toml", "--out", "s"], &[]);
-    // Sobol's first points after the origin, 0.5, 0.75, 0.25, 0.375, scaled to [0, 2]:
-    // followup 1.5 is out of range for the scenario, and that point fails alone.
-    assert!(o.status.success());
+    // Sobol's first points after the origin, 0.5, 0.75, 0.25, 0.375, scaled to [0, 0.8];
+    // the integer key takes the whole numbers 1 to 4, each over a quarter of [0, 1).
+    assert!(o.status.success(), "{}", stderr(&o));
     let runs = fs::read_to_string(t.path().join("s/runs.csv")).unwrap();
-    assert_eq!(runs.lines().filter(|l| l.contains(",failed,")).count(), 1, "{runs}");
-    assert!(runs.lines().any(|l| l.contains(",1.5,failed,")), "{runs}");
+    assert_eq!(runs.lines().filter(|l| l.contains(",ok,")).count(), 4, "{runs}");
+    for expected in [",0.4,3,ok,", ",0.6000000000000001,2,ok,", ",0.2,4,ok,", ",0.30000000000000004,2,ok,"] {
+        assert!(runs.contains(expected), "{expected} in {runs}");
+    }
 }
 
 /// A bad sweep file: exit 2, a message with file, line, key and what is allowed, nothing written.
@@ -154,7 +159,7 @@ fn an_unknown_swept_parameter_is_refused() {
     refused(
         &[("s.toml", "scenario = \"TOWN\"\n[[parameters]]\nkey = \"amnesty.credibilty\"\nvalues = [0.5]\n")],
         &["sweep", "s.toml", "--out", "o"],
-        &["s.toml:2:1:", "parameters[0].key", "\"amnesty.credibilty\" is not a numeric parameter"],
+        &["s.toml:3:1:", "parameters[0].key", "\"amnesty.credibilty\" is not a numeric parameter"],
     );
 }
 
@@ -166,7 +171,7 @@ fn reversed_bounds_are_refused() {
             "scenario = \"TOWN\"\n[design]\nkind = \"latin_hypercube\"\nsamples = 4\n[[parameters]]\nkey = \"amnesty.credibility\"\nmin = 0.9\nmax = 0.1\n",
         )],
         &["sweep", "s.toml", "--out", "o"],
-        &["s.toml:5:1:", "bounds reversed", "allowed min <= max"],
+        &["s.toml:7:1:", "parameters[0].min", "bounds reversed", "allowed min <= max"],
     );
 }
 

@@ -83,10 +83,10 @@ pub struct BenchArgs {
     repeats: Option<u32>,
     /// Days for every main-model run and steps for every Epstein run
     /// (default: 700 for Atarib, 365 for the sizes, Epstein's 500 cut to 20M agent-steps).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(resist::scenario::MAX_DAYS)))]
     days: Option<u32>,
     /// Threads of the pool the main model's days use (default: all cores; Epstein's model is one-threaded).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=u32::from(super::cli::MAX_THREADS) as i64))]
     threads: Option<u32>,
     /// Also write the results as JSON to this file.
     #[arg(long, value_name = "PATH")]
@@ -221,19 +221,19 @@ pub fn bench(args: &BenchArgs) -> Result<u8, Failure> {
     let hardware_threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
     let per_size = reset_peak();
-    println!("resist {} bench: {profile} build, {threads} threads in the pool, {hardware_threads} hardware threads", env!("CARGO_PKG_VERSION"));
+    crate::outln!("resist {} bench: {profile} build, {threads} threads in the pool, {hardware_threads} hardware threads", env!("CARGO_PKG_VERSION"))?;
     if cfg!(debug_assertions) {
-        println!("WARNING: a debug build is many times slower; measure with `cargo run --release -- bench`");
+        crate::outln!("WARNING: a debug build is many times slower; measure with `cargo run --release -- bench`")?;
     }
     match args.repeats {
-        Some(n) => println!("repeats: {n} of every size"),
-        None => println!("repeats: {DEFAULT_REPEATS} of every size, fewer once a size has taken {SIZE_BUDGET_S} s (--repeats N forces N)"),
+        Some(n) => crate::outln!("repeats: {n} of every size")?,
+        None => crate::outln!("repeats: {DEFAULT_REPEATS} of every size, fewer once a size has taken {SIZE_BUDGET_S} s (--repeats N forces N)")?,
     }
-    println!("figures: median [min-max] over repeats; every repeat does the same work (seed fixed, replicate 0), so the spread is the machine's noise");
+    crate::outln!("figures: median [min-max] over repeats; every repeat does the same work (seed fixed, replicate 0), so the spread is the machine's noise")?;
     if per_size {
-        println!("peak RSS: each size's own, counting what the process held before it (rss.before_bytes in the JSON)");
+        crate::outln!("peak RSS: each size's own, counting what the process held before it (rss.before_bytes in the JSON)")?;
     } else {
-        println!("peak RSS: the process's high-water mark so far (it could not be reset per size; sizes run in increasing order)");
+        crate::outln!("peak RSS: the process's high-water mark so far (it could not be reset per size; sizes run in increasing order)")?;
     }
     let mut report = Report { version: env!("CARGO_PKG_VERSION"), profile, threads, hardware_threads, peak_rss_per_size: per_size, ..Report::default() };
     if !people.is_empty() {
@@ -246,7 +246,7 @@ pub fn bench(args: &BenchArgs) -> Result<u8, Failure> {
         let mut text = serde_json::to_string_pretty(&report).map_err(|e| super::cli::io_failure(anyhow!("cannot render the results: {e}")))?;
         text.push('\n');
         super::files::write_atomic(path, text.as_bytes())?;
-        println!("wrote {}", path.display());
+        crate::outln!("wrote {}", path.display())?;
     }
     Ok(EXIT_OK)
 }
@@ -305,29 +305,38 @@ fn scenarios(args: &BenchArgs, sizes: &[u32], option: &str, base_name: &str, bas
 }
 
 fn resist_all(args: &BenchArgs, scenarios: &[Scenario], default_people: bool, threads: usize, report: &mut Report) -> Result<(), Failure> {
-    println!();
-    println!("main model: scenarios/atarib.toml with `people` set to each size; build = the society, simulate = the days,");
-    println!("total = one replicate (the target's measure); heap B/p = bytes a person in the columns and network");
-    println!(
+    crate::outln!()?;
+    crate::outln!("main model: scenarios/atarib.toml with `people` set to each size; build = the society, simulate = the days,")?;
+    crate::outln!("total = one replicate (the target's measure); heap B/p = bytes a person in the columns and network")?;
+    crate::outln!(
         "{:<6} {:>11} {:>5} {:>4} {:>8} {:>22} {:>8} {:>20} {:>8} {:>9}  target",
-        "case", "people", "days", "reps", "build s", "simulate s", "total s", "people-days/s", "heap B/p", "peak RSS"
-    );
+        "case",
+        "people",
+        "days",
+        "reps",
+        "build s",
+        "simulate s",
+        "total s",
+        "people-days/s",
+        "heap B/p",
+        "peak RSS"
+    )?;
     // The shipped scenario as a user runs it (its own size and days), with the defaults.
     let atarib = Scenario::from_text("scenarios/atarib.toml", ATARIB).map_err(|e| bad_input(anyhow!(e)))?;
     let atarib_days = args.days.unwrap_or(atarib.days);
     if default_people {
         let row = resist_case(&atarib, "atarib", atarib_days, args.repeats, threads)?;
-        print_resist(&row);
+        print_resist(&row)?;
         report.resist.push(row);
     }
     for s in scenarios {
         let row = resist_case(s, "size", args.days.unwrap_or(YEAR), args.repeats, threads)?;
-        print_resist(&row);
+        print_resist(&row)?;
         report.resist.push(row);
     }
     let points: Vec<(u64, f64)> =
         report.resist.iter().filter(|r| r.case == "size").map(|r| (u64::from(r.people), r.simulate_s.median / f64::from(r.days))).collect();
-    report.resist_growth = growth(&points, "people", "time a day", true);
+    report.resist_growth = growth(&points, "people", "time a day", true)?;
     if default_people {
         let (s, days) = (&atarib, atarib_days);
         let samples = repeat(args.repeats, || {
@@ -349,7 +358,7 @@ fn resist_all(args: &BenchArgs, scenarios: &[Scenario], default_people: bool, th
             runs_per_s: Spread::of(&rates),
         };
         let what = format!("{SWEEP_RUNS} Atarib runs ({days} days) in parallel on {threads} threads");
-        println!("sweep throughput, {what}: {} s = {} runs/s ({} reps)", row.seconds.show(secs), row.runs_per_s.show(|x| format!("{x:.1}")), row.repeats);
+        crate::outln!("sweep throughput, {what}: {} s = {} runs/s ({} reps)", row.seconds.show(secs), row.runs_per_s.show(|x| format!("{x:.1}")), row.repeats)?;
         report.sweep = Some(row);
     }
     Ok(())
@@ -406,8 +415,8 @@ fn resist_case(s: &Scenario, case: &'static str, days: u32, repeats: Option<u32>
     })
 }
 
-fn print_resist(r: &ResistRow) {
-    println!(
+fn print_resist(r: &ResistRow) -> Result<(), Failure> {
+    crate::outln!(
         "{:<6} {:>11} {:>5} {:>4} {:>8} {:>22} {:>8} {:>20} {:>8.0} {:>9}  {}",
         r.case,
         count(u64::from(r.people)),
@@ -420,16 +429,24 @@ fn print_resist(r: &ResistRow) {
         r.heap_bytes_per_person,
         r.rss.peak_bytes.map_or("-".into(), mem),
         show_target(r.target.as_ref())
-    );
+    )
 }
 
 fn epstein_all(args: &BenchArgs, scenarios: &[Scenario], report: &mut Report) -> Result<(), Failure> {
-    println!();
-    println!("Epstein's model: scenarios/epstein.toml with `width` set to each size (a width x width torus); one thread");
-    println!(
+    crate::outln!()?;
+    crate::outln!("Epstein's model: scenarios/epstein.toml with `width` set to each size (a width x width torus); one thread")?;
+    crate::outln!(
         "{:>6} {:>10} {:>5} {:>4} {:>8} {:>22} {:>20} {:>8} {:>9}  target",
-        "width", "agents", "steps", "reps", "build s", "steps s", "agent-steps/s", "B/agent", "peak RSS"
-    );
+        "width",
+        "agents",
+        "steps",
+        "reps",
+        "build s",
+        "steps s",
+        "agent-steps/s",
+        "B/agent",
+        "peak RSS"
+    )?;
     for s in scenarios {
         let width = s.epstein.width as u32;
         let mut agents = 0;
@@ -471,7 +488,7 @@ fn epstein_all(args: &BenchArgs, scenarios: &[Scenario], report: &mut Report) ->
             rss: peak,
             target: Target { want: format!(">= {}/s", rate(EPSTEIN_RATE)), met: agent_steps_per_s.median >= EPSTEIN_RATE },
         };
-        println!(
+        crate::outln!(
             "{:>6} {:>10} {:>5} {:>4} {:>8} {:>22} {:>20} {:>8.1} {:>9}  {}",
             row.width,
             count(row.agents as u64),
@@ -483,11 +500,11 @@ fn epstein_all(args: &BenchArgs, scenarios: &[Scenario], report: &mut Report) ->
             row.bytes_per_agent,
             row.rss.peak_bytes.map_or("-".into(), mem),
             show_target(Some(&row.target))
-        );
+        )?;
         report.epstein.push(row);
     }
     let points: Vec<(u64, f64)> = report.epstein.iter().map(|r| (r.agents as u64, r.steps_s.median / f64::from(r.steps))).collect();
-    report.epstein_growth = growth(&points, "agents", "time a step", false);
+    report.epstein_growth = growth(&points, "agents", "time a step", false)?;
     Ok(())
 }
 
@@ -536,35 +553,33 @@ fn status_bytes(field: &str) -> Option<u64> {
 
 /// The exponent of time against size between successive sizes and fitted
 /// over all (least squares on the logs), printed; `None` below two sizes.
-fn growth(points: &[(u64, f64)], unit: &str, what: &str, linear_target: bool) -> Option<Growth> {
+fn growth(points: &[(u64, f64)], unit: &str, what: &str, linear_target: bool) -> Result<Option<Growth>, Failure> {
     if points.len() < 2 {
-        return None;
+        return Ok(None);
     }
-    println!("growth of {what} with {unit} (exponent 1 = linear):");
-    let steps: Vec<GrowthStep> = points
-        .windows(2)
-        .map(|w| {
-            let (n, t) = ((w[1].0 as f64 / w[0].0 as f64), w[1].1 / w[0].1);
-            let exponent = t.ln() / n.ln();
-            println!("  {} -> {} {unit}: x{n:.2} {unit}, x{t:.2} {what}, exponent {exponent:.2}", count(w[0].0), count(w[1].0));
-            GrowthStep { from: w[0].0, to: w[1].0, exponent }
-        })
-        .collect();
+    crate::outln!("growth of {what} with {unit} (exponent 1 = linear):")?;
+    let mut steps: Vec<GrowthStep> = Vec::new();
+    for w in points.windows(2) {
+        let (n, t) = ((w[1].0 as f64 / w[0].0 as f64), w[1].1 / w[0].1);
+        let exponent = t.ln() / n.ln();
+        crate::outln!("  {} -> {} {unit}: x{n:.2} {unit}, x{t:.2} {what}, exponent {exponent:.2}", count(w[0].0), count(w[1].0))?;
+        steps.push(GrowthStep { from: w[0].0, to: w[1].0, exponent });
+    }
     let (xs, ys): (Vec<f64>, Vec<f64>) = points.iter().map(|&(n, t)| ((n as f64).ln(), t.ln())).unzip();
     let (mx, my) = (xs.iter().sum::<f64>() / xs.len() as f64, ys.iter().sum::<f64>() / ys.len() as f64);
     let cov: f64 = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum();
     let var: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
     let fit_exponent = cov / var;
-    println!("  fitted over {} sizes: exponent {fit_exponent:.2}", points.len());
+    crate::outln!("  fitted over {} sizes: exponent {fit_exponent:.2}", points.len())?;
     // Judged between the two largest sizes: below them the working set still
     // fits the caches, which makes small towns cheaper a person, not big ones dearer.
     let last = steps.last().expect("two sizes or more").exponent;
     let target =
         linear_target.then(|| Target { want: format!("linear: exponent <= {LINEAR_EXPONENT} between the two largest sizes"), met: last <= LINEAR_EXPONENT });
     if let Some(t) = &target {
-        println!("  {}", show_target(Some(t)));
+        crate::outln!("  {}", show_target(Some(t)))?;
     }
-    Some(Growth { steps, fit_exponent, target })
+    Ok(Some(Growth { steps, fit_exponent, target }))
 }
 
 fn show_target(t: Option<&Target>) -> String {

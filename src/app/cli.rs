@@ -1,6 +1,7 @@
 //! The command line: subcommands, their arguments, and the mapping of every
 //! failure to one exit code (README.md, "Exit codes").
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -14,6 +15,10 @@ pub const EXIT_MISMATCH: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
 pub const EXIT_IO: u8 = 3;
 pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// The most threads `--threads` may ask for: far more than any machine's
+/// cores, few enough that the pool can be started.
+pub const MAX_THREADS: u16 = 1024;
 
 /// A failure and the exit code it ends the program with.
 pub struct Failure {
@@ -35,6 +40,34 @@ pub fn interrupted() -> Failure {
 
 /// What an interrupted run leaves.
 pub const NOTHING_WRITTEN: &str = "nothing was written under a final name";
+/// A stop that is not a failure: the reader of standard output went away
+/// (`resist params | head -1`). The program ends at once with exit 0 and no
+/// message, as Unix tools do.
+pub fn quiet_stop() -> Failure {
+    Failure { error: anyhow::anyhow!("standard output was closed"), code: EXIT_OK }
+}
+
+/// Write to standard output; a closed pipe is a [`quiet_stop`], any other
+/// failure exit 3.
+pub fn out(text: &str) -> Result<(), Failure> {
+    let mut o = std::io::stdout().lock();
+    match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(quiet_stop()),
+        Err(e) => Err(io_failure(anyhow::Error::new(e).context("cannot write to standard output"))),
+    }
+}
+
+/// `println!` through [`out`]: `outln!(...)?` in a function returning `Result<_, Failure>`.
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::app::cli::out("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::app::cli::out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static COOPERATIVE: AtomicBool = AtomicBool::new(false);
@@ -163,8 +196,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_THREADS)))]
+        threads: Option<u16>,
         /// Finish an interrupted sweep in OUT without redoing its finished points.
         #[arg(long)]
         resume: bool,
@@ -239,36 +272,10 @@ pub fn main() -> Result<u8, Failure> {
     };
     match cli.command {
         Command::Run(args) => super::run::run(&args),
-        Command::Check { scenario } => {
-            if super::files::read_text(&scenario).is_ok_and(|t| super::sweep::is_sweep(&t)) {
-                let (sweep, _) = super::sweep::load(&scenario)?;
-                println!(
-                    "sweep \"{}\": {} design points x {} replicates = {} runs (seed {}, hash {})",
-                    sweep.name,
-                    sweep.points.len(),
-                    sweep.replicates,
-                    sweep.runs(),
-                    sweep.seed,
-                    sweep.hash()
-                );
-                println!("policies: {}", sweep.policies.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "));
-                println!("parameters: {}", sweep.keys.join(", "));
-                for (p, (policy, values)) in sweep.points.iter().enumerate().take(20) {
-                    println!("  point {p}: {} {:?}", sweep.policies[*policy].name, values);
-                }
-                if sweep.points.len() > 20 {
-                    println!("  ... {} more", sweep.points.len() - 20);
-                }
-                return Ok(EXIT_OK);
-            }
-            let s = super::files::load_scenario(&scenario)?;
-            print!("{}", s.resolved);
-            eprintln!("{}: valid (scenario hash {})", scenario.display(), s.hash());
-            Ok(EXIT_OK)
-        }
+        Command::Check { scenario } => super::check::check(&scenario),
         Command::Replay { manifest } => super::manifest::replay(&manifest),
         Command::Sweep { sweep, out, threads, resume, force, shard, keep_series, plot } => {
-            let code = super::sweep::sweep(&sweep, &out, threads, resume, force, shard.clone(), keep_series)?;
+            let code = super::sweep::sweep(&sweep, &out, threads.map(usize::from), resume, force, shard.clone(), keep_series)?;
             // The sweep is whole: Ctrl-C while charting ends at once and says no more.
             cooperate(false);
             forced_exit().note(None);
@@ -281,11 +288,13 @@ pub fn main() -> Result<u8, Failure> {
         Command::Merge { dirs, out, force } => super::sweep::merge(&dirs, &out, force),
         Command::Params { markdown } => {
             if markdown {
-                print!("{}", resist::scenario::reference_markdown());
+                out(&resist::scenario::reference_markdown())?;
             } else {
+                let mut text = String::new();
                 for d in resist::scenario::reference() {
-                    println!("{} = {}  [{}{}{}]  {}", d.key, d.default, d.allowed, if d.unit.is_empty() { "" } else { "; " }, d.unit, d.doc);
+                    text.push_str(&format!("{} = {}  [{}{}{}]  {}\n", d.key, d.default, d.allowed, if d.unit.is_empty() { "" } else { "; " }, d.unit, d.doc));
                 }
+                out(&text)?;
             }
             Ok(EXIT_OK)
         }

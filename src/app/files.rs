@@ -19,10 +19,15 @@ use resist::scenario::{Scenario, ScenarioError};
 /// The files this command has read (scenarios, their bases, sweep files).
 static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Read scenario files from disk for the core.
-pub fn read_text(path: &Path) -> std::io::Result<String> {
+/// Note that `path` was read: an output may never be one of the inputs.
+pub fn remember(path: &Path) {
     INPUTS.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
-    fs::read_to_string(path)
+}
+
+/// Read scenario files from disk for the core (regular files, bounded: src/app/input.rs).
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    remember(path);
+    super::input::read_toml(path)
 }
 
 /// The files read so far: the inputs an output may not be.

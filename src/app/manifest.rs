@@ -82,8 +82,12 @@ impl Manifest {
 /// Exit 0 when all match, 1 when any differs (each named), 2 for a manifest
 /// that is not one or whose scenario does not match its scenario hash.
 pub fn replay(path: &Path) -> Result<u8, Failure> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
+    let text = super::input::read_large(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
     let m: Manifest = serde_json::from_str(&text).with_context(|| format!("{}: not a resist manifest", path.display())).map_err(bad_input)?;
+    // A manifest is data from disk: its days are checked as `--days` is.
+    if !(1..=resist::scenario::MAX_DAYS).contains(&m.days) {
+        return Err(bad_input(anyhow::anyhow!("{}: `days`: {} is out of range: allowed 1 to {}", path.display(), m.days, resist::scenario::MAX_DAYS)));
+    }
     let name = format!("{} (scenario)", path.display());
     let scenario = Scenario::from_text(&name, &m.scenario).map_err(|e| bad_input(e.into()))?;
     let version = if m.resist_version != env!("CARGO_PKG_VERSION") {

@@ -2,10 +2,12 @@
 //! writing outputs atomically, manifests, replays and fixtures.
 
 pub mod bench;
+pub mod check;
 pub mod cli;
 
 pub mod files;
 pub mod guard;
+pub mod input;
 pub mod manifest;
 pub mod plot;
 pub mod report;

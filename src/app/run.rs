@@ -38,7 +38,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub replicates: u64,
     /// Days to simulate (default: the scenario's `days`).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(resist::scenario::MAX_DAYS)))]
     pub days: Option<u32>,
     /// Output directory (default: out/<scenario file stem>-seed<seed>).
     #[arg(long)]
@@ -50,8 +50,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub plot: bool,
     /// Threads for the replicates (default: all cores). The output does not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=i64::from(super::cli::MAX_THREADS)))]
+    pub threads: Option<u16>,
 }
 
 pub fn run(a: &RunArgs) -> Result<u8, Failure> {
@@ -63,6 +63,16 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
     }
     if !(1..=1_000_000).contains(&a.replicates) {
         return Err(bad_input(anyhow::anyhow!("--replicates: {} is out of range: allowed 1 to 1000000", a.replicates)));
+    }
+    // Replicates REPLICATE to REPLICATE + N - 1 run: the last must be a replicate number.
+    if a.replicate.checked_add(a.replicates - 1).is_none() {
+        return Err(bad_input(anyhow::anyhow!(
+            "--replicate {} with --replicates {}: the last replicate would be past {}: allowed --replicate up to {}",
+            a.replicate,
+            a.replicates,
+            u64::MAX,
+            u64::MAX - (a.replicates - 1)
+        )));
     }
     let out = a.out.clone().unwrap_or_else(|| {
         let stem = a.scenario.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
@@ -162,7 +172,7 @@ fn single(scenario: &Scenario, key: RunKey, days: u32) -> Result<(Rendered, Stri
 /// in replicate order into the streaming [`Reduction`] and its summaries
 /// appended to a scratch file, from which replicates.csv is written at the end.
 fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Staged) -> Result<(Rendered, String), Failure> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.threads.unwrap_or(0)).build().map_err(|e| io_failure(e.into()))?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.threads.map_or(0, usize::from)).build().map_err(|e| io_failure(e.into()))?;
     let bar = super::sweep::progress(a.replicates, 0, "replicates");
     let columns = timeseries_columns(scenario);
     let mut reduction = Reduction::default();

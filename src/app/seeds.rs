@@ -28,12 +28,12 @@ pub fn seeds(dir: &Path, refresh: bool) -> Result<u8, Failure> {
         let out = resist::sim::run_any(&scenario, RunKey::new(fx.seed, fx.replicate), fx.days);
         let got = Rendered::of_outcome(&scenario, &out).fingerprint;
         if got == fx.fingerprint {
-            println!("ok       {}", path.display());
+            crate::outln!("ok       {}", path.display())?;
         } else if refresh {
             write_atomic(path, Fixture::with_fingerprint(&text, &got).as_bytes())?;
-            println!("updated  {}", path.display());
+            crate::outln!("updated  {}", path.display())?;
         } else {
-            println!("DIFFERS  {} (expected {}, got {got})", path.display(), fx.fingerprint);
+            crate::outln!("DIFFERS  {} (expected {}, got {got})", path.display(), fx.fingerprint)?;
             differ += 1;
         }
     }

@@ -17,52 +17,23 @@ use anyhow::{Context, anyhow};
 use rayon::prelude::*;
 use resist::render::{Rendered, csv_field, timeseries_columns};
 use resist::rng::RunKey;
-use resist::scenario::{Scenario, ScenarioError, locate_offset};
+use resist::scenario::{Scenario, ScenarioError};
+use resist::sweep::Sweep;
 use resist::sweep::aggregate::{AGGREGATE_COLUMNS, Reduction, flatten};
-use resist::sweep::{Inputs, RawSweep, Sweep};
 
 use super::cli::{EXIT_INTERRUPTED, EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
-use super::files::{Staged, StreamedFile, inputs_read, load_scenario, read_text, write_atomic};
+use super::files::{Staged, StreamedFile, inputs_read, write_atomic};
 use super::guard::{Lock, clear_temporaries, refuse_overlap, remove_any};
 use super::manifest::platform;
 
 /// Whether a TOML file is a sweep (rather than a scenario).
 pub fn is_sweep(text: &str) -> bool {
-    toml::from_str::<toml::Table>(text)
-        .is_ok_and(|t| ["replicates", "design", "parameters", "policies"].iter().any(|k| t.contains_key(*k)) || t.get("scenario").is_some_and(|v| v.is_str()))
+    resist::sweep::is_sweep(text)
 }
 
-/// Read and validate a sweep file and the files it names.
+/// Read and validate a sweep file and the files it names (bounded reads).
 pub fn load(path: &Path) -> Result<(Sweep, String), Failure> {
-    let name = path.display().to_string();
-    let text = read_text(path).map_err(|e| bad_input(anyhow!("{name}: cannot read the sweep file: {e}")))?;
-    let raw: RawSweep = toml::from_str(&text).map_err(|e| {
-        let at = locate_offset(&name, &text, e.span().map(|s| s.start).unwrap_or(0));
-        bad_input(anyhow!("{at}: {}", e.message().lines().next().unwrap_or("")))
-    })?;
-    let dir = path.parent().unwrap_or(Path::new(""));
-    let Some(base) = raw.scenario.as_deref() else {
-        return Err(bad_input(anyhow!(
-            "{}: `scenario`: missing: allowed the path of the base scenario, relative to the sweep file",
-            locate_offset(&name, &text, 0)
-        )));
-    };
-    let base = load_scenario(&dir.join(base))?;
-    let mut policies = Vec::new();
-    for (pname, file) in raw.policies.iter().flatten() {
-        policies.push((pname.clone(), load_scenario(&dir.join(file))?));
-    }
-    let matrix = match raw.design.as_ref().and_then(|d| d.matrix.as_deref()) {
-        Some(m) => {
-            let p = dir.join(m);
-            let t = read_text(&p).map_err(|e| bad_input(anyhow!("{}: cannot read the sample matrix: {e}", p.display())))?;
-            Some((p.display().to_string(), t))
-        }
-        None => None,
-    };
-    let inputs = Inputs { sweep_name: &name, text: &text, base: &base, policies, matrix };
-    let sweep = Sweep::resolve(&raw, &inputs).map_err(|e: ScenarioError| bad_input(e.into()))?;
-    Ok((sweep, text))
+    resist::sweep::load(path, &super::input::Bounded).map_err(|e: ScenarioError| bad_input(e.into()))
 }
 
 /// `--shard K/N`, 1 <= K <= N.

@@ -44,6 +44,9 @@ pub struct ParamDoc {
     pub unit: &'static str,
     pub doc: &'static str,
     pub source: &'static str,
+    /// The declared bounds of a number (`None` for text, choices and flags):
+    /// what a sweep checks each point's value against before anything runs.
+    pub range: Option<(f64, f64)>,
 }
 
 /// Walks the raw scenario, checking each value and recording the resolved one.
@@ -52,11 +55,19 @@ pub struct Check<'a> {
     path: Vec<String>,
     resolved: toml::Table,
     docs: Vec<ParamDoc>,
+    /// Only check values: record neither the resolved scenario nor the
+    /// reference (a sweep's check of many design points).
+    quiet: bool,
 }
 
 impl<'a> Check<'a> {
     pub fn new(sources: Option<&'a Sources>) -> Self {
-        Check { sources, path: Vec::new(), resolved: toml::Table::new(), docs: Vec::new() }
+        Check { sources, path: Vec::new(), resolved: toml::Table::new(), docs: Vec::new(), quiet: false }
+    }
+
+    /// A check that only checks values (see `quiet`).
+    pub fn quiet() -> Self {
+        Check { quiet: true, ..Check::new(None) }
     }
 
     /// Resolve the parameters of a table `name` inside the current one.
@@ -90,6 +101,9 @@ impl<'a> Check<'a> {
     }
 
     fn record(&mut self, key: &str, value: toml::Value) {
+        if self.quiet {
+            return;
+        }
         let mut t = &mut self.resolved;
         for seg in &self.path {
             let entry = t.entry(seg.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -103,11 +117,21 @@ impl<'a> Check<'a> {
 
     #[allow(clippy::too_many_arguments)] // one row of the reference, field by field
     fn doc(&mut self, key: &str, kind: &'static str, default: String, allowed: String, unit: &'static str, doc: &'static str, source: &'static str) {
-        self.docs.push(ParamDoc { key: self.key_path(key), kind, default, allowed, unit, doc, source });
+        self.docs.push(ParamDoc { key: self.key_path(key), kind, default, allowed, unit, doc, source, range: None });
+    }
+
+    /// Record the declared bounds of the parameter documented last.
+    fn bounds(&mut self, min: f64, max: f64) {
+        if let Some(d) = self.docs.last_mut() {
+            d.range = Some((min, max));
+        }
     }
 
     pub fn real(&mut self, key: &str, raw: Option<f64>, s: Real) -> Result<f64, ScenarioError> {
-        self.doc(key, "real", fmt_real(s.default), format!("{} to {}", fmt_real(s.min), fmt_real(s.max)), s.unit, s.doc, s.source);
+        if !self.quiet {
+            self.doc(key, "real", fmt_real(s.default), format!("{} to {}", fmt_real(s.min), fmt_real(s.max)), s.unit, s.doc, s.source);
+            self.bounds(s.min, s.max);
+        }
         let v = raw.unwrap_or(s.default);
         if !v.is_finite() || v < s.min || v > s.max {
             let unit = if s.unit.is_empty() { String::new() } else { format!(" ({})", s.unit) };
@@ -118,7 +142,10 @@ impl<'a> Check<'a> {
     }
 
     pub fn int(&mut self, key: &str, raw: Option<i64>, s: Int) -> Result<i64, ScenarioError> {
-        self.doc(key, "integer", s.default.to_string(), format!("{} to {}", s.min, s.max), s.unit, s.doc, s.source);
+        if !self.quiet {
+            self.doc(key, "integer", s.default.to_string(), format!("{} to {}", s.min, s.max), s.unit, s.doc, s.source);
+            self.bounds(s.min as f64, s.max as f64);
+        }
         let v = raw.unwrap_or(s.default);
         if v < s.min || v > s.max {
             let unit = if s.unit.is_empty() { String::new() } else { format!(" ({})", s.unit) };
@@ -129,7 +156,9 @@ impl<'a> Check<'a> {
     }
 
     pub fn flag(&mut self, key: &str, raw: Option<bool>, default: bool, doc: &'static str, source: &'static str) -> bool {
-        self.doc(key, "boolean", default.to_string(), "true or false".into(), "", doc, source);
+        if !self.quiet {
+            self.doc(key, "boolean", default.to_string(), "true or false".into(), "", doc, source);
+        }
         let v = raw.unwrap_or(default);
         self.record(key, toml::Value::Boolean(v));
         v
@@ -137,7 +166,9 @@ impl<'a> Check<'a> {
 
     /// A free text value (names, descriptions): recorded, never constrained.
     pub fn text(&mut self, key: &str, raw: Option<&str>, default: &str, doc: &'static str) -> String {
-        self.doc(key, "string", format!("\"{default}\""), "any text".into(), "", doc, "");
+        if !self.quiet {
+            self.doc(key, "string", format!("\"{default}\""), "any text".into(), "", doc, "");
+        }
         let v = raw.unwrap_or(default).to_string();
         self.record(key, toml::Value::String(v.clone()));
         v
@@ -154,7 +185,9 @@ impl<'a> Check<'a> {
         source: &'static str,
     ) -> Result<T, ScenarioError> {
         let names: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-        self.doc(key, "choice", format!("\"{default}\""), names.join(", "), "", doc, source);
+        if !self.quiet {
+            self.doc(key, "choice", format!("\"{default}\""), names.join(", "), "", doc, source);
+        }
         let v = raw.unwrap_or(default);
         match options.iter().find(|(n, _)| *n == v) {
             Some((n, t)) => {

@@ -17,6 +17,13 @@ use crate::faction;
 use crate::process::{affiliation, aftermath, amnesty, confrontation, environment, mobilisation, prisoners, relaxation, soft_power, surveillance_and_coercion};
 use crate::society::{groups, institutions, network, population};
 
+/// The most days a run may simulate: the scenario's `days`, a sweep's `days`
+/// and `--days` on the command line share it.
+pub const MAX_DAYS: u32 = 100_000;
+
+/// The most factions a scenario may declare (each adds columns and state).
+pub const MAX_FACTIONS: usize = 8;
+
 /// The TOML file as written: every key optional, unknown keys rejected.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,14 +108,16 @@ impl Scenario {
         // Types and unknown keys are checked file by file, so that the error
         // points into the file that has the mistake.
         for layer in &sources.layers {
+            // Counted before the typed parse, which would build every faction.
+            if let Some(toml::Value::Table(f)) = layer.table.get("factions")
+                && f.len() > MAX_FACTIONS
+            {
+                let extra = f.keys().nth(MAX_FACTIONS).map(String::as_str).unwrap_or_default();
+                let at = layer.find(&["factions", extra]).map(|(l, _)| l).unwrap_or_else(|| source::locate_offset(&layer.name, &layer.text, 0));
+                return Err(ScenarioError::Invalid { at, key: "factions".into(), message: format!("{} factions: allowed at most {MAX_FACTIONS}", f.len()) });
+            }
             if let Err(e) = toml::from_str::<RawScenario>(&layer.text) {
-                let offset = e.span().map(|s| s.start).unwrap_or(0);
-                let at = source::locate_offset(&layer.name, &layer.text, offset);
-                let message = error::plain_types(e.message().lines().next().unwrap_or("").trim());
-                return Err(match layer.key_at(offset) {
-                    Some(key) => ScenarioError::Invalid { at, key, message },
-                    None => ScenarioError::Syntax { at, message },
-                });
+                return Err(layer.type_error(&e));
             }
         }
         let merged = sources.merged();
@@ -119,6 +128,19 @@ impl Scenario {
         })?;
         let mut c = Check::new(Some(sources));
         resolve(&raw, &mut c)
+    }
+
+    /// Check the values of a resolved scenario's table (a sweep's design
+    /// point, its values set) as `from_text` would, many times faster: no
+    /// text is built or parsed, nothing is recorded. Errors name the key; they
+    /// locate no file, for none holds the table.
+    pub fn check_values(table: toml::Table) -> Result<(), ScenarioError> {
+        let raw: RawScenario = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| ScenarioError::Invalid {
+            at: Location { file: "<design point>".into(), line: 1, column: 1 },
+            key: String::new(),
+            message: error::plain_types(e.message()),
+        })?;
+        resolve(&raw, &mut Check::quiet()).map(|_| ())
     }
 
     /// The 64-bit blake3 prefix of the resolved text, as hex: names the scenario exactly.
@@ -161,7 +183,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         Int {
             default: 365,
             min: 1,
-            max: 100_000,
+            max: i64::from(MAX_DAYS),
             unit: "days",
             doc: "Days to simulate (1 tick = 1 day); `resist run --days` overrides it.",
             source: "docs/model.md, Scales",
@@ -198,8 +220,8 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
             }
             out.push(c.section(name, |c| faction::Params::resolve(name, f, c))?);
         }
-        if out.len() > 8 {
-            return Err(c.fail("", format!("{} factions: allowed at most 8", out.len())));
+        if out.len() > MAX_FACTIONS {
+            return Err(c.fail("", format!("{} factions: allowed at most {MAX_FACTIONS}", out.len())));
         }
         // The factions' pools elsewhere are people of the run too: refuse up
         // front a run that would not fit in memory.
@@ -292,6 +314,19 @@ pub fn reference() -> Vec<ParamDoc> {
             d
         })
         .collect()
+}
+
+/// The declaration of the parameter at a dotted key path of a resolved
+/// scenario (a faction's keys under any faction name), from `reference()`.
+pub fn declaration<'a>(reference: &'a [ParamDoc], key: &str) -> Option<&'a ParamDoc> {
+    let generic = match key.split_once('.') {
+        Some(("factions", rest)) => match rest.split_once('.') {
+            Some((_, param)) => format!("factions.<name>.{param}"),
+            None => return None,
+        },
+        _ => key.to_string(),
+    };
+    reference.iter().find(|d| d.key == generic)
 }
 
 /// The scenario reference as a Markdown document (docs/scenario-reference.md).

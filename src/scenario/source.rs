@@ -13,6 +13,12 @@ use super::error::{Location, ScenarioError};
 /// How the caller hands scenario text to the core.
 pub trait ReadSource {
     fn read(&self, path: &Path) -> std::io::Result<String>;
+
+    /// A data file (a sweep's sample matrix), which may be larger than a
+    /// scenario: the caller may bound it differently.
+    fn read_data(&self, path: &Path) -> std::io::Result<String> {
+        self.read(path)
+    }
 }
 
 impl<F: Fn(&Path) -> std::io::Result<String>> ReadSource for F {
@@ -35,9 +41,31 @@ const MAX_BASE_DEPTH: usize = 16;
 impl Layer {
     /// Parse one layer from text; `name` is what errors call the file.
     pub fn parse(name: &str, text: String) -> Result<Layer, ScenarioError> {
-        let table: toml::Table = toml::from_str(&text)
-            .map_err(|e| ScenarioError::Syntax { at: locate_offset(name, &text, e.span().map(|s| s.start).unwrap_or(0)), message: first_line(e.message()) })?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let mut message = super::error::plain_types(&first_line(e.message()));
+            // The parser says only "duplicate key"; its span is the key.
+            if message == "duplicate key"
+                && let Some(key) = text.get(span.clone()).filter(|k| !k.is_empty())
+            {
+                message = format!("duplicate key `{}`: allowed each key once in a table (and each table header once)", key.trim());
+            }
+            ScenarioError::Syntax { at: locate_offset(name, &text, span.start), message }
+        })?;
         Ok(Layer { name: name.to_string(), text, table })
+    }
+
+    /// A typed parse's error (a wrong type, an unknown key) in this layer's
+    /// words: located, naming the key where the span falls in one, with
+    /// serde's Rust type names replaced.
+    pub fn type_error(&self, e: &toml::de::Error) -> ScenarioError {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        let at = locate_offset(&self.name, &self.text, offset);
+        let message = super::error::plain_types(e.message().lines().next().unwrap_or("").trim());
+        match self.key_at(offset) {
+            Some(key) => ScenarioError::Invalid { at, key, message },
+            None => ScenarioError::Syntax { at, message },
+        }
     }
 
     /// The location of a key path in this layer, if the layer sets it; the
@@ -64,28 +92,46 @@ impl Layer {
     }
 
     /// The dotted key path whose entry encloses a byte offset (for parse errors
-    /// that carry only a span).
+    /// that carry only a span); an entry of an array of tables is named by its
+    /// index, as `parameters[1].steps`.
     pub fn key_at(&self, offset: usize) -> Option<String> {
         let doc = DeTable::parse(&self.text).ok()?;
-        let mut path = Vec::new();
+        let mut path = String::new();
         let mut table = doc.get_ref();
         'outer: loop {
             for (k, v) in table.iter() {
                 if !encloses(k.span(), v, offset) {
                     continue;
                 }
-                path.push(k.get_ref().to_string());
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k.get_ref());
                 match v.get_ref() {
                     DeValue::Table(t) => {
                         table = t;
                         continue 'outer;
+                    }
+                    DeValue::Array(items) => {
+                        let found = items.iter().enumerate().find_map(|(i, item)| match item.get_ref() {
+                            DeValue::Table(t) if t.iter().any(|(k, v)| encloses(k.span(), v, offset)) => Some((i, t)),
+                            _ => None,
+                        });
+                        match found {
+                            Some((i, t)) => {
+                                path.push_str(&format!("[{i}]"));
+                                table = t;
+                                continue 'outer;
+                            }
+                            None => break 'outer,
+                        }
                     }
                     _ => break 'outer,
                 }
             }
             break;
         }
-        (!path.is_empty()).then(|| path.join("."))
+        (!path.is_empty()).then_some(path)
     }
 }
 
@@ -95,6 +141,10 @@ fn encloses(key: std::ops::Range<usize>, value: &toml::Spanned<DeValue>, offset:
     let own = (key.start..=value.span().end.max(key.end)).contains(&offset);
     own || match value.get_ref() {
         DeValue::Table(t) => t.iter().any(|(k, v)| encloses(k.span(), v, offset)),
+        DeValue::Array(items) => items.iter().any(|item| match item.get_ref() {
+            DeValue::Table(t) => t.iter().any(|(k, v)| encloses(k.span(), v, offset)),
+            _ => false,
+        }),
         _ => false,
     }
 }
@@ -141,10 +191,14 @@ impl Sources {
     /// Read a scenario file and, through `base`, the files it builds on.
     pub fn load(path: &Path, reader: &dyn ReadSource) -> Result<Sources, ScenarioError> {
         let mut layers: Vec<Layer> = Vec::new();
-        let mut next = Some(path.to_path_buf());
+        // The next file to read, and where the file before it names it.
+        let mut next: Option<(PathBuf, Option<Location>)> = Some((path.to_path_buf(), None));
         let mut seen: Vec<PathBuf> = Vec::new();
-        while let Some(p) = next.take() {
-            let text = reader.read(&p).map_err(|cause| ScenarioError::Read { path: p.clone(), cause })?;
+        while let Some((p, named_at)) = next.take() {
+            let text = reader.read(&p).map_err(|cause| match named_at {
+                Some(at) => ScenarioError::Referred { at, key: "base".into(), path: p.clone(), cause },
+                None => ScenarioError::Read { path: p.clone(), what: "scenario file", cause },
+            })?;
             let layer = Layer::parse(&p.display().to_string(), text)?;
             seen.push(p.clone());
             if let Some(base) = layer.table.get("base") {
@@ -160,7 +214,7 @@ impl Sources {
                 if seen.len() >= MAX_BASE_DEPTH {
                     return Err(ScenarioError::Base { at, message: format!("chains of `base` may be at most {MAX_BASE_DEPTH} files deep") });
                 }
-                next = Some(target);
+                next = Some((target, Some(at)));
             }
             layers.push(layer);
         }

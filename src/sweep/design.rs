@@ -6,6 +6,32 @@ use rand::RngExt;
 
 use crate::rng::Rng;
 
+/// The most replicates a design point may have.
+pub const MAX_REPLICATES: u64 = 1_000_000;
+
+/// The most design points a sweep may have (policies included), and so the
+/// most `steps` of a list and `samples` of a sampled design.
+pub const MAX_POINTS: usize = 1_000_000;
+
+/// The most runs a sweep may have (points x replicates): run ids, seeds and
+/// runs.csv stay in bounds.
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
+/// The most swept values a design may hold (points x parameters), 80 MB.
+pub const MAX_VALUES: u64 = 10_000_000;
+
+/// `steps` evenly spaced values from `from` to `to`, both ends exact.
+pub fn steps(from: f64, to: f64, steps: usize) -> Vec<f64> {
+    (0..steps).map(|k| if k + 1 == steps { to } else { from + (to - from) * k as f64 / (steps - 1) as f64 }).collect()
+}
+
+/// A point `x` of [0, 1) scaled to [lo, hi]; for an integer parameter, to one
+/// of the whole numbers lo..=hi, each over an equal share of [0, 1), so that
+/// the value a point records is the value it runs.
+pub fn scale(x: f64, lo: f64, hi: f64, integer: bool) -> f64 {
+    if integer { (lo + (x * (hi - lo + 1.0)).floor()).min(hi) } else { lo + x * (hi - lo) }
+}
+
 /// Every combination of the value lists, the first list varying slowest.
 pub fn factorial(lists: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let mut points: Vec<Vec<f64>> = vec![Vec::new()];
@@ -116,6 +142,16 @@ mod tests {
         assert_eq!(f[1], vec![1.0, 20.0]);
         assert_eq!(f[5], vec![2.0, 30.0]);
         assert_eq!(zip(&[vec![1.0, 2.0], vec![3.0, 4.0]]), vec![vec![1.0, 3.0], vec![2.0, 4.0]]);
+    }
+
+    #[test]
+    fn steps_end_exactly_and_integers_scale_to_whole_numbers() {
+        assert_eq!(steps(0.2, 1.0, 3), vec![0.2, 0.6000000000000001, 1.0]);
+        assert_eq!(*steps(0.1, 0.7, 7).last().unwrap(), 0.7);
+        assert_eq!(scale(0.0, 1.0, 3.0, true), 1.0);
+        assert_eq!(scale(0.34, 1.0, 3.0, true), 2.0);
+        assert_eq!(scale(0.999_999, 1.0, 3.0, true), 3.0);
+        assert_eq!(scale(0.5, 0.0, 2.0, false), 1.0);
     }
 
     #[test]

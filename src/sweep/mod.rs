@@ -9,11 +9,16 @@
 
 pub mod aggregate;
 pub mod design;
+mod file;
+pub mod values;
+
+pub use file::{is_sweep, load};
 
 use std::collections::BTreeMap;
 
 use crate::rng::{RunKey, derive_seed};
-use crate::scenario::{Location, Scenario, ScenarioError, locate_offset};
+use crate::scenario::{Location, MAX_DAYS, Scenario, ScenarioError, locate_offset};
+use values::{Swept, show};
 
 /// The sweep file as written.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -98,27 +103,49 @@ fn invalid(name: &str, text: &str, key: &str, message: String) -> ScenarioError 
     ScenarioError::Invalid { at, key: key.to_string(), message }
 }
 
-/// Where the n-th `[[parameters]]` entry's `key` sits in the sweep file.
-fn parameter_location(name: &str, text: &str, n: usize) -> Location {
-    let offset = text.match_indices("[[parameters]]").nth(n).map_or(0, |(k, _)| k);
+/// Where the n-th `[[parameters]]` entry sets `field` in the sweep file (the
+/// entry's first key if it does not).
+fn parameter_location(name: &str, text: &str, n: usize, field: &str) -> Location {
+    use toml::de::{DeTable, DeValue};
+    let offset = DeTable::parse(text).ok().and_then(|doc| {
+        let (_, list) = doc.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == "parameters")?;
+        let DeValue::Array(items) = list.get_ref() else { return None };
+        let item = items.get(n)?;
+        let DeValue::Table(t) = item.get_ref() else { return Some(item.span().start) };
+        let first = t.iter().map(|(k, _)| k.span().start).min();
+        Some(t.iter().find(|(k, _)| k.get_ref().as_ref() == field).map(|(k, _)| k.span().start).or(first).unwrap_or(item.span().start))
+    });
+    let offset = offset.unwrap_or_else(|| text.match_indices("[[parameters]]").nth(n).map_or(0, |(k, _)| k));
     locate_offset(name, text, offset)
+}
+
+/// `a * b` for design sizes, `None` past `u64`.
+fn times(a: u64, b: u64) -> Option<u64> {
+    a.checked_mul(b)
 }
 
 impl Sweep {
     /// Validate the raw sweep against its scenarios and expand the design.
+    /// Every size (steps, samples, points, runs, values held) is checked
+    /// before anything is allocated for it.
     pub fn resolve(raw: &RawSweep, inp: &Inputs) -> Result<Sweep, ScenarioError> {
         let (name, text) = (inp.sweep_name, inp.text);
         let fail = |key: &str, m: String| invalid(name, text, key, m);
+        let at_param = |n: usize, field: &str, m: String| ScenarioError::Invalid {
+            at: parameter_location(name, text, n, field),
+            key: if field.is_empty() { format!("parameters[{n}]") } else { format!("parameters[{n}].{field}") },
+            message: m,
+        };
         let seed = raw.seed.unwrap_or(1);
         if seed < 0 {
             return Err(fail("seed", format!("{seed} is out of range: allowed 0 to {}", i64::MAX)));
         }
         let replicates = raw.replicates.unwrap_or(10);
-        if !(1..=1_000_000).contains(&replicates) {
-            return Err(fail("replicates", format!("{replicates} is out of range: allowed 1 to 1000000")));
+        if !(1..=design::MAX_REPLICATES as i64).contains(&replicates) {
+            return Err(fail("replicates", format!("{replicates} is out of range: allowed 1 to {}", design::MAX_REPLICATES)));
         }
         let days = match raw.days {
-            Some(d) if !(1..=100_000).contains(&d) => return Err(fail("days", format!("{d} is out of range: allowed 1 to 100000"))),
+            Some(d) if !(1..=i64::from(MAX_DAYS)).contains(&d) => return Err(fail("days", format!("{d} is out of range: allowed 1 to {MAX_DAYS}"))),
             d => d.map(|d| d as u32),
         };
         let design = raw.design.clone().unwrap_or_default();
@@ -131,36 +158,68 @@ impl Sweep {
                 format!("\"{kind_name}\" is not one of the allowed values: \"factorial\", \"zip\", \"latin_hypercube\", \"sobol\", \"matrix\""),
             ));
         };
-        // Every swept key must name a parameter of the base scenario.
-        let resolved: toml::Table = toml::from_str(&inp.base.resolved).expect("a resolved scenario parses");
+        let policies = policies(inp);
+        let tables: Vec<toml::Table> = policies.iter().map(|p| toml::from_str(&p.resolved).expect("a resolved scenario parses")).collect();
+        let named: Vec<(&str, &toml::Table)> = policies.iter().map(|p| p.name.as_str()).zip(&tables).collect();
+        let reference = crate::scenario::reference();
+        // Every swept key once, each a parameter every policy has and a point may set.
         let params = raw.parameters.clone().unwrap_or_default();
+        let mut swept = Vec::with_capacity(params.len());
+        let mut first_of: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         for (n, p) in params.iter().enumerate() {
-            if !numeric_at(&resolved, &p.key) {
-                return Err(ScenarioError::Invalid {
-                    at: parameter_location(name, text, n),
-                    key: format!("parameters[{n}].key"),
-                    message: format!(
-                        "\"{}\" is not a numeric parameter of the scenario: allowed the keys `resist params` lists (factions by name, e.g. factions.isis.outreach.prize_usd)",
-                        p.key
-                    ),
-                });
+            if let Some(&first) = first_of.get(p.key.as_str()) {
+                let line = parameter_location(name, text, first, "key").line;
+                return Err(at_param(
+                    n,
+                    "key",
+                    format!("\"{}\" is swept twice (also parameters[{first}], line {line}): allowed each key once, with all its values in one entry", p.key),
+                ));
             }
+            first_of.insert(&p.key, n);
+            swept.push(Swept::of(&reference, &named, &p.key).map_err(|m| at_param(n, "key", m))?);
         }
+        let size = Size { policies: policies.len() as u64, replicates: replicates as u64 };
         let keys: Vec<String> = params.iter().map(|p| p.key.clone()).collect();
         let values: Vec<Vec<f64>> = match kind {
             Kind::Factorial | Kind::Zip => {
                 let mut lists = Vec::new();
-                for (n, p) in params.iter().enumerate() {
-                    let at = parameter_location(name, text, n);
+                for (n, (p, sw)) in params.iter().zip(&swept).enumerate() {
                     let list = match (&p.values, p.from, p.to, p.steps) {
-                        (Some(v), None, None, None) if !v.is_empty() => v.clone(),
-                        (None, Some(a), Some(b), Some(s)) if s >= 2 => (0..s).map(|k| a + (b - a) * k as f64 / (s - 1) as f64).collect(),
+                        (Some(v), None, None, None) if !v.is_empty() => {
+                            for (i, x) in v.iter().enumerate() {
+                                sw.check(*x).map_err(|m| at_param(n, "values", format!("`{}`: value {} of the list: {m}", p.key, i + 1)))?;
+                            }
+                            v.clone()
+                        }
+                        (None, Some(a), Some(b), Some(s)) if s >= 2 => {
+                            if s > design::MAX_POINTS as i64 {
+                                return Err(at_param(n, "steps", format!("`{}`: steps = {s}: allowed 2 to {}", p.key, design::MAX_POINTS)));
+                            }
+                            sw.check(a).map_err(|m| at_param(n, "from", format!("`{}`: from = {m}", p.key)))?;
+                            sw.check(b).map_err(|m| at_param(n, "to", format!("`{}`: to = {m}", p.key)))?;
+                            let list = design::steps(a, b, s as usize);
+                            for x in &list {
+                                sw.check(*x).map_err(|m| {
+                                    at_param(
+                                        n,
+                                        "steps",
+                                        format!(
+                                            "`{}`: from = {}, to = {}, steps = {s} gives {m}; choose steps that land on whole numbers",
+                                            p.key,
+                                            show(a),
+                                            show(b)
+                                        ),
+                                    )
+                                })?;
+                            }
+                            list
+                        }
                         _ => {
-                            return Err(ScenarioError::Invalid {
-                                at,
-                                key: format!("parameters[{n}]"),
-                                message: format!("`{}`: give either `values = [...]` (not empty) or `from`, `to` and `steps` (2 or more)", p.key),
-                            });
+                            return Err(at_param(
+                                n,
+                                "",
+                                format!("`{}`: give either `values = [...]` (not empty) or `from`, `to` and `steps` (2 or more)", p.key),
+                            ));
                         }
                     };
                     lists.push(list);
@@ -168,6 +227,14 @@ impl Sweep {
                 if kind == Kind::Zip && lists.windows(2).any(|w| w[0].len() != w[1].len()) {
                     return Err(fail("design.kind", "a zip design needs lists of equal length: allowed only parameters with as many values each".into()));
                 }
+                let counts: Vec<u64> = lists.iter().map(|l| l.len() as u64).collect();
+                let (sets, shown) = if kind == Kind::Zip {
+                    let n = counts.first().copied().unwrap_or(1);
+                    (n, format!("{n} zipped values"))
+                } else {
+                    (counts.iter().try_fold(1u64, |a, &b| times(a, b)).unwrap_or(u64::MAX), counts.iter().map(u64::to_string).collect::<Vec<_>>().join(" x "))
+                };
+                size.check(sets, &shown, keys.len()).map_err(|m| fail("parameters", m))?;
                 if params.is_empty() {
                     vec![Vec::new()]
                 } else if kind == Kind::Factorial {
@@ -178,27 +245,23 @@ impl Sweep {
             }
             Kind::LatinHypercube | Kind::Sobol => {
                 let samples = design.samples.unwrap_or(0);
-                if !(1..=1_000_000).contains(&samples) {
-                    return Err(fail("design.samples", format!("{samples} samples: allowed 1 to 1000000 (a latin_hypercube or sobol design needs `samples`)")));
+                if !(1..=design::MAX_POINTS as i64).contains(&samples) {
+                    return Err(fail(
+                        "design.samples",
+                        format!("{samples} samples: allowed 1 to {} (a latin_hypercube or sobol design needs `samples`)", design::MAX_POINTS),
+                    ));
                 }
                 let mut bounds = Vec::new();
-                for (n, p) in params.iter().enumerate() {
-                    let at = parameter_location(name, text, n);
+                for (n, (p, sw)) in params.iter().zip(&swept).enumerate() {
                     let (Some(lo), Some(hi)) = (p.min, p.max) else {
-                        return Err(ScenarioError::Invalid {
-                            at,
-                            key: format!("parameters[{n}]"),
-                            message: format!("`{}`: a sampled design needs `min` and `max`", p.key),
-                        });
+                        return Err(at_param(n, "", format!("`{}`: a sampled design needs `min` and `max`", p.key)));
                     };
-                    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
-                        return Err(ScenarioError::Invalid {
-                            at,
-                            key: format!("parameters[{n}]"),
-                            message: format!("`{}`: bounds reversed or not finite (min = {lo}, max = {hi}): allowed min <= max", p.key),
-                        });
+                    sw.check(lo).map_err(|m| at_param(n, "min", format!("`{}`: min = {m}", p.key)))?;
+                    sw.check(hi).map_err(|m| at_param(n, "max", format!("`{}`: max = {m}", p.key)))?;
+                    if lo > hi {
+                        return Err(at_param(n, "min", format!("`{}`: bounds reversed (min = {}, max = {}): allowed min <= max", p.key, show(lo), show(hi))));
                     }
-                    bounds.push((lo, hi));
+                    bounds.push((lo, hi, sw.integer));
                 }
                 if kind == Kind::Sobol && bounds.len() > design::SOBOL_MAX_DIMENSIONS {
                     return Err(fail(
@@ -206,13 +269,14 @@ impl Sweep {
                         format!("a sobol design of {} parameters: allowed at most {}", bounds.len(), design::SOBOL_MAX_DIMENSIONS),
                     ));
                 }
+                size.check(samples as u64, &format!("{samples} samples"), keys.len()).map_err(|m| fail("design.samples", m))?;
                 let unit = if kind == Kind::Sobol {
                     design::sobol(samples as usize, bounds.len())
                 } else {
                     let mut rng = RunKey::new(seed as u64, u64::MAX).stream(crate::rng::Stream::Families, 0, 0);
                     design::latin_hypercube(samples as usize, bounds.len(), &mut rng)
                 };
-                unit.into_iter().map(|u| u.iter().zip(&bounds).map(|(x, (lo, hi))| lo + x * (hi - lo)).collect()).collect()
+                unit.into_iter().map(|u| u.iter().zip(&bounds).map(|(x, &(lo, hi, integer))| design::scale(*x, lo, hi, integer)).collect()).collect()
             }
             Kind::Matrix => {
                 let Some((mname, mtext)) = &inp.matrix else {
@@ -221,81 +285,27 @@ impl Sweep {
                 if !params.is_empty() {
                     return Err(fail("parameters", "a matrix design takes its parameters from the matrix's header: allowed no [[parameters]]".into()));
                 }
-                return Self::with_matrix(raw, inp, seed as u64, replicates as u64, days, &resolved, mname, mtext);
+                let (keys, values) = matrix(mname, mtext, &reference, &named, size)?;
+                return Ok(Self::expand(raw, seed as u64, replicates as u64, days, Kind::Matrix, keys, policies, &values));
             }
         };
-        let policies = policies(inp);
-        let points = (0..policies.len()).flat_map(|p| values.iter().map(move |v| (p, v.clone()))).collect();
-        Ok(Sweep {
-            name: raw.name.clone().unwrap_or_else(|| "sweep".into()),
-            seed: seed as u64,
-            replicates: replicates as u64,
-            days,
-            kind,
-            keys,
-            policies,
-            points,
-        })
+        Ok(Self::expand(raw, seed as u64, replicates as u64, days, kind, keys, policies, &values))
     }
 
+    /// Every policy crossed with every set of values, the policy varying slowest.
     #[allow(clippy::too_many_arguments)]
-    fn with_matrix(
+    fn expand(
         raw: &RawSweep,
-        inp: &Inputs,
         seed: u64,
         replicates: u64,
         days: Option<u32>,
-        resolved: &toml::Table,
-        mname: &str,
-        mtext: &str,
-    ) -> Result<Sweep, ScenarioError> {
-        let at = |line: usize| Location { file: mname.to_string(), line, column: 1 };
-        let mut lines = mtext.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-        let Some((_, header)) = lines.next() else {
-            return Err(ScenarioError::Invalid {
-                at: at(1),
-                key: "header".into(),
-                message: "the sample matrix is empty: allowed a header of parameter keys, then one row of numbers per design point".into(),
-            });
-        };
-        let keys: Vec<String> = header.split(',').map(|k| k.trim().trim_matches('"').to_string()).collect();
-        for (c, k) in keys.iter().enumerate() {
-            if !numeric_at(resolved, k) {
-                return Err(ScenarioError::Invalid {
-                    at: Location { file: mname.into(), line: 1, column: c + 1 },
-                    key: format!("column {}", c + 1),
-                    message: format!("\"{k}\" is not a numeric parameter of the scenario: allowed the keys `resist params` lists"),
-                });
-            }
-        }
-        let mut values = Vec::new();
-        for (ln, line) in lines {
-            let row: Vec<&str> = line.split(',').map(str::trim).collect();
-            if row.len() != keys.len() {
-                return Err(ScenarioError::Invalid {
-                    at: at(ln + 1),
-                    key: "row".into(),
-                    message: format!("{} values for {} columns: allowed exactly one value per column", row.len(), keys.len()),
-                });
-            }
-            let mut v = Vec::with_capacity(row.len());
-            for (c, x) in row.iter().enumerate() {
-                match x.parse::<f64>() {
-                    Ok(f) if f.is_finite() => v.push(f),
-                    _ => {
-                        return Err(ScenarioError::Invalid {
-                            at: Location { file: mname.into(), line: ln + 1, column: c + 1 },
-                            key: keys[c].clone(),
-                            message: format!("\"{x}\" is not a number: allowed finite numbers"),
-                        });
-                    }
-                }
-            }
-            values.push(v);
-        }
-        let policies = policies(inp);
+        kind: Kind,
+        keys: Vec<String>,
+        policies: Vec<Policy>,
+        values: &[Vec<f64>],
+    ) -> Sweep {
         let points = (0..policies.len()).flat_map(|p| values.iter().map(move |v| (p, v.clone()))).collect();
-        Ok(Sweep { name: raw.name.clone().unwrap_or_else(|| "sweep".into()), seed, replicates, days, kind: Kind::Matrix, keys, policies, points })
+        Sweep { name: raw.name.clone().unwrap_or_else(|| "sweep".into()), seed, replicates, days, kind, keys, policies, points }
     }
 
     pub fn runs(&self) -> u64 {
@@ -309,13 +319,37 @@ impl Sweep {
 
     /// The scenario of a design point: its policy with the point's values set.
     pub fn scenario(&self, point: usize) -> Result<Scenario, ScenarioError> {
-        let (policy, values) = &self.points[point];
-        let mut table: toml::Table = toml::from_str(&self.policies[*policy].resolved).expect("a resolved scenario parses");
-        for (key, v) in self.keys.iter().zip(values) {
+        let mut table: toml::Table = toml::from_str(&self.policies[self.points[point].0].resolved).expect("a resolved scenario parses");
+        for (key, v) in self.keys.iter().zip(&self.points[point].1) {
             set_numeric(&mut table, key, *v);
         }
         let text = toml::to_string(&table).expect("a table serialises");
         Scenario::from_text(&format!("design point {point}"), &text)
+    }
+
+    /// Build every design point's scenario, as a run would: how many points
+    /// the scenario rejects (a combination of values its checks refuse, each
+    /// value being in range), and the first `keep` of them with why.
+    pub fn failing_points(&self, keep: usize) -> (usize, Vec<(usize, ScenarioError)>) {
+        use rayon::prelude::*;
+        let tables: Vec<toml::Table> = self.policies.iter().map(|p| toml::from_str(&p.resolved).expect("a resolved scenario parses")).collect();
+        let (mut failed, mut first) = (0, Vec::new());
+        // In chunks, so that a design of failing points holds only `keep` errors.
+        for chunk in (0..self.points.len()).collect::<Vec<_>>().chunks(4096) {
+            let errors: Vec<(usize, ScenarioError)> = chunk
+                .par_iter()
+                .filter_map(|&p| {
+                    let mut table = tables[self.points[p].0].clone();
+                    for (key, v) in self.keys.iter().zip(&self.points[p].1) {
+                        set_numeric(&mut table, key, *v);
+                    }
+                    Scenario::check_values(table).err().map(|e| (p, e))
+                })
+                .collect();
+            failed += errors.len();
+            first.extend(errors.into_iter().take(keep.saturating_sub(first.len())));
+        }
+        (failed, first)
     }
 
     /// A stable name for the whole sweep: changes whenever any run would.
@@ -341,20 +375,90 @@ fn policies(inp: &Inputs) -> Vec<Policy> {
     }
 }
 
-fn numeric_at(t: &toml::Table, key: &str) -> bool {
-    let mut cur = t;
-    let segs: Vec<&str> = key.split('.').collect();
-    for (k, seg) in segs.iter().enumerate() {
-        match cur.get(*seg) {
-            Some(toml::Value::Table(next)) if k + 1 < segs.len() => cur = next,
-            Some(toml::Value::Float(_)) | Some(toml::Value::Integer(_)) if k + 1 == segs.len() => return true,
-            _ => return false,
-        }
-    }
-    false
+/// How many points, runs and values a design may have, given its policies and replicates.
+#[derive(Clone, Copy)]
+struct Size {
+    policies: u64,
+    replicates: u64,
 }
 
-/// Set a numeric key (integers stay integers, rounded).
+impl Size {
+    /// Check a design of `sets` sets of values (described as `shown`) over `keys` parameters.
+    fn check(self, sets: u64, shown: &str, keys: usize) -> Result<(), String> {
+        let points = times(sets, self.policies).unwrap_or(u64::MAX);
+        let what = if self.policies > 1 { format!("{} policies x {shown}", self.policies) } else { shown.to_string() };
+        if points > design::MAX_POINTS as u64 {
+            return Err(format!("the design has {} points ({what}): allowed at most {}", count(points), design::MAX_POINTS));
+        }
+        let runs = times(points, self.replicates).unwrap_or(u64::MAX);
+        if runs > design::MAX_RUNS {
+            return Err(format!("{points} points x {} replicates = {} runs: allowed at most {}", self.replicates, count(runs), design::MAX_RUNS));
+        }
+        let held = times(points, keys as u64).unwrap_or(u64::MAX);
+        if held > design::MAX_VALUES {
+            return Err(format!("{points} points x {keys} parameters = {} values: allowed at most {}", count(held), design::MAX_VALUES));
+        }
+        Ok(())
+    }
+}
+
+fn count(n: u64) -> String {
+    if n == u64::MAX { format!("more than {}", u64::MAX - 1) } else { n.to_string() }
+}
+
+/// The sample matrix: a header of swept keys, then one row of values a point.
+fn matrix(
+    mname: &str,
+    mtext: &str,
+    reference: &[crate::scenario::ParamDoc],
+    named: &[(&str, &toml::Table)],
+    size: Size,
+) -> Result<(Vec<String>, Vec<Vec<f64>>), ScenarioError> {
+    let at = |line: usize, column: usize| Location { file: mname.to_string(), line, column };
+    let mut lines = mtext.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let Some((hl, header)) = lines.next() else {
+        return Err(ScenarioError::Invalid {
+            at: at(1, 1),
+            key: "header".into(),
+            message: "the sample matrix is empty: allowed a header of parameter keys, then one row of numbers per design point".into(),
+        });
+    };
+    let keys: Vec<String> = header.split(',').map(|k| k.trim().trim_matches('"').to_string()).collect();
+    let mut swept = Vec::with_capacity(keys.len());
+    let mut first_of: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (c, k) in keys.iter().enumerate() {
+        let column = |m: String| ScenarioError::Invalid { at: at(hl + 1, c + 1), key: format!("column {}", c + 1), message: m };
+        if let Some(first) = first_of.get(k.as_str()) {
+            return Err(column(format!("\"{k}\" is a column twice (also column {}): allowed each key once", first + 1)));
+        }
+        first_of.insert(k, c);
+        swept.push(Swept::of(reference, named, k).map_err(column)?);
+    }
+    let rows = lines.clone().count() as u64;
+    size.check(rows, &format!("{rows} rows"), keys.len()).map_err(|m| ScenarioError::Invalid { at: at(hl + 1, 1), key: "rows".into(), message: m })?;
+    let mut values = Vec::with_capacity(rows as usize);
+    for (ln, line) in lines {
+        let row: Vec<&str> = line.split(',').map(str::trim).collect();
+        if row.len() != keys.len() {
+            return Err(ScenarioError::Invalid {
+                at: at(ln + 1, 1),
+                key: "row".into(),
+                message: format!("{} values for {} columns: allowed exactly one value per column", row.len(), keys.len()),
+            });
+        }
+        let mut v = Vec::with_capacity(row.len());
+        for (c, x) in row.iter().enumerate() {
+            let cell = |m: String| ScenarioError::Invalid { at: at(ln + 1, c + 1), key: keys[c].clone(), message: m };
+            let f = x.parse::<f64>().map_err(|_| cell(format!("\"{x}\" is not a number: allowed {}", swept[c].allowed())))?;
+            swept[c].check(f).map_err(cell)?;
+            v.push(f);
+        }
+        values.push(v);
+    }
+    Ok((keys, values))
+}
+
+/// Set a numeric key (integers stay integers: `resolve` let only whole numbers through).
 fn set_numeric(t: &mut toml::Table, key: &str, v: f64) {
     let segs: Vec<&str> = key.split('.').collect();
     let mut cur = t;
