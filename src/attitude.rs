@@ -193,7 +193,7 @@ impl Relaxing {
 /// A bitset of `n` people, all counted.
 fn all_counted(n: usize) -> Vec<u64> {
     let mut bits = vec![u64::MAX; n.div_ceil(64)];
-    if n % 64 != 0
+    if !n.is_multiple_of(64)
         && let Some(last) = bits.last_mut()
     {
         *last = (1u64 << (n % 64)) - 1;
