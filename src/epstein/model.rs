@@ -12,7 +12,7 @@
 
 use rand::{Rng as _, RngExt};
 
-use super::params::{Jailed, Order, Params, Placement, Ratio};
+use super::params::{Jailed, Order, Params, Placement};
 use super::window::{Bits, Vision};
 use crate::record::Event;
 use crate::rng::{Rng, RunKey, Stream};
@@ -90,6 +90,7 @@ const JAILED: u32 = 1 << 30;
 /// Jail terms are at most 1,000,000 (params.rs), well under 2^30.
 const TERM: u32 = JAILED - 1;
 
+#[derive(Clone)]
 pub struct Model {
     p: Params,
     key: RunKey,
@@ -107,7 +108,7 @@ pub struct Model {
     who: Vec<u32>,
     agents: Vec<Agent>,
     order: Vec<u32>,
-    /// P by the integer value of f(C / A) with the floor or round ratio.
+    /// P by the whole value of f(C / A) with the floor or a rounding (`Ratio::whole`).
     p_of_ratio: Vec<f64>,
     active_now: u32,
     jailed_now: u32,
@@ -262,34 +263,40 @@ impl Model {
             if k % TOUCH == 0 {
                 self.touch(k);
             }
-            let id = self.order[k] as usize;
-            if id < self.citizens {
-                let status = self.agents[id].status;
-                if status & JAILED != 0 {
-                    if status & TERM > 0 {
-                        self.agents[id].status -= 1;
-                        self.serving_now -= u32::from(status & TERM == 1);
-                        continue;
-                    }
-                    self.release(id, &mut rng);
-                }
-                if decide_first {
-                    self.decide(id, one_minus_l);
-                    self.travel(id, &mut rng);
-                } else {
-                    self.travel(id, &mut rng);
-                    self.decide(id, one_minus_l);
-                }
-            } else if decide_first {
-                if !self.arrest(id, &mut rng) {
-                    self.travel(id, &mut rng);
-                }
-            } else {
-                self.travel(id, &mut rng);
-                self.arrest(id, &mut rng);
-            }
+            self.turn(self.order[k] as usize, &mut rng, one_minus_l, decide_first);
         }
         self.record();
+    }
+
+    /// One agent's turn: a jailed citizen serves or is released; a free
+    /// citizen moves and decides, a cop moves and arrests, in the order set.
+    #[inline(always)]
+    fn turn(&mut self, id: usize, rng: &mut Rng, one_minus_l: f64, decide_first: bool) {
+        if id < self.citizens {
+            let status = self.agents[id].status;
+            if status & JAILED != 0 {
+                if status & TERM > 0 {
+                    self.agents[id].status -= 1;
+                    self.serving_now -= u32::from(status & TERM == 1);
+                    return;
+                }
+                self.release(id, rng);
+            }
+            if decide_first {
+                self.decide(id, one_minus_l);
+                self.travel(id, rng);
+            } else {
+                self.travel(id, rng);
+                self.decide(id, one_minus_l);
+            }
+        } else if decide_first {
+            if !self.arrest(id, rng) {
+                self.travel(id, rng);
+            }
+        } else {
+            self.travel(id, rng);
+            self.arrest(id, rng);
+        }
     }
 
     /// Read the agents of the next `TOUCH` turns, so that their cache
@@ -363,11 +370,9 @@ impl Model {
             let (c, n) = self.vision.count2(&self.cops, &self.actives, self.vision.bit(x, y));
             let c = f64::from(c);
             let n = f64::from(n) - f64::from(u8::from(was)) + 1.0;
-            let p = match self.p.ratio {
-                Ratio::Floor => self.p_of_ratio[(c / n).floor() as usize],
-                Ratio::HalfAwayFromZero => self.p_of_ratio[(c / n).round() as usize],
-                Ratio::HalfEven => self.p_of_ratio[(c / n).round_ties_even() as usize],
-                Ratio::AsIs => 1.0 - (-self.p.arrest_constant * (c / n)).exp(),
+            let p = match self.p.ratio.whole(c / n) {
+                Some(i) => self.p_of_ratio[i],
+                None => 1.0 - (-self.p.arrest_constant * (c / n)).exp(),
             };
             g - f64::from(a.risk) * p > t
         };
@@ -535,6 +540,74 @@ mod tests {
             assert!(m.occupied.get(g.bit(x, y)));
             assert_eq!(m.cops.get(g.bit(x, y)), id >= m.citizens);
             assert_eq!(m.actives.get(g.bit(x, y)), a.status & ACTIVE != 0);
+        }
+    }
+
+    /// Cells held by some agent (each agent holds its own, so this is the
+    /// number of agents on the grid).
+    fn occupied(m: &Model) -> usize {
+        let (w, g) = (m.width, &m.vision);
+        (0..w * w).filter(|&c| m.occupied.get(g.bit(c % w, c / w))).count()
+    }
+
+    #[test]
+    fn jailed_who_stay_on_their_cell_block_it_and_are_not_seen() {
+        let p = params("legitimacy = 0.5\njailed = \"stay_on_cell\"\ncops_move_to_arrest = false\n");
+        let mut m = Model::new(&p, RunKey::new(4, 0));
+        let mut most = 0;
+        for _ in 0..40 {
+            m.step();
+            check(&m);
+            assert_eq!(occupied(&m), m.agents.len(), "every agent, jailed or not, holds a cell of its own");
+            for a in m.agents[..m.citizens].iter().filter(|a| a.status & JAILED != 0) {
+                let b = m.vision.bit(a.x.into(), a.y.into());
+                assert!(m.occupied.get(b) && !m.actives.get(b) && !m.cops.get(b), "a jailed citizen blocks its cell, seen as neither cop nor active");
+            }
+            most = most.max(m.jailed_now);
+        }
+        assert!(most > 0, "someone was jailed");
+        // Leaving the grid, the jailed free their cells.
+        let p = params("legitimacy = 0.5\n");
+        let mut m = Model::new(&p, RunKey::new(4, 0));
+        for _ in 0..40 {
+            m.step();
+            assert_eq!(occupied(&m), m.agents.len() - m.jailed_now as usize);
+        }
+    }
+
+    #[test]
+    fn the_order_decides_where_a_citizen_decides() {
+        // A citizen's state after its turn is the rule's verdict at the cell it
+        // started on (decide_then_move) or at the cell it moved to (move_then_decide).
+        for (extra, decide_first) in [("legitimacy = 0.6\n", false), ("legitimacy = 0.6\norder = \"decide_then_move\"\n", true)] {
+            let p = params(extra);
+            let mut m = Model::new(&p, RunKey::new(8, 0));
+            for _ in 0..20 {
+                m.step();
+            }
+            let one_minus_l = 1.0 - p.legitimacy;
+            let mut rng = m.key.stream(Stream::Epstein, 999, 0);
+            let mut moved = 0;
+            for id in 0..m.citizens {
+                let before = m.agents[id];
+                if before.status & JAILED != 0 {
+                    continue;
+                }
+                let verdict = |m: &Model| {
+                    let mut probe = m.clone();
+                    probe.decide(id, one_minus_l);
+                    probe.agents[id].status & ACTIVE != 0
+                };
+                let at_start = verdict(&m);
+                m.turn(id, &mut rng, one_minus_l, decide_first);
+                let after = m.agents[id];
+                moved += usize::from((after.x, after.y) != (before.x, before.y));
+                let at_end = verdict(&m);
+                let now = after.status & ACTIVE != 0;
+                assert_eq!(now, if decide_first { at_start } else { at_end }, "{extra} citizen {id}");
+                check(&m);
+            }
+            assert!(moved > 0);
         }
     }
 

@@ -50,12 +50,16 @@ pub enum Ratio {
 }
 
 impl Ratio {
-    /// f(C / A) for the floor and rounding options (None for as is).
-    pub fn whole(self, ratio: f64) -> Option<f64> {
+    /// f(C / A) as a whole number for the floor and the roundings (None for
+    /// as is), for a ratio C / A >= 0.
+    #[inline]
+    pub fn whole(self, ratio: f64) -> Option<usize> {
         match self {
-            Ratio::Floor => Some(ratio.floor()),
-            Ratio::HalfAwayFromZero => Some(ratio.round()),
-            Ratio::HalfEven => Some(ratio.round_ties_even()),
+            // Truncation is the floor for ratio >= 0, without a call to libm's
+            // floor (baseline x86-64 has no rounding instruction).
+            Ratio::Floor => Some(ratio as usize),
+            Ratio::HalfAwayFromZero => Some(ratio.round() as usize),
+            Ratio::HalfEven => Some(ratio.round_ties_even() as usize),
             Ratio::AsIs => None,
         }
     }
