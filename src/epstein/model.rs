@@ -356,6 +356,7 @@ impl Model {
     /// floating-point rounding is monotone, G <= T means quiet and G - R > T
     /// active whatever the counts: those citizens skip counting (the result
     /// is the same bit for bit).
+    #[inline(always)]
     fn decide(&mut self, id: usize, one_minus_l: f64) {
         let a = self.agents[id];
         let was = a.status & ACTIVE != 0;
@@ -391,6 +392,7 @@ impl Model {
 
     /// A cop's rule: arrest a random active citizen in vision. True if the
     /// cop then moved onto the arrested citizen's cell (its move of the turn).
+    #[inline(always)]
     fn arrest(&mut self, cop: usize, rng: &mut Rng) -> bool {
         let a = self.agents[cop];
         let (x, y) = (usize::from(a.x), usize::from(a.y));
