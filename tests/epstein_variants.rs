@@ -24,17 +24,8 @@ fn runs(s: &resist::scenario::Scenario, reps: u64) -> Vec<Output> {
 #[test]
 fn ratio_roundings_follow_their_tables() {
     // (C/A, floor, halves away from zero, halves to even = Python's round)
-    let table = [
-        (0.0, 0, 0, 0),
-        (0.25, 0, 0, 0),
-        (0.5, 0, 1, 0),
-        (2.0 / 3.0, 0, 1, 1),
-        (1.0, 1, 1, 1),
-        (1.5, 1, 2, 2),
-        (2.5, 2, 3, 2),
-        (3.5, 3, 4, 4),
-        (4.5, 4, 5, 4),
-    ];
+    let table =
+        [(0.0, 0, 0, 0), (0.25, 0, 0, 0), (0.5, 0, 1, 0), (2.0 / 3.0, 0, 1, 1), (1.0, 1, 1, 1), (1.5, 1, 2, 2), (2.5, 2, 3, 2), (3.5, 3, 4, 4), (4.5, 4, 5, 4)];
     for (x, floor, away, even) in table {
         assert_eq!(Ratio::Floor.whole(x), Some(floor), "floor {x}");
         assert_eq!(Ratio::HalfAwayFromZero.whole(x), Some(away), "half away from zero {x}");
@@ -88,7 +79,14 @@ fn presets_set_every_option_and_single_keys_override_them() {
     let o = resist(t.path(), &["check", "e.toml"], &[]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    for want in ["variant = \"mesa\"", "ratio = \"floor\"", "order = \"decide_then_move\"", "jailed = \"stay_on_cell\"", "placement = \"per_cell_draw\"", "cops_move_to_arrest = false"] {
+    for want in [
+        "variant = \"mesa\"",
+        "ratio = \"floor\"",
+        "order = \"decide_then_move\"",
+        "jailed = \"stay_on_cell\"",
+        "placement = \"per_cell_draw\"",
+        "cops_move_to_arrest = false",
+    ] {
         assert!(out.contains(want), "resolved scenario lacks {want:?}:\n{out}");
     }
 }

@@ -285,9 +285,13 @@ mod tests {
     #[test]
     fn counts_match_a_rescan_on_a_torus() {
         // Vision 30 has rows longer than one 56-bit run.
-        for (shape, size, vision) in
-            [(Neighbourhood::Moore, 20, 3), (Neighbourhood::VonNeumann, 20, 3), (Neighbourhood::Disc, 20, 3), (Neighbourhood::VonNeumann, 70, 30), (Neighbourhood::Disc, 70, 30)]
-        {
+        for (shape, size, vision) in [
+            (Neighbourhood::Moore, 20, 3),
+            (Neighbourhood::VonNeumann, 20, 3),
+            (Neighbourhood::Disc, 20, 3),
+            (Neighbourhood::VonNeumann, 70, 30),
+            (Neighbourhood::Disc, 70, 30),
+        ] {
             let g = Vision::new(size, vision, shape);
             let mut b = g.bitmap();
             let mut units = Vec::new();
