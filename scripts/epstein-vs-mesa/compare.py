@@ -9,7 +9,7 @@ the last; counts are shares of the run's citizens.
 
     python3 compare.py --mesa-csv mesa.csv [--resist target/release/resist]
         [--scenario resist-mesa.toml] [--replicates 40] [--steps 300]
-        [--set epstein.key=value ...] [--markdown]
+        [--seed S] [--set epstein.key=value ...] [--markdown] [--max-z Z]
 
 Uses only Python's standard library (scipy's KS test when it is installed).
 """
@@ -58,7 +58,7 @@ def mesa_runs(path):
     return [stats(r["citizens"], r["active"], r["jailed"]) for _, r in sorted(runs.items())]
 
 
-def resist_runs(exe, scenario, reps, steps, sets):
+def resist_runs(exe, scenario, reps, steps, sets, seed):
     if sets:
         tables = {}
         for s in sets:
@@ -75,7 +75,8 @@ def resist_runs(exe, scenario, reps, steps, sets):
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(reps):
             d = os.path.join(tmp, f"r{r}")
-            subprocess.run([exe, "run", scenario, "--replicate", str(r), "--days", str(steps), "--out", d], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            seed_args = ["--seed", str(seed)] if seed is not None else []
+            subprocess.run([exe, "run", scenario, "--replicate", str(r), "--days", str(steps), "--out", d, *seed_args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             with open(os.path.join(d, "timeseries.csv")) as f:
                 rows = list(csv.DictReader(f))
             citizens = int(rows[0]["quiet"]) + int(rows[0]["active"]) + int(rows[0]["jailed_until_release"])
@@ -112,12 +113,13 @@ def main():
     ap.add_argument("--scenario", default=os.path.join(HERE, "resist-mesa.toml"))
     ap.add_argument("--replicates", type=int, default=40)
     ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=None, help="resist's master seed (default: the scenario's, 2002)")
     ap.add_argument("--set", action="append", default=[], help="epstein.key=value (TOML value), overriding the scenario")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--max-z", type=float, default=None, help="exit 1 if some |z| is above this")
     a = ap.parse_args()
     mesa = mesa_runs(a.mesa_csv)
-    ours = resist_runs(a.resist, a.scenario, a.replicates, a.steps, a.set)
+    ours = resist_runs(a.resist, a.scenario, a.replicates, a.steps, a.set, a.seed)
     worst = 0.0
     if a.markdown:
         print(f"| statistic (per run) | Mesa 3.3.1, {len(mesa)} seeds: mean (sd) | resist, {len(ours)} replicates: mean (sd) | z | KS p |")
