@@ -26,7 +26,7 @@ pub enum Format {
 pub fn timeseries_spec(s: &Scenario) -> Vec<(String, Format)> {
     use Format::*;
     if s.model == crate::scenario::Model::Epstein {
-        return ["step", "quiet", "active", "jailed", "arrests"]
+        return ["step", "quiet", "active", "jailed_until_release", "jailed_serving", "arrests"]
             .iter()
             .map(|c| (c.to_string(), Count))
             .chain(std::iter::once(("legitimacy".to_string(), Share)))
@@ -119,7 +119,7 @@ pub fn timeseries_values(s: &Scenario, r: &DayRecord, out: &mut Vec<f64>) {
 
 /// One step of an Epstein run, in the order of `timeseries_spec`.
 pub fn epstein_values(r: &crate::epstein::StepRecord, out: &mut Vec<f64>) {
-    out.extend([r.step, r.quiet, r.active, r.jailed, r.arrests].map(f64::from));
+    out.extend([r.step, r.quiet, r.active, r.jailed, r.serving, r.arrests].map(f64::from));
     out.push(r.legitimacy);
 }
 

@@ -12,7 +12,8 @@ use resist::render::Rendered;
 use resist::rng::RunKey;
 
 /// The fixtures this file tests, one test each.
-const FIXTURES: [&str; 3] = ["atarib-seed20130401.toml", "atarib-seed1-replicate3.toml", "epstein-seed2002.toml"];
+const FIXTURES: [&str; 5] =
+    ["atarib-seed20130401.toml", "atarib-seed1-replicate3.toml", "epstein-seed2002.toml", "epstein-netlogo-seed2002.toml", "epstein-mesa-seed2002.toml"];
 
 fn check(name: &str) {
     let path = common::root().join("seeds").join(name);
@@ -37,6 +38,16 @@ fn fixture_atarib_seed1_replicate3_reproduces() {
 #[test]
 fn fixture_epstein_seed2002_reproduces() {
     check(FIXTURES[2]);
+}
+
+#[test]
+fn fixture_epstein_netlogo_seed2002_reproduces() {
+    check(FIXTURES[3]);
+}
+
+#[test]
+fn fixture_epstein_mesa_seed2002_reproduces() {
+    check(FIXTURES[4]);
 }
 
 #[test]

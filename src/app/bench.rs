@@ -47,6 +47,13 @@ const SWEEP_RUNS: u64 = 8;
 /// "Cost linear in people": the fitted exponent of time against size may be at most this.
 const LINEAR_EXPONENT: f64 = 1.1;
 const EPSTEIN_RATE: f64 = 10e6;
+/// Mesa 3.3.1's Epstein example at 40 x 40 with NetLogo's defaults, agent-steps
+/// per second on one core of the machine of issue 18; a whole resist run at the
+/// same size should beat it 1,000 times.
+const MESA_40_RATE: f64 = 12.6e3;
+const MESA_TIMES: f64 = 1000.0;
+/// Steps of the whole-run measurement at 40 x 40 (about a second).
+const WHOLE_RUN_STEPS: u32 = 20_000;
 const ATARIB_SECONDS: f64 = 1.0;
 const MILLION_SECONDS: f64 = 15.0;
 const TEN_MILLION_SECONDS: f64 = 120.0;
@@ -200,6 +207,25 @@ struct Report {
     sweep: Option<SweepRow>,
     epstein: Vec<EpsteinRow>,
     epstein_growth: Option<Growth>,
+    epstein_whole_run: Option<WholeRunRow>,
+}
+
+/// A whole run at 40 x 40 as `resist run` does it: building, stepping with
+/// the records and events, then rendering the output files and their
+/// fingerprint (not writing them).
+#[derive(Serialize, Debug)]
+struct WholeRunRow {
+    width: u32,
+    agents: usize,
+    steps: u32,
+    repeats: usize,
+    seconds: Spread,
+    agent_steps_per_s: Spread,
+    /// Per second of this thread's own CPU time (Linux), so that other work on
+    /// the machine does not count against it.
+    agent_steps_per_cpu_s: Option<Spread>,
+    times_mesa: f64,
+    target: Target,
 }
 
 /// One repeat: building the model, then running it.
@@ -241,6 +267,7 @@ pub fn bench(args: &BenchArgs) -> Result<u8, Failure> {
     }
     if !widths.is_empty() {
         epstein_all(args, &widths, &mut report)?;
+        epstein_whole_run(args, &widths, &mut report)?;
     }
     if let Some(path) = &args.json {
         let mut text = serde_json::to_string_pretty(&report).map_err(|e| super::cli::io_failure(anyhow!("cannot render the results: {e}")))?;
@@ -506,6 +533,70 @@ fn epstein_all(args: &BenchArgs, scenarios: &[Scenario], report: &mut Report) ->
     let points: Vec<(u64, f64)> = report.epstein.iter().map(|r| (r.agents as u64, r.steps_s.median / f64::from(r.steps))).collect();
     report.epstein_growth = growth(&points, "agents", "time a step", false)?;
     Ok(())
+}
+
+/// A whole run of the 40 x 40 scenario, if it is among the sizes: the
+/// per-step costs beside the model's own (records, events, output) count.
+fn epstein_whole_run(args: &BenchArgs, scenarios: &[Scenario], report: &mut Report) -> Result<(), Failure> {
+    let Some(s) = scenarios.iter().find(|s| s.epstein.width == 40) else { return Ok(()) };
+    let steps = args.days.unwrap_or(WHOLE_RUN_STEPS);
+    let mut agents = 0;
+    let mut cpu = Vec::new();
+    let samples = repeat(Some(args.repeats.unwrap_or(3)), || {
+        let (t0, c0) = (Instant::now(), thread_cpu_s());
+        let mut m = resist::epstein::Model::new(&s.epstein, RunKey::new(s.seed, 0));
+        agents = m.agents();
+        for _ in 0..steps {
+            if was_interrupted() {
+                return Err(interrupted());
+            }
+            m.step();
+        }
+        let rendered = resist::render::Rendered::of_outcome(s, &resist::sim::Outcome::Epstein(m.finish()));
+        black_box(rendered);
+        let (t1, c1) = (Instant::now(), thread_cpu_s());
+        if let (Some(a), Some(b)) = (c0, c1) {
+            cpu.push(b - a);
+        }
+        Ok(Sample { build: 0.0, run: (t1 - t0).as_secs_f64() })
+    })?;
+    let work = agents as f64 * f64::from(steps);
+    let run: Vec<f64> = samples.iter().map(|x| x.run).collect();
+    let per_s = Spread::of(&run.iter().map(|t| work / t).collect::<Vec<f64>>());
+    let per_cpu_s = (cpu.len() == run.len() && cpu.iter().all(|&c| c > 0.0)).then(|| Spread::of(&cpu.iter().map(|t| work / t).collect::<Vec<f64>>()));
+    let best = per_cpu_s.as_ref().map_or(per_s.median, |c| c.median);
+    let want = MESA_40_RATE * MESA_TIMES;
+    let row = WholeRunRow {
+        width: 40,
+        agents,
+        steps,
+        repeats: run.len(),
+        seconds: Spread::of(&run),
+        agent_steps_per_s: per_s,
+        agent_steps_per_cpu_s: per_cpu_s,
+        times_mesa: best / MESA_40_RATE,
+        target: Target { want: format!(">= {}/s ({MESA_TIMES}x Mesa's {})", rate(want), rate(MESA_40_RATE)), met: best >= want },
+    };
+    println!(
+        "whole run at 40 x 40 ({} agents, {steps} steps, records, events and output rendered; {} repeats): {} agent-steps/s, {} per CPU-second of the thread: {:.0}x Mesa 3.3.1's {}/s  {}",
+        count(agents as u64),
+        row.repeats,
+        row.agent_steps_per_s.show(rate),
+        row.agent_steps_per_cpu_s.as_ref().map_or("-".into(), |c| c.show(rate)),
+        row.times_mesa,
+        rate(MESA_40_RATE),
+        show_target(Some(&row.target))
+    );
+    report.epstein_whole_run = Some(row);
+    Ok(())
+}
+
+/// This thread's CPU time in seconds, from the kernel's scheduler statistics
+/// (Linux; None elsewhere).
+fn thread_cpu_s() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
 }
 
 /// Repeat `one` `fixed` times, or by default up to `DEFAULT_REPEATS` times

@@ -135,25 +135,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     renamed.map_err(io_failure)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failed_atomic_write_leaves_no_temporary() {
-        let t = tempfile::tempdir().unwrap();
-        // A non-empty directory cannot be replaced by a file: the rename fails.
-        let target = t.path().join("x.csv");
-        fs::create_dir(&target).unwrap();
-        fs::write(target.join("keep"), "mine").unwrap();
-        let e = write_atomic(&target, b"new").expect_err("the write fails");
-        assert_eq!(e.code, 3);
-        assert!(format!("{:#}", e.error).contains("x.csv"), "{:#}", e.error);
-        let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        left.sort();
-        assert_eq!(left, vec!["x.csv"]);
-    }
-}
 
 /// A file written as a stream: into a temporary beside its final name (named
 /// as [`write_atomic`]'s), hashed (blake3) as the bytes go by so that it is
@@ -207,5 +188,25 @@ impl Drop for StreamedFile {
             fs::remove_file(&self.tmp).ok();
             super::cli::forced_exit().keep(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_atomic_write_leaves_no_temporary() {
+        let t = tempfile::tempdir().unwrap();
+        // A non-empty directory cannot be replaced by a file: the rename fails.
+        let target = t.path().join("x.csv");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("keep"), "mine").unwrap();
+        let e = write_atomic(&target, b"new").expect_err("the write fails");
+        assert_eq!(e.code, 3);
+        assert!(format!("{:#}", e.error).contains("x.csv"), "{:#}", e.error);
+        let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, vec!["x.csv"]);
     }
 }

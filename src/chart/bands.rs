@@ -43,7 +43,8 @@ pub fn default_series(columns: &[String]) -> Vec<(String, String, String)> {
         }
     };
     if has("step") {
-        for (c, l) in [("active", "active citizens"), ("jailed", "jailed citizens"), ("quiet", "quiet citizens"), ("arrests", "arrests per step")] {
+        for (c, l) in [("active", "active citizens"), ("jailed_until_release", "jailed citizens"), ("quiet", "quiet citizens"), ("arrests", "arrests per step")]
+        {
             add(c, l, "citizens");
         }
         add("legitimacy", "legitimacy", "legitimacy (0-1)");

@@ -129,7 +129,7 @@ pub fn epstein_overview(title: &str, series: &Table, events: &[Mark]) -> Result<
     let days = series.column("step").ok_or_else(|| ChartError::Empty { chart: "overview".into(), why: "timeseries.csv has no `step` column".into() })?;
     let col = |name: &str| series.column(name).unwrap_or_else(|| vec![0.0; days.len()]);
     let whole = vec![
-        Layer { label: "jailed".into(), values: col("jailed"), colour: colour(0) },
+        Layer { label: "jailed".into(), values: col("jailed_until_release"), colour: colour(0) },
         Layer { label: "active".into(), values: col("active"), colour: colour(2) },
         Layer { label: "quiet".into(), values: col("quiet"), colour: LIGHT },
     ];

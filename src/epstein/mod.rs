@@ -11,10 +11,14 @@
 //! one at a time in a random order drawn anew each step.
 //!
 //! Choices that published implementations differ on are options: the
-//! neighbourhood (Moore or von Neumann), the C/A term (Epstein's floor, as is,
-//! or rounded), whether cops move onto the arrested citizen's cell, and
-//! whether jail terms start at 0 or 1. Legitimacy can be constant, fall
-//! gradually between two steps, or drop suddenly at a step.
+//! neighbourhood (von Neumann, Moore or a disc), the C/A term (floor, as is,
+//! or rounded with halves away from zero or to even), the order of a turn
+//! (move then decide, or decide then move), whether jailed citizens leave the
+//! grid or keep their cell, whether the placement has exact counts or draws
+//! each cell, whether cops move onto the arrested citizen's cell, and whether
+//! jail terms start at 0 or 1; `variant` ("paper", "netlogo", "mesa") sets
+//! them all at once (docs/epstein.md, section 3). Legitimacy can be constant,
+//! fall gradually between two steps, or drop suddenly at a step.
 
 pub mod model;
 pub mod params;

@@ -12,7 +12,7 @@
 
 use rand::{Rng as _, RngExt};
 
-use super::params::{Params, Ratio};
+use super::params::{Jailed, Order, Params, Placement};
 use super::window::{Bits, Vision};
 use crate::record::Event;
 use crate::rng::{Rng, RunKey, Stream};
@@ -29,7 +29,12 @@ pub struct StepRecord {
     pub step: u32,
     pub quiet: u32,
     pub active: u32,
+    /// Citizens arrested and not yet released (a term still to serve, or
+    /// served and waiting for the citizen's next turn): Mesa's "arrested".
     pub jailed: u32,
+    /// Citizens with a term still running (at least one more turn to miss):
+    /// NetLogo's jail count.
+    pub serving: u32,
     pub arrests: u32,
     pub legitimacy: f64,
 }
@@ -46,6 +51,8 @@ pub struct Summary {
     pub peak_active: u32,
     pub peak_step: u32,
     pub mean_active: f64,
+    /// Mean over the steps of the citizens jailed until release (`jailed_until_release`).
+    pub mean_jailed_until_release: f64,
     /// Excess kurtosis of the active count over the steps (heavy tails: punctuated outbursts).
     pub active_excess_kurtosis: f64,
     pub outbursts: u32,
@@ -83,6 +90,7 @@ const JAILED: u32 = 1 << 30;
 /// Jail terms are at most 1,000,000 (params.rs), well under 2^30.
 const TERM: u32 = JAILED - 1;
 
+#[derive(Clone)]
 pub struct Model {
     p: Params,
     key: RunKey,
@@ -100,10 +108,11 @@ pub struct Model {
     who: Vec<u32>,
     agents: Vec<Agent>,
     order: Vec<u32>,
-    /// P by the integer value of f(C / A) with the floor or round ratio.
+    /// P by the whole value of f(C / A) with the floor or a rounding (`Ratio::whole`).
     p_of_ratio: Vec<f64>,
     active_now: u32,
     jailed_now: u32,
+    serving_now: u32,
     arrests: u32,
     in_outburst: bool,
     records: Vec<StepRecord>,
@@ -130,16 +139,38 @@ impl Model {
     pub fn new(p: &Params, key: RunKey) -> Model {
         let width = p.width;
         let cells = width * width;
-        let citizens = (p.citizen_density * cells as f64).round() as usize;
-        let cops = (p.cop_density * cells as f64).round() as usize;
         let mut rng = key.stream(Stream::Epstein, 0, 0);
-        let mut all: Vec<u32> = (0..cells as u32).collect();
-        for k in 0..(citizens + cops).min(cells) {
-            let j = rng.random_range(k..cells);
-            all.swap(k, j);
-        }
+        let (citizens, all) = match p.placement {
+            Placement::ExactCounts => {
+                let citizens = (p.citizen_density * cells as f64).round() as usize;
+                let cops = (p.cop_density * cells as f64).round() as usize;
+                let mut all: Vec<u32> = (0..cells as u32).collect();
+                for k in 0..(citizens + cops).min(cells) {
+                    let j = rng.random_range(k..cells);
+                    all.swap(k, j);
+                }
+                all.truncate(citizens + cops);
+                (citizens, all)
+            }
+            Placement::PerCellDraw => {
+                // One uniform draw a cell, in cell order: below citizen_density a
+                // citizen, then up to citizen_density + cop_density a cop.
+                let (mut citizen_cells, mut cop_cells) = (Vec::new(), Vec::new());
+                for c in 0..cells as u32 {
+                    let u: f64 = rng.random();
+                    if u < p.citizen_density {
+                        citizen_cells.push(c);
+                    } else if u < p.citizen_density + p.cop_density {
+                        cop_cells.push(c);
+                    }
+                }
+                let citizens = citizen_cells.len();
+                citizen_cells.append(&mut cop_cells);
+                (citizens, citizen_cells)
+            }
+        };
         let mut agents: Vec<Agent> =
-            all[..citizens + cops].iter().map(|&c| Agent { x: (c as usize % width) as u16, y: (c as usize / width) as u16, ..Agent::default() }).collect();
+            all.iter().map(|&c| Agent { x: (c as usize % width) as u16, y: (c as usize / width) as u16, ..Agent::default() }).collect();
         for a in &mut agents[..citizens] {
             a.hardship = rng.random::<f32>();
         }
@@ -161,10 +192,11 @@ impl Model {
             vision,
             who: vec![0; cells],
             agents,
-            order: (0..(citizens + cops) as u32).collect(),
+            order: (0..all.len() as u32).collect(),
             p_of_ratio,
             active_now: 0,
             jailed_now: 0,
+            serving_now: 0,
             arrests: 0,
             in_outburst: false,
             records: Vec::new(),
@@ -226,28 +258,45 @@ impl Model {
         }
         self.arrests = 0;
         let one_minus_l = 1.0 - legitimacy;
+        let decide_first = self.p.order == Order::DecideThenMove;
         for k in 0..n {
             if k % TOUCH == 0 {
                 self.touch(k);
             }
-            let id = self.order[k] as usize;
-            if id < self.citizens {
-                let status = self.agents[id].status;
-                if status & JAILED != 0 {
-                    if status & TERM > 0 {
-                        self.agents[id].status -= 1;
-                        continue;
-                    }
-                    self.release(id, &mut rng);
-                }
-                self.travel(id, &mut rng);
-                self.decide(id, one_minus_l);
-            } else {
-                self.travel(id, &mut rng);
-                self.arrest(id, &mut rng);
-            }
+            self.turn(self.order[k] as usize, &mut rng, one_minus_l, decide_first);
         }
         self.record();
+    }
+
+    /// One agent's turn: a jailed citizen serves or is released; a free
+    /// citizen moves and decides, a cop moves and arrests, in the order set.
+    #[inline(always)]
+    fn turn(&mut self, id: usize, rng: &mut Rng, one_minus_l: f64, decide_first: bool) {
+        if id < self.citizens {
+            let status = self.agents[id].status;
+            if status & JAILED != 0 {
+                if status & TERM > 0 {
+                    self.agents[id].status -= 1;
+                    self.serving_now -= u32::from(status & TERM == 1);
+                    return;
+                }
+                self.release(id, rng);
+            }
+            if decide_first {
+                self.decide(id, one_minus_l);
+                self.travel(id, rng);
+            } else {
+                self.travel(id, rng);
+                self.decide(id, one_minus_l);
+            }
+        } else if decide_first {
+            if !self.arrest(id, rng) {
+                self.travel(id, rng);
+            }
+        } else {
+            self.travel(id, rng);
+            self.arrest(id, rng);
+        }
     }
 
     /// Read the agents of the next `TOUCH` turns, so that their cache
@@ -307,6 +356,7 @@ impl Model {
     /// floating-point rounding is monotone, G <= T means quiet and G - R > T
     /// active whatever the counts: those citizens skip counting (the result
     /// is the same bit for bit).
+    #[inline(always)]
     fn decide(&mut self, id: usize, one_minus_l: f64) {
         let a = self.agents[id];
         let was = a.status & ACTIVE != 0;
@@ -321,10 +371,9 @@ impl Model {
             let (c, n) = self.vision.count2(&self.cops, &self.actives, self.vision.bit(x, y));
             let c = f64::from(c);
             let n = f64::from(n) - f64::from(u8::from(was)) + 1.0;
-            let p = match self.p.ratio {
-                Ratio::Floor => self.p_of_ratio[(c / n).floor() as usize],
-                Ratio::Round => self.p_of_ratio[(c / n).round() as usize],
-                Ratio::AsIs => 1.0 - (-self.p.arrest_constant * (c / n)).exp(),
+            let p = match self.p.ratio.whole(c / n) {
+                Some(i) => self.p_of_ratio[i],
+                None => 1.0 - (-self.p.arrest_constant * (c / n)).exp(),
             };
             g - f64::from(a.risk) * p > t
         };
@@ -341,33 +390,49 @@ impl Model {
         }
     }
 
-    /// A cop's rule: arrest a random active citizen in vision.
-    fn arrest(&mut self, cop: usize, rng: &mut Rng) {
+    /// A cop's rule: arrest a random active citizen in vision. True if the
+    /// cop then moved onto the arrested citizen's cell (its move of the turn).
+    #[inline(always)]
+    fn arrest(&mut self, cop: usize, rng: &mut Rng) -> bool {
         let a = self.agents[cop];
         let (x, y) = (usize::from(a.x), usize::from(a.y));
         let at = self.vision.bit(x, y);
         let seen = self.vision.count(&self.actives, at);
         if seen == 0 {
-            return;
+            return false;
         }
         let j = below(rng, seen);
         let (dx, dy) = self.vision.pick(&self.actives, at, j, false).expect("an active citizen counted");
         let (cx, cy) = (self.vision.wrap(x, dx), self.vision.wrap(y, dy));
         let victim = self.who[cy * self.width + cx] as usize;
         self.vision.put(&mut self.actives, cx, cy, false);
-        self.vision.put(&mut self.occupied, cx, cy, false);
+        // Staying on its cell, a jailed citizen keeps it occupied: it blocks
+        // moves there, and is seen as neither cop nor active.
+        if self.p.jailed == Jailed::LeaveGrid {
+            self.vision.put(&mut self.occupied, cx, cy, false);
+        }
         let (from, to) = (self.p.jail_terms_from, self.p.max_jail_term.max(self.p.jail_terms_from));
-        self.agents[victim].status = JAILED | (from + below(rng, to - from + 1));
+        let term = from + below(rng, to - from + 1);
+        self.agents[victim].status = JAILED | term;
         self.active_now -= 1;
         self.jailed_now += 1;
+        self.serving_now += u32::from(term > 0);
         self.arrests += 1;
+        // params.rs refuses cops_move_to_arrest with jailed = stay_on_cell.
         if self.p.cops_move_to_arrest {
             self.relocate(cop, x, y, cx, cy);
         }
+        self.p.cops_move_to_arrest
     }
 
-    /// A released citizen goes to a random empty cell, quiet.
+    /// A released citizen goes to a random empty cell, quiet, or is freed
+    /// where it stands (`jailed = "stay_on_cell"`).
     fn release(&mut self, id: usize, rng: &mut Rng) {
+        if self.p.jailed == Jailed::StayOnCell {
+            self.agents[id].status = 0;
+            self.jailed_now -= 1;
+            return;
+        }
         let cells = self.who.len() as u32;
         loop {
             let c = below(rng, cells) as usize;
@@ -384,7 +449,15 @@ impl Model {
     fn record(&mut self) {
         let (active, jailed) = (self.active_now, self.jailed_now);
         let quiet = self.citizens as u32 - active - jailed;
-        let r = StepRecord { step: self.step, quiet, active, jailed, arrests: self.arrests, legitimacy: self.p.legitimacy_at(self.step) };
+        let r = StepRecord {
+            step: self.step,
+            quiet,
+            active,
+            jailed,
+            serving: self.serving_now,
+            arrests: self.arrests,
+            legitimacy: self.p.legitimacy_at(self.step),
+        };
         let outburst = f64::from(active) >= self.p.outburst_share * self.citizens as f64 && active > 0;
         if outburst != self.in_outburst {
             self.in_outburst = outburst;
@@ -415,6 +488,7 @@ impl Model {
             peak_active,
             peak_step,
             mean_active: mean,
+            mean_jailed_until_release: r.iter().map(|x| f64::from(x.jailed)).sum::<f64>() / n,
             active_excess_kurtosis: kurtosis,
             outbursts: starts.len() as u32,
             mean_interval: (starts.len() > 1).then(|| f64::from(starts[starts.len() - 1] - starts[0]) / (starts.len() - 1) as f64),
@@ -443,50 +517,5 @@ pub fn run_until(p: &Params, key: RunKey, steps: u32, stop: &dyn Fn() -> bool) -
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::Scenario;
-
-    fn params(extra: &str) -> Params {
-        let text = format!("name = \"t\"\nmodel = \"epstein\"\nseed = 1\ndays = 10\n[epstein]\nwidth = 30\nvision = 5\n{extra}");
-        Scenario::from_text("t.toml", &text).expect("valid").epstein
-    }
-
-    /// The counters, bitmaps and who-is-where agree with the agents.
-    fn check(m: &Model) {
-        let on_grid: Vec<usize> = (0..m.agents.len()).filter(|&id| m.agents[id].status & JAILED == 0).collect();
-        let active = on_grid.iter().filter(|&&id| m.agents[id].status & ACTIVE != 0).count();
-        assert_eq!(m.active_now as usize, active);
-        assert_eq!(m.jailed_now as usize, m.agents.len() - on_grid.len());
-        let (w, g) = (m.width, &m.vision);
-        let count = |b: &Bits| (0..w * w).filter(|&c| b.get(g.bit(c % w, c / w))).count();
-        assert_eq!(count(&m.occupied), on_grid.len());
-        assert_eq!(count(&m.actives), active);
-        assert_eq!(count(&m.cops), m.agents.len() - m.citizens);
-        for &id in &on_grid {
-            let a = m.agents[id];
-            let (x, y) = (usize::from(a.x), usize::from(a.y));
-            if a.status & ACTIVE != 0 {
-                assert_eq!(m.who[y * w + x] as usize, id);
-            }
-            assert!(m.occupied.get(g.bit(x, y)));
-            assert_eq!(m.cops.get(g.bit(x, y)), id >= m.citizens);
-            assert_eq!(m.actives.get(g.bit(x, y)), a.status & ACTIVE != 0);
-        }
-    }
-
-    #[test]
-    fn state_stays_consistent_and_runs_repeat() {
-        for extra in ["", "neighbourhood = \"moore\"\nratio = \"round\"\ncops_move_to_arrest = false\njail_terms_from = 1\n"] {
-            let p = params(extra);
-            let mut m = Model::new(&p, RunKey::new(3, 0));
-            for _ in 0..60 {
-                m.step();
-                check(&m);
-            }
-            assert!(m.records.iter().map(|r| r.arrests).sum::<u32>() > 0, "some arrests: {extra}");
-            let again = run(&p, RunKey::new(3, 0), 60);
-            assert_eq!(again.records, m.finish().records);
-        }
-    }
-}
+#[path = "model_tests.rs"]
+mod tests;

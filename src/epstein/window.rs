@@ -25,15 +25,23 @@
 pub enum Neighbourhood {
     Moore,
     VonNeumann,
+    /// Cells within a Euclidean distance (dx^2 + dy^2 <= v^2): NetLogo's `in-radius`.
+    Disc,
+}
+
+/// Half the width of the vision shape's row at dy: |dx| <= half_row.
+fn half_row(shape: Neighbourhood, v: isize, dy: isize) -> isize {
+    match shape {
+        Neighbourhood::Moore => v,
+        Neighbourhood::VonNeumann => v - dy.abs(),
+        Neighbourhood::Disc => (v * v - dy * dy).max(0).isqrt(),
+    }
 }
 
 /// Whether offset (dx, dy) lies within vision.
 #[inline]
 pub fn within(shape: Neighbourhood, vision: isize, dx: isize, dy: isize) -> bool {
-    match shape {
-        Neighbourhood::Moore => dx.abs() <= vision && dy.abs() <= vision,
-        Neighbourhood::VonNeumann => dx.abs() + dy.abs() <= vision,
-    }
+    dy.abs() <= vision && dx.abs() <= half_row(shape, vision, dy)
 }
 
 /// Longest run of a row read at once: one 8-byte load holds 57 bits after
@@ -81,10 +89,7 @@ impl Vision {
         let v = vision as isize;
         let (mut runs, mut moves) = (Vec::new(), Vec::new());
         for dy in -v..=v {
-            let r = match shape {
-                Neighbourhood::Moore => v,
-                Neighbourhood::VonNeumann => v - dy.abs(),
-            };
+            let r = half_row(shape, v, dy);
             let mut dx = -r;
             while dx <= r {
                 let len = ((r - dx + 1) as usize).min(RUN);
@@ -280,7 +285,13 @@ mod tests {
     #[test]
     fn counts_match_a_rescan_on_a_torus() {
         // Vision 30 has rows longer than one 56-bit run.
-        for (shape, size, vision) in [(Neighbourhood::Moore, 20, 3), (Neighbourhood::VonNeumann, 20, 3), (Neighbourhood::VonNeumann, 70, 30)] {
+        for (shape, size, vision) in [
+            (Neighbourhood::Moore, 20, 3),
+            (Neighbourhood::VonNeumann, 20, 3),
+            (Neighbourhood::Disc, 20, 3),
+            (Neighbourhood::VonNeumann, 70, 30),
+            (Neighbourhood::Disc, 70, 30),
+        ] {
             let g = Vision::new(size, vision, shape);
             let mut b = g.bitmap();
             let mut units = Vec::new();
@@ -325,9 +336,10 @@ mod tests {
 
     #[test]
     fn moves_are_the_cells_in_vision_but_the_own() {
-        for shape in [Neighbourhood::Moore, Neighbourhood::VonNeumann] {
+        // Disc: the 149 cells with dx^2 + dy^2 <= 49, as NetLogo's `in-radius 7`.
+        for (shape, moves) in [(Neighbourhood::Moore, 224), (Neighbourhood::VonNeumann, 112), (Neighbourhood::Disc, 148)] {
             let g = Vision::new(15, 7, shape);
-            assert_eq!(g.moves.len(), if shape == Neighbourhood::Moore { 224 } else { 112 });
+            assert_eq!(g.moves.len(), moves);
             assert!(g.moves.iter().all(|m| (m.dx, m.dy) != (0, 0) && within(shape, 7, m.dx as isize, m.dy as isize)));
             assert!(g.moves.iter().all(|m| m.off as isize == m.dy as isize * g.stride as isize + m.dx as isize));
         }
