@@ -135,7 +135,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     renamed.map_err(io_failure)
 }
 
-
 /// A file written as a stream: into a temporary beside its final name (named
 /// as [`write_atomic`]'s), hashed (blake3) as the bytes go by so that it is
 /// never read back whole, and renamed into place by [`StreamedFile::finish`].

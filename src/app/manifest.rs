@@ -95,16 +95,27 @@ pub fn replay(path: &Path) -> Result<u8, Failure> {
     } else {
         String::new()
     };
-    if scenario.hash() != m.scenario_hash {
+    // The hash is of the scenario as the run resolved it: a manifest whose
+    // scenario was edited afterwards is refused.
+    let recorded = blake3::hash(m.scenario.as_bytes()).to_hex()[..16].to_string();
+    if recorded != m.scenario_hash {
         return Err(bad_input(anyhow::anyhow!(
-            "{}: scenario_hash: the manifest says {}, but its scenario resolves to {}{version}: the manifest was changed, or is not this run's",
+            "{}: scenario_hash: the manifest says {}, but its scenario hashes to {recorded}: the manifest was changed, or is not this run's",
             path.display(),
             m.scenario_hash,
-            scenario.hash()
         )));
     }
     if !version.is_empty() {
         eprintln!("warning:{version}");
+    }
+    // A later resist may resolve the same scenario with parameters the run's
+    // resist did not have (at their defaults): say so; the fingerprint tells
+    // whether the results still agree.
+    if scenario.hash() != m.scenario_hash {
+        eprintln!(
+            "note: this resist resolves the manifest's scenario to {} (parameters added since the run, at their defaults); the files below tell whether the run is reproduced",
+            scenario.hash()
+        );
     }
     let dir = path.parent().unwrap_or(Path::new(""));
     let listed = [("timeseries.csv", &m.files.timeseries), ("events.csv", &m.files.events), ("summary.json", &m.files.summary)];

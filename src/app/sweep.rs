@@ -222,7 +222,13 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
     }
     if was_interrupted() {
         bar.abandon();
-        return Err(sweep_interrupted(file, out, shard, mine.iter().filter(|&&p| matches!(point_state(out, p, &state.sweep_hash), PointState::Done)).count(), mine.len()));
+        return Err(sweep_interrupted(
+            file,
+            out,
+            shard,
+            mine.iter().filter(|&&p| matches!(point_state(out, p, &state.sweep_hash), PointState::Done)).count(),
+            mine.len(),
+        ));
     }
     bar.finish_and_clear();
     if shard.is_some() {
