@@ -89,11 +89,11 @@ fn the_order_decides_where_a_citizen_decides() {
             }
             let verdict = |m: &Model| {
                 let mut probe = m.clone();
-                probe.decide(id, one_minus_l);
+                probe.decide::<false>(id, one_minus_l);
                 probe.agents[id].status & ACTIVE != 0
             };
             let at_start = verdict(&m);
-            m.turn(id, &mut rng, one_minus_l, decide_first);
+            m.turn::<false>(id, &mut rng, one_minus_l, decide_first);
             let after = m.agents[id];
             moved += usize::from((after.x, after.y) != (before.x, before.y));
             let at_end = verdict(&m);

@@ -15,10 +15,12 @@
 //! (1, 2 or 4 bits). Counts are therefore exact at every moment: asynchronous
 //! activation sees exactly what a rescan of the grid would.
 //!
-//! The build targets baseline x86-64, which has no popcount instruction, so
-//! bits are counted with the SWAR method, and shared: a row's cops and its
-//! active citizens go in the two halves of one u64, and the per-byte counts
-//! are summed over the rows before the bytes are added up.
+//! Baseline x86-64 has no popcount instruction. The model's step is built
+//! twice (model.rs): with the instruction, chosen at run time where the CPU
+//! has it, counts use `count_ones` a run; without, bits are counted with the
+//! SWAR method, and shared: a row's cops and its active citizens go in the
+//! two halves of one u64, and the per-byte counts are summed over the rows
+//! before the bytes are added up. Both give the same counts.
 
 /// The shape of an agent's vision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,9 +128,14 @@ impl Vision {
         Bits { bytes: vec![0; (self.size + 2 * self.vision) * self.stride / 8 + 8] }
     }
 
-    /// Set bits within vision of bit `at`.
-    #[inline]
-    pub fn count(&self, b: &Bits, at: usize) -> u32 {
+    /// Set bits within vision of bit `at`. With `POP`, by `count_ones` a
+    /// run, for code built with a popcount instruction (model.rs); without,
+    /// by the SWAR method, the runs' byte counts summed before the bytes.
+    #[inline(always)]
+    pub fn count<const POP: bool>(&self, b: &Bits, at: usize) -> u32 {
+        if POP {
+            return self.runs.iter().map(|r| (b.word(at.wrapping_add_signed(r.off)) & r.mask).count_ones()).sum();
+        }
         let mut total = 0;
         for runs in self.runs.chunks(LANE_RUNS) {
             let mut acc = 0;
@@ -141,13 +148,22 @@ impl Vision {
         total
     }
 
-    /// Set bits within vision of bit `at` in two bitmaps, in one pass.
-    #[inline]
-    pub fn count2(&self, a: &Bits, b: &Bits, at: usize) -> (u32, u32) {
+    /// Set bits within vision of bit `at` in two bitmaps, in one pass
+    /// (`POP` as for [`Vision::count`]).
+    #[inline(always)]
+    pub fn count2<const POP: bool>(&self, a: &Bits, b: &Bits, at: usize) -> (u32, u32) {
         let (mut na, mut nb) = (0, 0);
+        if POP {
+            for r in &self.runs {
+                let s = at.wrapping_add_signed(r.off);
+                na += (a.word(s) & r.mask).count_ones();
+                nb += (b.word(s) & r.mask).count_ones();
+            }
+            return (na, nb);
+        }
         for runs in self.runs.chunks(LANE_RUNS) {
-            // a's run in the low half, b's in the high half: one bit count
-            // serves both (this build has no popcount instruction).
+            // a's run in the low half, b's in the high half: one SWAR bit
+            // count serves both.
             let mut acc = 0;
             for r in runs {
                 let s = at.wrapping_add_signed(r.off);
@@ -163,6 +179,7 @@ impl Vision {
     /// The offset of the `j`-th (from 0) set bit within vision of bit `at`,
     /// or of the `j`-th clear bit with `clear`, scanning rows from dy = -v
     /// and each row from dx = -r. None if there are not that many.
+    #[inline(always)]
     pub fn pick(&self, b: &Bits, at: usize, mut j: u32, clear: bool) -> Option<(isize, isize)> {
         for r in &self.runs {
             let raw = b.word(at.wrapping_add_signed(r.off));
@@ -310,9 +327,11 @@ mod tests {
             for x in 0..size {
                 for y in 0..size {
                     let at = g.bit(x, y);
-                    let n = g.count(&b, at);
+                    let n = g.count::<false>(&b, at);
+                    assert_eq!(g.count::<true>(&b, at), n);
                     assert_eq!(n, rescan(&units, size, vision as isize, shape, x, y), "{shape:?} at {x},{y}");
-                    assert_eq!(g.count2(&b, &b, at), (n, n));
+                    assert_eq!(g.count2::<false>(&b, &b, at), (n, n));
+                    assert_eq!(g.count2::<true>(&b, &b, at), (n, n));
                     // Every pick is a set bit within vision, each once; the clear ones likewise.
                     let mut seen = Vec::new();
                     for j in 0..n {
