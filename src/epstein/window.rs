@@ -80,6 +80,11 @@ pub struct Vision {
     /// Bits per padded row (a whole number of bytes).
     stride: usize,
     runs: Vec<Run>,
+    /// By coordinate c (x or y) of a cell, the padded coordinate of its
+    /// copy across the seam, or its own (c + vision) far from the seam.
+    mirror: Vec<u32>,
+    /// By padded coordinate (c + vision + d), the coordinate on the torus.
+    canon: Vec<u16>,
     /// Offsets within vision, (0, 0) left out, in scan order: a move draws
     /// one of them uniformly.
     pub moves: Vec<Move>,
@@ -104,11 +109,27 @@ impl Vision {
                 }
             }
         }
-        Vision { size, vision, stride, runs, moves }
+        // 2 x vision + 1 <= size (params.rs): no coordinate is within vision of both seams.
+        let mirror = (0..size)
+            .map(|c| {
+                (if c < vision {
+                    c + size + vision
+                } else if c + vision >= size {
+                    c + vision - size
+                } else {
+                    c + vision
+                }) as u32
+            })
+            .collect();
+        let canon = (0..size + 2 * vision).map(|p| ((p + size - vision) % size) as u16).collect();
+        Vision { size, vision, stride, runs, mirror, canon, moves }
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.runs.capacity() * std::mem::size_of::<Run>() + self.moves.capacity() * std::mem::size_of::<Move>()
+        self.runs.capacity() * std::mem::size_of::<Run>()
+            + self.moves.capacity() * std::mem::size_of::<Move>()
+            + self.mirror.capacity() * 4
+            + self.canon.capacity() * 2
     }
 
     /// Cells within vision, the centre included.
@@ -196,44 +217,24 @@ impl Vision {
         None
     }
 
-    /// The coordinate `c + d` on the torus, for |d| <= size.
+    /// The coordinate `c + d` on the torus, for |d| <= vision.
     #[inline]
     pub fn wrap(&self, c: usize, d: isize) -> usize {
-        let n = c as isize + d;
-        let s = self.size as isize;
-        (if n < 0 {
-            n + s
-        } else if n >= s {
-            n - s
-        } else {
-            n
-        }) as usize
+        usize::from(self.canon[(c + self.vision).wrapping_add_signed(d)])
     }
 
-    /// Set or clear cell (x, y) and its halo copies.
+    /// Set or clear cell (x, y) and its halo copies: four bits, some of
+    /// them the same where the cell is far from a seam (setting a bit twice
+    /// does no harm, and is cheaper than the tests).
     #[inline(always)]
     pub fn put(&self, b: &mut Bits, x: usize, y: usize, on: bool) {
-        let (n, v) = (self.size, self.vision);
+        let v = self.vision;
         let (col, row) = (x + v, (y + v) * self.stride);
+        let (col2, row2) = (self.mirror[x] as usize, self.mirror[y] as usize * self.stride);
         b.set(row + col, on);
-        // x or y within vision of the seam (x - v wraps to a huge number if x < v).
-        if x.wrapping_sub(v) >= n - 2 * v || y.wrapping_sub(v) >= n - 2 * v {
-            // The copies across the seam; a coordinate far from it is its own
-            // copy, and setting a bit twice does no harm.
-            let mirror = |c: usize| {
-                if c < v {
-                    c + n + v
-                } else if c + v >= n {
-                    c + v - n
-                } else {
-                    c + v
-                }
-            };
-            let (col2, row2) = (mirror(x), mirror(y) * self.stride);
-            b.set(row + col2, on);
-            b.set(row2 + col, on);
-            b.set(row2 + col2, on);
-        }
+        b.set(row + col2, on);
+        b.set(row2 + col, on);
+        b.set(row2 + col2, on);
     }
 }
 
