@@ -131,11 +131,10 @@ fn point_state(dir: &Path, p: usize, sweep_hash: &str) -> PointState {
     PointState::Done
 }
 
-/// Write a written point's record, the mark that it is done.
-fn record_point(out: &Path, sweep_hash: &str, p: usize) -> Result<(), Failure> {
-    let (runs, agg) = point_files(out, p);
-    let hash = |f: &Path| hash_file(f).with_context(|| format!("cannot read {}", f.display())).map_err(io_failure);
-    let record = PointRecord { sweep_hash: sweep_hash.to_string(), point: p, runs: hash(&runs)?, aggregates: hash(&agg)? };
+/// Write a written point's record, the mark that it is done, from the
+/// blake3 of its files taken as they were written (`run_point`).
+fn record_point(out: &Path, sweep_hash: &str, p: usize, (runs, aggregates): (String, String)) -> Result<(), Failure> {
+    let record = PointRecord { sweep_hash: sweep_hash.to_string(), point: p, runs, aggregates };
     write_atomic(&point_record(out, p), serde_json::to_string(&record).expect("plain data").as_bytes())
 }
 
@@ -212,11 +211,12 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
         if was_interrupted() {
             break;
         }
-        let results: Vec<Result<bool, Failure>> = pool.install(|| chunk.par_iter().map(|&p| run_point(out, &sweep, p, keep_series, &bar)).collect());
+        let results: Vec<Result<Option<(String, String)>, Failure>> =
+            pool.install(|| chunk.par_iter().map(|&p| run_point(out, &sweep, p, keep_series, &bar)).collect());
         for (&p, r) in chunk.iter().zip(results) {
             // The point's record, written after its files, marks it done.
-            if r? {
-                record_point(out, &state.sweep_hash, p)?;
+            if let Some(hashes) = r? {
+                record_point(out, &state.sweep_hash, p, hashes)?;
             }
         }
     }
@@ -287,7 +287,9 @@ struct RunResult {
 /// parallel, and each chunk is folded in replicate order into the point's
 /// streaming reduction and its runs file, so that memory stays flat in the
 /// number of replicates and the bytes do not depend on the threads.
-fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indicatif::ProgressBar) -> Result<bool, Failure> {
+/// Run a design point and write its files; returns the blake3 of its runs
+/// and aggregates files, or `None` if Ctrl-C stopped it.
+fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indicatif::ProgressBar) -> Result<Option<(String, String)>, Failure> {
     let scenario = sweep.scenario(p);
     let (runs_file, agg_file) = point_files(out, p);
     let mut runs = StreamedFile::create(&runs_file)?;
@@ -297,7 +299,7 @@ fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indic
     while r0 < sweep.replicates {
         let r1 = (r0 + chunk).min(sweep.replicates);
         let results: Option<Vec<RunResult>> = (r0..r1).into_par_iter().map(|r| run_replicate(sweep, &scenario, p, r, keep_series)).collect();
-        let Some(results) = results else { return Ok(false) };
+        let Some(results) = results else { return Ok(None) };
         for (r, result) in (r0..r1).zip(results) {
             if let Some(series) = &result.series {
                 let id = &result.row[0].1;
@@ -318,8 +320,8 @@ fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indic
     reduction.write_rows(p, &sweep.policies[sweep.points[p].0].name, &columns, &mut agg);
     write_atomic(&agg_file, agg.as_bytes())?;
     // The point's record, written after both files (record_point), marks it done.
-    runs.finish()?;
-    Ok(true)
+    let (_, runs_hash) = runs.finish()?;
+    Ok(Some((runs_hash, blake3::hash(agg.as_bytes()).to_hex().to_string())))
 }
 
 /// One replicate of a design point; `None` if Ctrl-C stopped it.

@@ -100,6 +100,15 @@ impl<'a> Check<'a> {
         ScenarioError::Invalid { at: self.location(key), key: self.key_path(key), message: message.into() }
     }
 
+    /// An error about `key` in the sub-table `section` of the current one
+    /// (a check across tables, made after they were resolved).
+    pub fn fail_in(&mut self, section: &str, key: &str, message: impl Into<String>) -> ScenarioError {
+        self.path.push(section.to_string());
+        let e = self.fail(key, message);
+        self.path.pop();
+        e
+    }
+
     fn record(&mut self, key: &str, value: toml::Value) {
         if self.quiet {
             return;

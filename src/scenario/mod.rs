@@ -194,16 +194,11 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         c.section("network", |c| network::Params::resolve(&raw.network.clone().unwrap_or_default(), c, population.people, population.family_size_mean))?;
     let ties = f64::from(population.people) * (population.household_size_mean + network.kin_degree + network.peer_degree);
     if ties > 3.5e9 {
-        return Err(c
-            .section("network", |c| -> Result<(), ScenarioError> {
-                Err(c.fail(
-                    "peer_degree",
-                    format!(
-                        "the network would hold about {ties:.0} tie entries: allowed people x (household size + kin_degree + peer_degree) up to 3.5 billion"
-                    ),
-                ))
-            })
-            .unwrap_err());
+        return Err(c.fail_in(
+            "network",
+            "peer_degree",
+            format!("the network would hold about {ties:.0} tie entries: allowed people x (household size + kin_degree + peer_degree) up to 3.5 billion"),
+        ));
     }
     let armed_groups = c.section("armed_groups", |c| groups::Params::resolve(&raw.armed_groups.clone().unwrap_or_default(), c, &population))?;
     let institutions = c.section("institutions", |c| institutions::Params::resolve(&raw.institutions.clone().unwrap_or_default(), c))?;
@@ -229,18 +224,14 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         for f in &out {
             total += u64::from(f.strength_elsewhere);
             if total > u64::from(population::MAX_PEOPLE) {
-                return Err(c
-                    .section(&f.name, |c| -> Result<(), ScenarioError> {
-                        Err(c.fail(
+                return Err(c.fail_in(&f.name,
                             "strength_elsewhere",
                             format!(
                                 "the town's {} people and the factions' fighters elsewhere come to {total} people: allowed at most {} in all (population.people + every strength_elsewhere)",
                                 population.people,
                                 population::MAX_PEOPLE
                             ),
-                        ))
-                    })
-                    .unwrap_err());
+                        ));
             }
         }
         let names: Vec<String> = out.iter().map(|f: &faction::Params| f.name.clone()).collect();
@@ -249,17 +240,13 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
                 && (!names.contains(rival) || *rival == f.name)
             {
                 let allowed: Vec<String> = names.iter().filter(|n| **n != f.name).map(|n| format!("\"{n}\"")).collect();
-                return Err(c
-                    .section(&f.name, |c| -> Result<(), ScenarioError> {
-                        Err(c.fail(
+                return Err(c.fail_in(&f.name,
                             "wakes_when_expelled",
                             format!(
                                 "\"{rival}\" is not another faction of this scenario: allowed {}",
                                 if allowed.is_empty() { "none (declare the rival faction)".to_string() } else { allowed.join(", ") }
                             ),
-                        ))
-                    })
-                    .unwrap_err());
+                        ));
             }
         }
         Ok(out)
