@@ -14,6 +14,7 @@ pub mod epstein;
 pub mod faction;
 pub mod fixture;
 pub mod invariants;
+pub mod outcomes;
 pub mod process;
 pub mod record;
 pub mod render;

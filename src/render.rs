@@ -173,8 +173,9 @@ pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
+/// summary.json: the outcomes named and with their shares (`outcomes`).
 pub fn summary_json(s: &Summary) -> String {
-    let mut out = serde_json::to_string_pretty(s).expect("the summary is plain data");
+    let mut out = serde_json::to_string_pretty(&crate::outcomes::summary_value(s)).expect("the summary is plain data");
     out.push('\n');
     out
 }
@@ -207,7 +208,7 @@ impl Rendered {
             crate::sim::Outcome::Epstein(o) => {
                 let timeseries = values_csv(s, &out.series_values(s));
                 let events = events_csv(&o.events);
-                let mut summary = serde_json::to_string_pretty(&o.summary).expect("plain data");
+                let mut summary = serde_json::to_string_pretty(&crate::outcomes::summary_value(&o.summary)).expect("plain data");
                 summary.push('\n');
                 Rendered { fingerprint: fingerprint(&timeseries, &events), timeseries, events, summary }
             }

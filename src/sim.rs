@@ -97,19 +97,24 @@ pub struct Summary {
     pub armed_groups: u64,
     pub local_fighters_start: u64,
     pub notables: u64,
+    #[serde(serialize_with = "crate::outcomes::crises")]
     pub crises: Vec<CrisisSummary>,
     pub peak_need: f64,
     pub peak_need_day: u32,
+    #[serde(serialize_with = "crate::outcomes::factions")]
     pub factions: Vec<FactionSummary>,
     /// Joins by motive: money, protection, ideology, social.
+    #[serde(serialize_with = "crate::outcomes::motives")]
     pub joins_by_motive: [u64; 4],
     /// Departures by reason: infighting, brutality, corruption, harshness.
+    #[serde(serialize_with = "crate::outcomes::reasons")]
     pub leaves_by_reason: [u64; 4],
     pub uprising: UprisingSummary,
     pub aftermath: AftermathSummary,
     pub prisoners: crate::process::prisoners::PrisonerCounts,
     pub rival: Option<RivalSummary>,
     /// Who controls each institution at the end: `community`, `group <g>` or a faction's name.
+    #[serde(serialize_with = "crate::outcomes::institutions")]
     pub institutions_end: Vec<(String, String)>,
     pub end: EndState,
 }
@@ -191,6 +196,8 @@ pub struct CrisisSummary {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct FactionSummary {
     pub name: String,
+    /// The faction's readable name (`label`), for charts and reports.
+    pub label: String,
     pub arrival_day: Option<u32>,
     pub members_peak: u64,
     pub members_peak_day: u32,
@@ -198,6 +205,7 @@ pub struct FactionSummary {
     pub members_end_foreign: u64,
     pub joins: u64,
     /// Joins by age class: child, youth, adult, elder.
+    #[serde(serialize_with = "crate::outcomes::ages")]
     pub joins_by_age: [u64; 4],
     pub leaves: u64,
     pub outreach_events: u64,
@@ -257,6 +265,7 @@ impl Summary {
                 }
                 FactionSummary {
                     name: fp.name.clone(),
+                    label: fp.label.clone(),
                     arrival_day: w.events.iter().find(|e| e.kind == "arrival" && e.actor == fp.name).map(|e| e.day),
                     members_peak: peak,
                     members_peak_day: peak_day,
@@ -438,10 +447,9 @@ impl Outcome {
     /// summary.json as a value (for sweeps' runs.csv).
     pub fn summary_value(&self) -> serde_json::Value {
         match self {
-            Outcome::Resist(o) => serde_json::to_value(&o.summary),
-            Outcome::Epstein(o) => serde_json::to_value(&o.summary),
+            Outcome::Resist(o) => crate::outcomes::summary_value(&o.summary),
+            Outcome::Epstein(o) => crate::outcomes::summary_value(&o.summary),
         }
-        .expect("a summary is plain data")
     }
 
     /// Every day's (or step's) values, in the order of `render::timeseries_spec`.

@@ -185,9 +185,14 @@ enum Command {
     /// Run a scenario and write timeseries.csv, events.csv, summary.json and
     /// manifest.json; with --replicates, also the ensemble over replicates.
     Run(super::run::RunArgs),
-    /// Validate a scenario file and print it fully resolved (every parameter,
-    /// defaults included); or validate a sweep file and list its design.
-    Check { scenario: PathBuf },
+    /// Validate a scenario file and print it fully resolved (every parameter
+    /// its model uses, defaults included); or validate a sweep file and list its design.
+    Check {
+        scenario: PathBuf,
+        /// Set a scenario key, as if written in the file: a dotted key and a TOML value (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+    },
     /// Run a sweep: a design over a base scenario, each point replicated, in parallel.
     Sweep {
         /// Sweep file.
@@ -213,6 +218,15 @@ enum Command {
         /// Draw the charts into OUT/charts/ afterwards (as `resist plot OUT`).
         #[arg(long)]
         plot: bool,
+        /// What aggregates.csv holds: none (no file), summary (each outcome over a point's replicates), daily (each daily series).
+        #[arg(long, value_enum, default_value_t = super::sweep::Aggregates::Daily)]
+        aggregates: super::sweep::Aggregates,
+        /// Set a key of the base scenario and every policy's, as if written in their files (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// No progress on stderr (neither the bar on a terminal nor the lines off one).
+        #[arg(long)]
+        quiet: bool,
     },
     /// Join shard directories of one sweep into the output one machine would have written.
     Merge {
@@ -224,8 +238,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Re-run a run from its manifest.json alone and compare fingerprints (exit 0 if they match, 1 if not).
-    Replay { manifest: PathBuf },
+    /// Re-run a run from its manifest.json alone and compare fingerprints (exit 0 if they match, 1 if not);
+    /// or, given a sweep's manifest.json, re-run a sample of its runs and compare each with its runs.csv row.
+    Replay {
+        manifest: PathBuf,
+        /// For a sweep: how many of its runs to re-run, spread evenly over the run ids (0: all).
+        #[arg(long, default_value_t = 8, value_name = "N")]
+        sample: u64,
+    },
     /// Print every scenario parameter with its default, range, unit and source.
     Params {
         /// As the Markdown of docs/scenario-reference.md.
@@ -272,10 +292,20 @@ pub fn main() -> Result<u8, Failure> {
     };
     match cli.command {
         Command::Run(args) => super::run::run(&args),
-        Command::Check { scenario } => super::check::check(&scenario),
-        Command::Replay { manifest } => super::manifest::replay(&manifest),
-        Command::Sweep { sweep, out, threads, resume, force, shard, keep_series, plot } => {
-            let code = super::sweep::sweep(&sweep, &out, threads.map(usize::from), resume, force, shard.clone(), keep_series)?;
+        Command::Check { scenario, sets } => super::check::check(&scenario, &sets),
+        Command::Replay { manifest, sample } => super::manifest::replay_any(&manifest, sample),
+        Command::Sweep { sweep, out, threads, resume, force, shard, keep_series, plot, aggregates, sets, quiet } => {
+            let options = super::sweep::Options {
+                threads: threads.map(usize::from),
+                resume,
+                force,
+                shard: shard.clone(),
+                keep_series,
+                aggregates,
+                quiet,
+                sets,
+            };
+            let code = super::sweep::sweep(&sweep, &out, &options)?;
             // The sweep is whole: Ctrl-C while charting ends at once and says no more.
             cooperate(false);
             forced_exit().note(None);

@@ -37,7 +37,18 @@ pub fn inputs_read() -> Vec<PathBuf> {
 
 /// Load a scenario file (and its bases), mapping errors to exit code 2.
 pub fn load_scenario(path: &Path) -> Result<Scenario, Failure> {
-    Scenario::load(path, &read_text).map_err(|e: ScenarioError| bad_input(anyhow::Error::new(e)))
+    load_scenario_with(path, &[])
+}
+
+/// The layers of `--set KEY=VALUE` arguments, the last given on top (it wins).
+pub fn set_layers(sets: &[String]) -> Result<Vec<resist::scenario::Layer>, Failure> {
+    sets.iter().rev().map(|a| resist::scenario::Layer::set(a).map_err(|e| bad_input(anyhow::Error::new(e)))).collect()
+}
+
+/// [`load_scenario`] with `--set KEY=VALUE` overrides.
+pub fn load_scenario_with(path: &Path, sets: &[String]) -> Result<Scenario, Failure> {
+    let layers = set_layers(sets)?;
+    Scenario::load_with(path, &read_text, &layers).map_err(|e: ScenarioError| bad_input(anyhow::Error::new(e)))
 }
 
 /// An output directory being written, under its lock.

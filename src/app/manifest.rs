@@ -32,6 +32,10 @@ pub struct Manifest {
     /// Replicates in the run's ensemble (ensemble.csv), when more than one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicates: Option<u64>,
+    /// The `--set KEY=VALUE` arguments the run was given, in order (their
+    /// values are in `scenario` too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set: Vec<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -66,6 +70,7 @@ impl Manifest {
             fingerprint: r.fingerprint.clone(),
             scenario: s.resolved.clone(),
             replicates: None,
+            set: Vec::new(),
         }
     }
 
@@ -74,6 +79,17 @@ impl Manifest {
         s.push('\n');
         s
     }
+}
+
+/// `resist replay FILE`: a run's manifest, or a sweep's (then `sample` of its runs).
+pub fn replay_any(path: &Path, sample: u64) -> Result<u8, Failure> {
+    let text = super::input::read_large(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{}: not a resist manifest", path.display())).map_err(bad_input)?;
+    if value.get("sweep_hash").is_some() {
+        return super::replay_sweep::replay_sweep(path, &value, sample);
+    }
+    replay(path)
 }
 
 /// `resist replay`: rerun from the manifest alone and compare fingerprints,

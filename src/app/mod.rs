@@ -10,6 +10,8 @@ pub mod guard;
 pub mod input;
 pub mod manifest;
 pub mod plot;
+pub mod progress;
+pub mod replay_sweep;
 pub mod report;
 pub mod run;
 pub mod seeds;

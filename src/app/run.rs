@@ -18,9 +18,10 @@ use resist::sim::Simulation;
 use resist::sweep::aggregate::{AGGREGATE_COLUMNS, Reduction, flatten};
 
 use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
-use super::files::{Staged, StreamedFile, inputs_read, load_scenario};
+use super::files::{Staged, StreamedFile, inputs_read, load_scenario_with};
 use super::guard::refuse_overlap;
 use super::manifest::Manifest;
+use super::progress::Progress;
 
 /// Arguments of `resist run`.
 #[derive(clap::Args, Debug)]
@@ -40,7 +41,8 @@ pub struct RunArgs {
     /// Days to simulate (default: the scenario's `days`).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(resist::scenario::MAX_DAYS)))]
     pub days: Option<u32>,
-    /// Output directory (default: out/<scenario file stem>-seed<seed>).
+    /// Output directory (default: out/<scenario file stem>-seed<seed>, then -r<replicate>, -n<replicates>,
+    /// -d<days> and -set<hash> where these differ from the defaults).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Replace the output directory if it exists.
@@ -52,10 +54,40 @@ pub struct RunArgs {
     /// Threads for the replicates (default: all cores). The output does not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=i64::from(super::cli::MAX_THREADS)))]
     pub threads: Option<u16>,
+    /// Set a scenario key, as if written in the file: a dotted key and a TOML value (repeatable;
+    /// e.g. --set amnesty.offer=false --set factions.isis.budget_usd=800).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// No progress on stderr (neither the bar on a terminal nor the lines off one).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The default output directory: out/<stem>-seed<seed>, with what else makes
+/// the run differ from another of the same scenario and seed: `-r<R>` for a
+/// replicate other than 0, `-n<N>` for an ensemble of N replicates, `-d<D>`
+/// for days other than the scenario's, `-set<hash>` for `--set` arguments
+/// (the first 8 hex digits of their blake3, in order).
+pub fn default_out(a: &RunArgs, seed: u64, days: u32, scenario_days: u32) -> PathBuf {
+    let stem = a.scenario.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
+    let mut name = format!("{stem}-seed{seed}");
+    if a.replicate != 0 {
+        name.push_str(&format!("-r{}", a.replicate));
+    }
+    if a.replicates > 1 {
+        name.push_str(&format!("-n{}", a.replicates));
+    }
+    if days != scenario_days {
+        name.push_str(&format!("-d{days}"));
+    }
+    if !a.sets.is_empty() {
+        name.push_str(&format!("-set{}", &blake3::hash(a.sets.join("\n").as_bytes()).to_hex()[..8]));
+    }
+    PathBuf::from("out").join(name)
 }
 
 pub fn run(a: &RunArgs) -> Result<u8, Failure> {
-    let scenario = load_scenario(&a.scenario)?;
+    let scenario = load_scenario_with(&a.scenario, &a.sets)?;
     let seed = a.seed.unwrap_or(scenario.seed);
     let days = a.days.unwrap_or(scenario.days);
     if days == 0 {
@@ -74,10 +106,7 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
             u64::MAX - (a.replicates - 1)
         )));
     }
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a.scenario.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
-        PathBuf::from("out").join(format!("{stem}-seed{seed}"))
-    });
+    let out = a.out.clone().unwrap_or_else(|| default_out(a, seed, days, scenario.days));
     refuse_overlap(&out, &inputs_read())?;
     // From here Ctrl-C stops the run cleanly: the staging directory is removed.
     super::cli::cooperate(true);
@@ -89,12 +118,13 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
     }
     let started = Instant::now();
     let key = RunKey::new(seed, a.replicate);
-    let (rendered, size) = if a.replicates > 1 { ensemble(&scenario, a, seed, days, &staged)? } else { single(&scenario, key, days)? };
+    let (rendered, size) = if a.replicates > 1 { ensemble(&scenario, a, seed, days, &staged)? } else { single(&scenario, key, days, a.quiet)? };
     let wall = started.elapsed().as_secs_f64();
     let mut manifest = Manifest::new(&scenario, &a.scenario, seed, a.replicate, days, &rendered, wall);
     if a.replicates > 1 {
         manifest.replicates = Some(a.replicates);
     }
+    manifest.set = a.sets.clone();
     staged.write("timeseries.csv", rendered.timeseries.as_bytes())?;
     staged.write("events.csv", rendered.events.as_bytes())?;
     staged.write("summary.json", rendered.summary.as_bytes())?;
@@ -130,8 +160,8 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
 
 /// One run, stepped so that Ctrl-C stops between days (or steps), with a
 /// progress bar on a terminal.
-fn single(scenario: &Scenario, key: RunKey, days: u32) -> Result<(Rendered, String), Failure> {
-    let bar = super::sweep::progress(u64::from(days), 0, "days");
+fn single(scenario: &Scenario, key: RunKey, days: u32, quiet: bool) -> Result<(Rendered, String), Failure> {
+    let bar = Progress::new(&scenario.name, u64::from(days), 0, "days", quiet);
     let out = match scenario.model {
         Model::Resist => {
             let mut sim = Simulation::new(scenario, key, days);
@@ -161,7 +191,7 @@ fn single(scenario: &Scenario, key: RunKey, days: u32) -> Result<(Rendered, Stri
             (Rendered::of_outcome(scenario, &resist::sim::Outcome::Epstein(m.finish())), format!("{agents} agents"))
         }
     };
-    bar.finish_and_clear();
+    bar.finish();
     Ok(out)
 }
 
@@ -173,7 +203,7 @@ fn single(scenario: &Scenario, key: RunKey, days: u32) -> Result<(Rendered, Stri
 /// appended to a scratch file, from which replicates.csv is written at the end.
 fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Staged) -> Result<(Rendered, String), Failure> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(a.threads.map_or(0, usize::from)).build().map_err(|e| io_failure(e.into()))?;
-    let bar = super::sweep::progress(a.replicates, 0, "replicates");
+    let bar = Progress::new(&scenario.name, a.replicates, 0, "replicates", a.quiet);
     let columns = timeseries_columns(scenario);
     let mut reduction = Reduction::default();
     let mut summaries = StreamedFile::create(&staged.path(".replicates.jsonl"))?;
@@ -215,10 +245,10 @@ fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Sta
         }
         r0 = r1;
     }
-    bar.finish_and_clear();
+    bar.finish();
     let mut agg = String::from(AGGREGATE_COLUMNS);
     agg.push('\n');
-    reduction.write_rows(0, &scenario.name, &columns, &mut agg);
+    reduction.write_rows(0, &scenario.name, &[], &columns, &mut agg);
     staged.write("ensemble.csv", agg.as_bytes())?;
     let scratch = summaries.finish()?.0;
     write_replicates_csv(&scratch, &staged.path("replicates.csv"), &keys)?;

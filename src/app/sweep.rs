@@ -10,7 +10,7 @@
 //! emptied afterwards is caught before it is merged or built on.
 #![allow(clippy::disallowed_methods)]
 
-use std::io::{BufRead, BufWriter, IsTerminal, Write};
+use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
@@ -19,21 +19,47 @@ use resist::render::{Rendered, csv_field, timeseries_columns};
 use resist::rng::RunKey;
 use resist::scenario::{Scenario, ScenarioError};
 use resist::sweep::Sweep;
-use resist::sweep::aggregate::{AGGREGATE_COLUMNS, Reduction, flatten};
+use resist::sweep::aggregate::{Reduction, aggregate_header, flatten, summary_header};
 
 use super::cli::{EXIT_INTERRUPTED, EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
 use super::files::{Staged, StreamedFile, inputs_read, write_atomic};
 use super::guard::{Lock, clear_temporaries, refuse_overlap, remove_any};
 use super::manifest::platform;
+use super::progress::Progress;
+
+/// What a sweep's aggregates.csv holds (`--aggregates`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregates {
+    /// No aggregates.csv (runs.csv alone).
+    None,
+    /// Each outcome of runs.csv reduced over a point's replicates: one row a point and outcome.
+    Summary,
+    /// Each daily series reduced over a point's replicates: one row a point, day and column.
+    #[default]
+    Daily,
+}
+
+impl Aggregates {
+    fn name(self) -> &'static str {
+        match self {
+            Aggregates::None => "none",
+            Aggregates::Summary => "summary",
+            Aggregates::Daily => "daily",
+        }
+    }
+}
 
 /// Whether a TOML file is a sweep (rather than a scenario).
 pub fn is_sweep(text: &str) -> bool {
     resist::sweep::is_sweep(text)
 }
 
-/// Read and validate a sweep file and the files it names (bounded reads).
-pub fn load(path: &Path) -> Result<(Sweep, String), Failure> {
-    resist::sweep::load(path, &super::input::Bounded).map_err(|e: ScenarioError| bad_input(e.into()))
+/// Read and validate a sweep file and the files it names (bounded reads),
+/// with `--set key=value` overrides laid over every policy's scenario.
+pub fn load_with(path: &Path, sets: &[String]) -> Result<(Sweep, String), Failure> {
+    let layers = super::files::set_layers(sets)?;
+    resist::sweep::load_with(path, &super::input::Bounded, &layers).map_err(|e: ScenarioError| bad_input(e.into()))
 }
 
 /// `--shard K/N`, 1 <= K <= N.
@@ -47,7 +73,10 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize), Failure> {
     Ok((k, n))
 }
 
-/// The state a sweep directory keeps for resuming and merging.
+/// The state a sweep directory keeps for resuming and merging, and what its
+/// manifest records: the sweep file, and the sweep as resolved from it and
+/// the files it names (each policy's resolved scenario, the seeding, the
+/// design's keys), so that the manifest alone says what ran.
 #[derive(serde::Serialize, serde::Deserialize, PartialEq)]
 struct State {
     sweep_hash: String,
@@ -55,6 +84,22 @@ struct State {
     points: usize,
     runs: u64,
     sweep_toml: String,
+    #[serde(default)]
+    seed: u64,
+    #[serde(default)]
+    seeding: String,
+    #[serde(default)]
+    replicates: u64,
+    #[serde(default)]
+    days: Option<u32>,
+    #[serde(default)]
+    keys: Vec<String>,
+    /// Each policy's name and resolved scenario (the base scenario is the
+    /// policy `base` when the sweep lists none).
+    #[serde(default)]
+    policies: Vec<(String, String)>,
+    #[serde(default)]
+    aggregates: Aggregates,
 }
 
 /// A sweep directory's sweep.json; exit 2 naming it when it is missing or not one.
@@ -139,12 +184,39 @@ fn record_point(out: &Path, sweep_hash: &str, p: usize, (runs, aggregates): (Str
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, force: bool, shard: Option<String>, keep_series: bool) -> Result<u8, Failure> {
-    let (sweep, text) = load(file)?;
-    let shard = shard.as_deref().map(parse_shard).transpose()?;
+/// How a sweep runs and what it writes, beyond the sweep file.
+pub struct Options {
+    pub threads: Option<usize>,
+    pub resume: bool,
+    pub force: bool,
+    pub shard: Option<String>,
+    pub keep_series: bool,
+    pub aggregates: Aggregates,
+    pub quiet: bool,
+    /// `--set key=value` overrides for every policy's scenario.
+    pub sets: Vec<String>,
+}
+
+pub fn sweep(file: &Path, out: &Path, o: &Options) -> Result<u8, Failure> {
+    let (threads, resume, force, keep_series) = (o.threads, o.resume, o.force, o.keep_series);
+    let (sweep, text) = load_with(file, &o.sets)?;
+    let shard = o.shard.as_deref().map(parse_shard).transpose()?;
     // From here Ctrl-C stops the sweep cleanly, between the days of its runs.
     super::cli::cooperate(true);
-    let state = State { sweep_hash: sweep.hash(), name: sweep.name.clone(), points: sweep.points.len(), runs: sweep.runs(), sweep_toml: text };
+    let state = State {
+        sweep_hash: sweep.hash(),
+        name: sweep.name.clone(),
+        points: sweep.points.len(),
+        runs: sweep.runs(),
+        sweep_toml: text,
+        seed: sweep.seed,
+        seeding: sweep.seeding.name().to_string(),
+        replicates: sweep.replicates,
+        days: sweep.days,
+        keys: sweep.keys.clone(),
+        policies: sweep.policies.iter().map(|p| (p.name.clone(), p.resolved.clone())).collect(),
+        aggregates: o.aggregates,
+    };
     let state_path = out.join("sweep.json");
     refuse_overlap(out, &inputs_read())?;
     let _lock = Lock::acquire(out)?;
@@ -203,7 +275,8 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build().map_err(|e| io_failure(e.into()))?;
     let width = pool.current_num_threads();
     let total = todo.len() as u64 * sweep.replicates;
-    let bar = progress(total, (mine.len() - todo.len()) as u64 * sweep.replicates, "runs");
+    let bar = Progress::new(&sweep.name, total, (mine.len() - todo.len()) as u64 * sweep.replicates, "runs", o.quiet)
+        .with_points((mine.len() - todo.len()) as u64, mine.len() as u64);
     // Batches of points big enough to keep every thread busy; each point
     // writes its own files as soon as its replicates are reduced.
     let batch = (4 * width).div_ceil(sweep.replicates as usize).max(1);
@@ -212,11 +285,12 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
             break;
         }
         let results: Vec<Result<Option<(String, String)>, Failure>> =
-            pool.install(|| chunk.par_iter().map(|&p| run_point(out, &sweep, p, keep_series, &bar)).collect());
+            pool.install(|| chunk.par_iter().map(|&p| run_point(out, &sweep, p, keep_series, o.aggregates, &bar)).collect());
         for (&p, r) in chunk.iter().zip(results) {
             // The point's record, written after its files, marks it done.
             if let Some(hashes) = r? {
                 record_point(out, &state.sweep_hash, p, hashes)?;
+                bar.point_done();
             }
         }
     }
@@ -230,13 +304,13 @@ pub fn sweep(file: &Path, out: &Path, threads: Option<usize>, resume: bool, forc
             mine.len(),
         ));
     }
-    bar.finish_and_clear();
+    bar.finish();
     if shard.is_some() {
         eprintln!("{}: shard done: {} of {} points in {}; join the shards with `resist merge`", sweep.name, mine.len(), sweep.points.len(), out.display());
         return Ok(EXIT_OK);
     }
     let report = assemble(out, &state).map_err(|f| if f.code == EXIT_INTERRUPTED { sweep_interrupted(file, out, shard, mine.len(), mine.len()) } else { f })?;
-    eprintln!("{report}\nwrote {}/{{runs.csv, aggregates.csv, manifest.json}}", out.display());
+    eprintln!("{report}\nwrote {}/{{{}}}", out.display(), written(&state).join(", "));
     Ok(EXIT_OK)
 }
 
@@ -263,15 +337,9 @@ fn finish_with(file: &Path, out: &Path, shard: Option<(usize, usize)>) -> String
     )
 }
 
-/// A progress bar on a terminal; hidden when stderr is not one (logs, CI).
-pub fn progress(total: u64, already: u64, unit: &str) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total + already);
-    bar.set_style(indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{per_sec}}, {{eta}} left")).expect("a valid template"));
-    bar.set_position(already);
-    bar
+/// The files a finished sweep directory holds (beside points/).
+fn written(state: &State) -> Vec<&'static str> {
+    if state.aggregates == Aggregates::None { vec!["runs.csv", "manifest.json"] } else { vec!["runs.csv", "aggregates.csv", "manifest.json"] }
 }
 
 /// One run's results: its runs.csv row, and its daily values for the aggregates.
@@ -289,7 +357,7 @@ struct RunResult {
 /// number of replicates and the bytes do not depend on the threads.
 /// Run a design point and write its files; returns the blake3 of its runs
 /// and aggregates files, or `None` if Ctrl-C stopped it.
-fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indicatif::ProgressBar) -> Result<Option<(String, String)>, Failure> {
+fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, aggregates: Aggregates, bar: &Progress) -> Result<Option<(String, String)>, Failure> {
     let scenario = sweep.scenario(p);
     let (runs_file, agg_file) = point_files(out, p);
     let mut runs = StreamedFile::create(&runs_file)?;
@@ -305,7 +373,8 @@ fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indic
                 let id = &result.row[0].1;
                 write_atomic(&out.join("series").join(format!("run-{id:0>8}.csv")), series.as_bytes())?;
             }
-            if let Some(values) = result.values {
+            // Only a daily aggregates.csv needs the series reduced.
+            if let Some(values) = result.values.filter(|_| aggregates == Aggregates::Daily) {
                 reduction.push(r, values);
             }
             let mut line = serde_json::to_string(&result.row).expect("plain data");
@@ -317,7 +386,9 @@ fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, bar: &indic
     }
     let columns = scenario.as_ref().map(timeseries_columns).unwrap_or_default();
     let mut agg = String::new();
-    reduction.write_rows(p, &sweep.policies[sweep.points[p].0].name, &columns, &mut agg);
+    if aggregates == Aggregates::Daily {
+        reduction.write_rows(p, &sweep.policies[sweep.points[p].0].name, &sweep.shown_values(p), &columns, &mut agg);
+    }
     write_atomic(&agg_file, agg.as_bytes())?;
     // The point's record, written after both files (record_point), marks it done.
     let (_, runs_hash) = runs.finish()?;
@@ -334,27 +405,30 @@ fn run_replicate(sweep: &Sweep, scenario: &Result<Scenario, ScenarioError>, p: u
         ("replicate".into(), r.to_string()),
         ("seed".into(), seed.to_string()),
     ];
-    row.extend(sweep.keys.iter().zip(&sweep.points[p].1).map(|(k, v)| (k.clone(), v.to_string())));
+    row.extend(sweep.keys.iter().cloned().zip(sweep.shown_values(p)));
     let outcome = match scenario.as_ref().map_err(|e| e.to_string()) {
         Ok(s) => run_one(s, sweep, seed, keep_series)?,
         Err(e) => Err(e),
     };
     Some(match outcome {
-        Ok((summary, values, series)) => {
+        Ok((summary, values, series, fingerprint)) => {
             row.push(("status".into(), "ok".into()));
+            row.push(("fingerprint".into(), fingerprint));
             row.push(("error".into(), String::new()));
             flatten("", &summary, &mut row);
             RunResult { row, values: Some(values), series }
         }
         Err(e) => {
             row.push(("status".into(), "failed".into()));
+            row.push(("fingerprint".into(), String::new()));
             row.push(("error".into(), e));
             RunResult { row, values: None, series: None }
         }
     })
 }
 
-type Outcome = (serde_json::Value, Vec<f64>, Option<String>);
+/// A run's summary, daily values, timeseries.csv (with `--keep-series`) and fingerprint.
+type Outcome = (serde_json::Value, Vec<f64>, Option<String>, String);
 
 /// One run, or `None` if Ctrl-C stopped it between days.
 fn run_one(s: &Scenario, sweep: &Sweep, seed: u64, keep_series: bool) -> Option<Result<Outcome, String>> {
@@ -370,8 +444,11 @@ fn run_one(s: &Scenario, sweep: &Sweep, seed: u64, keep_series: bool) -> Option<
             )));
         }
     };
-    let series = keep_series.then(|| Rendered::of_outcome(s, &out).timeseries);
-    Some(Ok((out.summary_value(), out.series_values(s), series)))
+    // The run's own fingerprint, as `resist run --seed SEED` gives it: a
+    // sweep's run is checked alone (`resist replay` of the sweep's manifest).
+    let rendered = Rendered::of_outcome(s, &out);
+    let series = keep_series.then_some(rendered.timeseries);
+    Some(Ok((out.summary_value(), out.series_values(s), series, rendered.fingerprint)))
 }
 
 /// A point's runs file a row at a time: a point of many replicates is never held whole.
@@ -382,6 +459,28 @@ fn point_rows(out: &Path, p: usize) -> Result<impl Iterator<Item = Result<Vec<(S
         l.map_err(|e| io_failure(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))))
             .and_then(|l| serde_json::from_str(&l).map_err(|e| bad_input(anyhow!("{}:{}: not a run's row: {e}", path.display(), i + 1))))
     }))
+}
+
+/// A point's summary aggregates (`--aggregates summary`): each outcome of
+/// its runs reduced over its replicates, from its runs file, a row at a time.
+fn summary_rows(out: &Path, p: usize, state: &State) -> Result<String, Failure> {
+    let mut red = resist::sweep::aggregate::OutcomeReduction::new(state.runs / state.points.max(1) as u64);
+    let (mut policy, mut params) = (String::new(), Vec::new());
+    for row in point_rows(out, p)? {
+        let row = row?;
+        let field = |k: &str| row.iter().find(|(c, _)| c == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        if field("status") != "ok" {
+            continue;
+        }
+        policy = field("policy");
+        params = state.keys.iter().map(|k| field(k)).collect();
+        let r: u64 = field("replicate").parse().unwrap_or(0);
+        let after = row.iter().position(|(k, _)| k == "error").map_or(row.len(), |e| e + 1);
+        red.push(r, &row[after..]);
+    }
+    let mut text = String::new();
+    red.write_rows(p, &policy, &params, &mut text);
+    Ok(text)
 }
 
 /// Join the point files into runs.csv and aggregates.csv, and write the
@@ -441,34 +540,68 @@ fn assemble(out: &Path, state: &State) -> Result<String, Failure> {
         }
         w.flush().map_err(write_err)?;
     }
-    let mut agg_csv = StreamedFile::create(&out.join("aggregates.csv"))?;
-    {
-        let mut w = BufWriter::new(&mut agg_csv);
-        writeln!(w, "{AGGREGATE_COLUMNS}").map_err(write_err)?;
-        for p in 0..state.points {
-            if was_interrupted() {
-                return Err(interrupted());
+    let agg_hash = match state.aggregates {
+        Aggregates::None => None,
+        Aggregates::Daily => {
+            let mut agg_csv = StreamedFile::create(&out.join("aggregates.csv"))?;
+            {
+                let mut w = BufWriter::new(&mut agg_csv);
+                writeln!(w, "{}", aggregate_header(&state.keys)).map_err(write_err)?;
+                for p in 0..state.points {
+                    if was_interrupted() {
+                        return Err(interrupted());
+                    }
+                    let path = point_files(out, p).1;
+                    let mut f = std::fs::File::open(&path).map_err(io(&path, "cannot read"))?;
+                    std::io::copy(&mut f, &mut w).map_err(write_err)?;
+                }
+                w.flush().map_err(write_err)?;
             }
-            let path = point_files(out, p).1;
-            let mut f = std::fs::File::open(&path).map_err(io(&path, "cannot read"))?;
-            std::io::copy(&mut f, &mut w).map_err(write_err)?;
+            Some(agg_csv.finish()?.1)
         }
-        w.flush().map_err(write_err)?;
-    }
+        Aggregates::Summary => {
+            let mut agg_csv = StreamedFile::create(&out.join("aggregates.csv"))?;
+            {
+                let mut w = BufWriter::new(&mut agg_csv);
+                writeln!(w, "{}", summary_header(&state.keys)).map_err(write_err)?;
+                for p in 0..state.points {
+                    if was_interrupted() {
+                        return Err(interrupted());
+                    }
+                    let text = summary_rows(out, p, state)?;
+                    w.write_all(text.as_bytes()).map_err(write_err)?;
+                }
+                w.flush().map_err(write_err)?;
+            }
+            Some(agg_csv.finish()?.1)
+        }
+    };
     let (_, runs_hash) = runs_csv.finish()?;
-    let (_, agg_hash) = agg_csv.finish()?;
+    let mut files = serde_json::Map::new();
+    files.insert("runs.csv".into(), runs_hash.clone().into());
+    if let Some(h) = &agg_hash {
+        files.insert("aggregates.csv".into(), h.clone().into());
+    }
+    let policies: serde_json::Map<String, serde_json::Value> = state.policies.iter().map(|(n, r)| (n.clone(), r.clone().into())).collect();
     let manifest = serde_json::json!({
         "resist_version": env!("CARGO_PKG_VERSION"),
         "git_commit": env!("RESIST_GIT_COMMIT"),
         "platform": platform(),
         "sweep": state.name,
         "sweep_hash": state.sweep_hash,
+        "seed": state.seed,
+        "seeding": state.seeding,
+        "replicates": state.replicates,
+        "days": state.days,
+        "parameters": state.keys,
         "points": state.points,
         "runs": total,
         "failed_runs": failed,
-        "files": { "runs.csv": runs_hash, "aggregates.csv": agg_hash },
-        "fingerprint": blake3::hash(format!("{runs_hash}{agg_hash}").as_bytes()).to_hex().to_string(),
+        "aggregates": state.aggregates.name(),
+        "files": files,
+        "fingerprint": blake3::hash(format!("{runs_hash}{}", agg_hash.unwrap_or_default()).as_bytes()).to_hex().to_string(),
         "sweep_toml": state.sweep_toml,
+        "policies": policies,
     });
     let mut text = serde_json::to_string_pretty(&manifest).expect("plain data");
     text.push('\n');

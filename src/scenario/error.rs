@@ -14,6 +14,10 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A command-line argument (`--set KEY=VALUE`) is one line: it is named alone.
+        if self.file.starts_with("--set ") {
+            return write!(f, "{}", self.file);
+        }
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
 }

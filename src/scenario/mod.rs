@@ -94,7 +94,16 @@ pub struct Scenario {
 impl Scenario {
     /// Load, merge and validate a scenario file and its bases.
     pub fn load(path: &Path, reader: &dyn ReadSource) -> Result<Scenario, ScenarioError> {
-        let sources = Sources::load(path, reader)?;
+        Scenario::load_with(path, reader, &[])
+    }
+
+    /// [`Scenario::load`] with `overrides` laid over the file, the first on
+    /// top (the command line's `--set key=value`, see [`Layer::set`]).
+    pub fn load_with(path: &Path, reader: &dyn ReadSource, overrides: &[Layer]) -> Result<Scenario, ScenarioError> {
+        let mut sources = Sources::load(path, reader)?;
+        for (k, layer) in overrides.iter().enumerate() {
+            sources.layers.insert(k, layer.clone());
+        }
         Scenario::from_sources(&sources)
     }
 

@@ -55,6 +55,40 @@ impl Layer {
         Ok(Layer { name: name.to_string(), text, table })
     }
 
+    /// The layer of one `--set KEY=VALUE` argument of the command line: a
+    /// dotted key and a TOML value (`amnesty.offer=false`,
+    /// `factions.isis.budget_usd=800`, `prisoners.policy="due_process"`; a
+    /// bare word is taken as a string, `prisoners.policy=due_process`).
+    /// Errors, here and when the scenario is checked, are located at the
+    /// argument (`--set KEY=VALUE`) and name the key.
+    pub fn set(arg: &str) -> Result<Layer, ScenarioError> {
+        let name = format!("--set {arg}");
+        let at = Location { file: name.clone(), line: 1, column: 1 };
+        let Some((key, value)) = arg.split_once('=') else {
+            return Err(ScenarioError::Syntax { at, message: "expected KEY=VALUE: a dotted key and a TOML value, e.g. --set amnesty.offer=false".into() });
+        };
+        let (key, value) = (key.trim(), value.trim());
+        let plain = |seg: &str| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !key.split('.').all(plain) {
+            return Err(ScenarioError::Syntax {
+                at,
+                message: format!("\"{key}\" is not a dotted key: allowed the keys `resist params` lists, e.g. amnesty.offer or factions.isis.budget_usd"),
+            });
+        }
+        if key == "base" {
+            return Err(ScenarioError::Invalid { at, key: key.into(), message: "a scenario's base cannot be set on the command line: allowed the keys `resist params` lists".into() });
+        }
+        let word = |v: &str| v.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && plain(v) && !["true", "false", "inf", "nan"].contains(&v);
+        let value = if word(value) { format!("\"{value}\"") } else { value.to_string() };
+        let text = format!("{key} = {value}\n");
+        Layer::parse(&name, text).map_err(|e| match e {
+            ScenarioError::Syntax { at, message } => {
+                ScenarioError::Invalid { at, key: key.into(), message: format!("the value is not TOML ({message}): allowed a number, true or false, or a \"string\"") }
+            }
+            e => e,
+        })
+    }
+
     /// A typed parse's error (a wrong type, an unknown key) in this layer's
     /// words: located, naming the key where the span falls in one, with
     /// serde's Rust type names replaced.

@@ -1,12 +1,46 @@
 //! What a sweep reports: each run's summary flattened into one row of
 //! runs.csv, and each design point's daily series reduced over its replicates
 //! to mean, standard deviation and the 5%, 50% and 95% quantiles
-//! (aggregates.csv, long form: one row a point, day and column). Pure.
+//! (aggregates.csv, long form: one row a point, day and column), or each
+//! outcome of runs.csv reduced over a point's replicates (`--aggregates
+//! summary`: one row a point and outcome). Each row carries the point's
+//! swept values after `policy`. Pure.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Header of aggregates.csv.
+/// Header of aggregates.csv (and a run's ensemble.csv) without swept parameters.
 pub const AGGREGATE_COLUMNS: &str = "point,policy,day,column,replicates,mean,sd,q05,q50,q95";
+
+/// Header of a sweep's daily aggregates.csv: the swept keys after `policy`.
+pub fn aggregate_header(keys: &[String]) -> String {
+    header(keys, "day,column")
+}
+
+/// Header of a sweep's summary aggregates.csv (`--aggregates summary`).
+pub fn summary_header(keys: &[String]) -> String {
+    header(keys, "outcome")
+}
+
+fn header(keys: &[String], what: &str) -> String {
+    let mut h = String::from("point,policy");
+    for k in keys {
+        h.push(',');
+        h.push_str(&crate::render::csv_field(k));
+    }
+    let _ = write!(h, ",{what},replicates,mean,sd,q05,q50,q95");
+    h
+}
+
+/// The leading fields of a point's rows: point, policy and its swept values.
+fn lead(point: usize, policy: &str, params: &[String]) -> String {
+    let mut l = format!("{point},{}", crate::render::csv_field(policy));
+    for v in params {
+        l.push(',');
+        l.push_str(&crate::render::csv_field(v));
+    }
+    l
+}
 
 /// Quantile of sorted values by linear interpolation (Hyndman and Fan's type 7, R's default).
 pub fn quantile(sorted: &[f64], p: f64) -> f64 {
@@ -106,11 +140,11 @@ impl Reduction {
     }
 
     /// The aggregate rows (see [`AGGREGATE_COLUMNS`]), `columns.len()` values a day.
-    pub fn write_rows(&self, point: usize, policy: &str, columns: &[String], out: &mut String) {
+    pub fn write_rows(&self, point: usize, policy: &str, params: &[String], columns: &[String], out: &mut String) {
         let width = columns.len();
         let days = self.count.len() / width.max(1);
         let exact = self.seen <= self.capacity as u64;
-        let policy = crate::render::csv_field(policy);
+        let lead = lead(point, policy, params);
         let mut v: Vec<f64> = Vec::with_capacity(self.sample.len());
         for d in 0..days {
             for (c, name) in columns.iter().enumerate() {
@@ -131,7 +165,7 @@ impl Reduction {
                 };
                 let _ = writeln!(
                     out,
-                    "{point},{policy},{d},{name},{n},{mean:.6},{sd:.6},{:.6},{:.6},{:.6}",
+                    "{lead},{d},{name},{n},{mean:.6},{sd:.6},{:.6},{:.6},{:.6}",
                     quantile(&v, 0.05),
                     quantile(&v, 0.5),
                     quantile(&v, 0.95)
@@ -149,8 +183,100 @@ pub fn aggregate(point: usize, policy: &str, columns: &[String], runs: &[Vec<f64
         reduction.push(r as u64, values.clone());
     }
     let mut out = String::new();
-    reduction.write_rows(point, policy, columns, &mut out);
+    reduction.write_rows(point, policy, &[], columns, &mut out);
     out
+}
+
+/// A design point's outcomes (the numeric fields of its runs.csv rows, a
+/// flag counting as 1 or 0) reduced over its replicates as they come, in
+/// memory that does not grow with their number: per outcome the count,
+/// mean and sd of the runs that have it (Welford, in replicate order), and
+/// the quantiles of a fixed sample of [`EXACT_REPLICATES`] replicates, the
+/// same ones a [`Reduction`] keeps (all of them up to that many).
+pub struct OutcomeReduction {
+    in_sample: std::collections::BTreeSet<u64>,
+    keys: Vec<String>,
+    index: BTreeMap<String, usize>,
+    count: Vec<u64>,
+    mean: Vec<f64>,
+    m2: Vec<f64>,
+    sample: Vec<Vec<f64>>,
+}
+
+impl OutcomeReduction {
+    /// For a point of replicates `0..replicates`.
+    pub fn new(replicates: u64) -> Self {
+        let mut lowest: std::collections::BinaryHeap<(u64, u64)> = std::collections::BinaryHeap::new();
+        for r in 0..replicates {
+            lowest.push((sample_priority(r), r));
+            if lowest.len() > EXACT_REPLICATES {
+                lowest.pop();
+            }
+        }
+        OutcomeReduction {
+            in_sample: lowest.into_iter().map(|(_, r)| r).collect(),
+            keys: Vec::new(),
+            index: BTreeMap::new(),
+            count: Vec::new(),
+            mean: Vec::new(),
+            m2: Vec::new(),
+            sample: Vec::new(),
+        }
+    }
+
+    /// Replicate `r`'s outcomes as (key, value as runs.csv writes it).
+    pub fn push(&mut self, r: u64, outcomes: &[(String, String)]) {
+        let sampled = self.in_sample.contains(&r);
+        for (k, v) in outcomes {
+            let x = match v.as_str() {
+                "true" => 1.0,
+                "false" => 0.0,
+                v => match v.parse::<f64>() {
+                    Ok(x) if x.is_finite() => x,
+                    _ => continue,
+                },
+            };
+            let i = match self.index.get(k) {
+                Some(&i) => i,
+                None => {
+                    self.index.insert(k.clone(), self.keys.len());
+                    self.keys.push(k.clone());
+                    self.count.push(0);
+                    self.mean.push(0.0);
+                    self.m2.push(0.0);
+                    self.sample.push(Vec::new());
+                    self.keys.len() - 1
+                }
+            };
+            self.count[i] += 1;
+            let delta = x - self.mean[i];
+            self.mean[i] += delta / self.count[i] as f64;
+            self.m2[i] += delta * (x - self.mean[i]);
+            if sampled {
+                self.sample[i].push(x);
+            }
+        }
+    }
+
+    /// One row an outcome (see [`summary_header`]), in order of first appearance.
+    pub fn write_rows(&mut self, point: usize, policy: &str, params: &[String], out: &mut String) {
+        let lead = lead(point, policy, params);
+        for (i, key) in self.keys.iter().enumerate() {
+            let v = &mut self.sample[i];
+            v.sort_by(f64::total_cmp);
+            let n = self.count[i];
+            let sd = if n > 1 { (self.m2[i] / (n - 1) as f64).sqrt() } else { 0.0 };
+            let _ = writeln!(
+                out,
+                "{lead},{},{n},{:.6},{sd:.6},{:.6},{:.6},{:.6}",
+                crate::render::csv_field(key),
+                self.mean[i],
+                quantile(v, 0.05),
+                quantile(v, 0.5),
+                quantile(v, 0.95)
+            );
+        }
+    }
 }
 
 /// A JSON value flattened to (dotted key, text) pairs in its own order:
@@ -252,7 +378,7 @@ mod tests {
         }
         let cols: Vec<String> = (0..6).map(|c| format!("c{c}")).collect();
         let mut out = String::new();
-        red.write_rows(0, "base", &cols, &mut out);
+        red.write_rows(0, "base", &[], &cols, &mut out);
         for (c, line) in out.lines().enumerate() {
             let f: Vec<&str> = line.split(',').collect();
             assert_eq!(f[4], n.to_string(), "every replicate counts in the mean: {line}");
@@ -283,10 +409,24 @@ mod tests {
         }
         let quantiles = |red: &Reduction| {
             let mut out = String::new();
-            red.write_rows(0, "p", &cols, &mut out);
+            red.write_rows(0, "p", &[], &cols, &mut out);
             out.lines().map(|l| l.split(',').skip(7).collect::<Vec<_>>().join(",")).collect::<Vec<_>>()
         };
         assert_eq!(quantiles(&forward), quantiles(&backward));
+    }
+
+    #[test]
+    fn outcome_summaries_carry_the_point_and_reduce_each_outcome() {
+        let mut red = OutcomeReduction::new(3);
+        for (r, (a, b)) in [("1", "true"), ("3", "false"), ("", "true")].iter().enumerate() {
+            red.push(r as u64, &[("x".into(), a.to_string()), ("y".into(), b.to_string())]);
+        }
+        let mut out = String::new();
+        red.write_rows(4, "due_process", &["0.6".into()], &mut out);
+        assert_eq!(summary_header(&["amnesty.broadcast_reach".into()]), "point,policy,amnesty.broadcast_reach,outcome,replicates,mean,sd,q05,q50,q95");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "4,due_process,0.6,x,2,2.000000,1.414214,1.100000,2.000000,2.900000");
+        assert!(lines[1].starts_with("4,due_process,0.6,y,3,0.666667,"), "{}", lines[1]);
     }
 
     #[test]

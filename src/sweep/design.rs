@@ -20,9 +20,58 @@ pub const MAX_RUNS: u64 = 1_000_000_000;
 /// The most swept values a design may hold (points x parameters), 80 MB.
 pub const MAX_VALUES: u64 = 10_000_000;
 
-/// `steps` evenly spaced values from `from` to `to`, both ends exact.
+/// `steps` evenly spaced values from `from` to `to`, both ends exact, each
+/// the number nearest the intended decimal value: `from` and `to` are taken
+/// as the decimals they print as (0.2 is 2/10), the k-th value is the
+/// fraction from + k (to - from) / (steps - 1) computed exactly in integers,
+/// and only its final division rounds. So 0.2 to 1.0 in 3 steps gives 0.6,
+/// not 0.2 + 0.4 = 0.6000000000000001 (which prints as such in runs.csv).
+/// Inputs with too many digits for exact integers fall back to floating point.
 pub fn steps(from: f64, to: f64, steps: usize) -> Vec<f64> {
-    (0..steps).map(|k| if k + 1 == steps { to } else { from + (to - from) * k as f64 / (steps - 1) as f64 }).collect()
+    (0..steps)
+        .map(|k| {
+            if k + 1 == steps {
+                to
+            } else {
+                exact_step(from, to, k, steps).unwrap_or_else(|| from + (to - from) * k as f64 / (steps - 1) as f64)
+            }
+        })
+        .collect()
+}
+
+/// A float as the integer of its shortest decimal and its decimal places
+/// (0.25 is (25, 2)); `None` when that does not fit.
+fn decimal(x: f64) -> Option<(i128, u32)> {
+    let text = format!("{x}");
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let places = u32::try_from(frac.len()).ok().filter(|&p| p <= 18)?;
+    let digits: i128 = format!("{whole}{frac}").parse().ok()?;
+    Some((digits, places))
+}
+
+fn exact_step(from: f64, to: f64, k: usize, steps: usize) -> Option<f64> {
+    let ((a, pa), (b, pb)) = (decimal(from)?, decimal(to)?);
+    let places = pa.max(pb);
+    let a = a.checked_mul(10i128.checked_pow(places - pa)?)?;
+    let b = b.checked_mul(10i128.checked_pow(places - pb)?)?;
+    let n = (steps - 1) as i128;
+    // (a n + k (b - a)) / (n 10^places), reduced so both fit a float's 53 bits exactly.
+    let mut num = a.checked_mul(n)?.checked_add((k as i128).checked_mul(b.checked_sub(a)?)?)?;
+    let mut den = n.checked_mul(10i128.checked_pow(places)?)?;
+    let g = gcd(num.unsigned_abs(), den.unsigned_abs()) as i128;
+    if g > 1 {
+        num /= g;
+        den /= g;
+    }
+    const EXACT: i128 = 1 << 53;
+    (num.abs() <= EXACT && den <= EXACT).then(|| num as f64 / den as f64)
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
 }
 
 /// A point `x` of [0, 1) scaled to [lo, hi]; for an integer parameter, to one
@@ -146,7 +195,11 @@ mod tests {
 
     #[test]
     fn steps_end_exactly_and_integers_scale_to_whole_numbers() {
-        assert_eq!(steps(0.2, 1.0, 3), vec![0.2, 0.6000000000000001, 1.0]);
+        assert_eq!(steps(0.2, 1.0, 3), vec![0.2, 0.6, 1.0]);
+        assert_eq!(steps(0.0, 1.0, 11).iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","), "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1");
+        assert_eq!(steps(0.0, 1.0, 4)[1], 1.0 / 3.0);
+        assert_eq!(steps(-0.5, 0.25, 4), vec![-0.5, -0.25, 0.0, 0.25]);
+        assert_eq!(steps(1e300, 2e300, 3)[1], 1.5e300);
         assert_eq!(*steps(0.1, 0.7, 7).last().unwrap(), 0.7);
         assert_eq!(scale(0.0, 1.0, 3.0, true), 1.0);
         assert_eq!(scale(0.34, 1.0, 3.0, true), 2.0);

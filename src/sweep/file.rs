@@ -26,6 +26,12 @@ fn at(layer: &Layer, path: &[&str]) -> Location {
 /// Read and validate a sweep file and the files it names; the sweep and the
 /// sweep file's text.
 pub fn load(path: &Path, reader: &dyn ReadSource) -> Result<(Sweep, String), ScenarioError> {
+    load_with(path, reader, &[])
+}
+
+/// [`load`], with `overrides` (the command line's `--set`) laid over the
+/// base scenario and every policy's.
+pub fn load_with(path: &Path, reader: &dyn ReadSource, overrides: &[Layer]) -> Result<(Sweep, String), ScenarioError> {
     let name = path.display().to_string();
     let text = reader.read(path).map_err(|cause| ScenarioError::Read { path: path.to_path_buf(), what: "sweep file", cause })?;
     let layer = Layer::parse(&name, text)?;
@@ -34,7 +40,7 @@ pub fn load(path: &Path, reader: &dyn ReadSource) -> Result<(Sweep, String), Sce
     // A scenario the sweep names: a read error is reported where it is named.
     let named = |key: &[&str], rel: &str| -> Result<Scenario, ScenarioError> {
         let file = dir.join(rel);
-        Scenario::load(&file, reader).map_err(|e| match e {
+        Scenario::load_with(&file, reader, overrides).map_err(|e| match e {
             ScenarioError::Read { path, cause, .. } if path == file => ScenarioError::Referred { at: at(&layer, key), key: key.join("."), path, cause },
             e => e,
         })

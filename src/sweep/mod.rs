@@ -4,15 +4,19 @@
 //!
 //! A design point is one policy (a whole scenario) with one set of values for
 //! the swept parameters; each point runs `replicates` times. Point `p`,
-//! replicate `r` is run `p * replicates + r`, with the seed
-//! `rng::derive_seed(master seed, p, r)`, all fixed before anything runs.
+//! replicate `r` is run `p * replicates + r`. Its seed is, by default
+//! (`seeding = "common"`), `rng::derive_seed(master seed, 0, r)`: replicate
+//! r of every point and policy draws the same random numbers, so that a
+//! difference between points comes from the points, not from the draws
+//! (common random numbers). With `seeding = "independent"` it is
+//! `rng::derive_seed(master seed, p, r)`. All is fixed before anything runs.
 
 pub mod aggregate;
 pub mod design;
 mod file;
 pub mod values;
 
-pub use file::{is_sweep, load};
+pub use file::{is_sweep, load, load_with};
 
 use std::collections::BTreeMap;
 
@@ -27,6 +31,7 @@ pub struct RawSweep {
     pub scenario: Option<String>,
     pub name: Option<String>,
     pub seed: Option<i64>,
+    pub seeding: Option<String>,
     pub replicates: Option<i64>,
     pub days: Option<i64>,
     pub design: Option<RawDesign>,
@@ -46,7 +51,7 @@ pub struct RawDesign {
 #[serde(deny_unknown_fields)]
 pub struct RawParameter {
     pub key: String,
-    pub values: Option<Vec<f64>>,
+    pub values: Option<Vec<toml::Value>>,
     pub from: Option<f64>,
     pub to: Option<f64>,
     pub steps: Option<i64>,
@@ -63,6 +68,25 @@ pub enum Kind {
     Matrix,
 }
 
+/// How a sweep's runs get their seeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seeding {
+    /// Replicate r of every design point and policy shares its seed (common
+    /// random numbers): the default, for paired comparisons.
+    Common,
+    /// Each run's seed derives from its point too.
+    Independent,
+}
+
+impl Seeding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Seeding::Common => "common",
+            Seeding::Independent => "independent",
+        }
+    }
+}
+
 /// A policy: a named whole scenario, given as its resolved TOML.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
@@ -75,11 +99,15 @@ pub struct Policy {
 pub struct Sweep {
     pub name: String,
     pub seed: u64,
+    pub seeding: Seeding,
     pub replicates: u64,
     pub days: Option<u32>,
     pub kind: Kind,
     /// Swept parameter keys (dotted paths into the scenario).
     pub keys: Vec<String>,
+    /// Each key's parameter: what its values mean (a flag's or choice's
+    /// options are held as their index) and how runs.csv shows them.
+    pub swept: Vec<Swept>,
     pub policies: Vec<Policy>,
     /// Design points: (policy index, values of `keys`).
     pub points: Vec<(usize, Vec<f64>)>,
@@ -140,6 +168,11 @@ impl Sweep {
         if seed < 0 {
             return Err(fail("seed", format!("{seed} is out of range: allowed 0 to {}", i64::MAX)));
         }
+        let seeding = match raw.seeding.as_deref().unwrap_or("common") {
+            "common" => Seeding::Common,
+            "independent" => Seeding::Independent,
+            other => return Err(fail("seeding", format!("\"{other}\" is not one of the allowed values: \"common\", \"independent\""))),
+        };
         let replicates = raw.replicates.unwrap_or(10);
         if !(1..=design::MAX_REPLICATES as i64).contains(&replicates) {
             return Err(fail("replicates", format!("{replicates} is out of range: allowed 1 to {}", design::MAX_REPLICATES)));
@@ -186,10 +219,14 @@ impl Sweep {
                 for (n, (p, sw)) in params.iter().zip(&swept).enumerate() {
                     let list = match (&p.values, p.from, p.to, p.steps) {
                         (Some(v), None, None, None) if !v.is_empty() => {
+                            let mut list = Vec::with_capacity(v.len());
                             for (i, x) in v.iter().enumerate() {
-                                sw.check(*x).map_err(|m| at_param(n, "values", format!("`{}`: value {} of the list: {m}", p.key, i + 1)))?;
+                                list.push(sw.index(x).map_err(|m| at_param(n, "values", format!("`{}`: value {} of the list: {m}", p.key, i + 1)))?);
                             }
-                            v.clone()
+                            list
+                        }
+                        (None, Some(_), Some(_), Some(_)) if sw.levels.is_some() => {
+                            return Err(at_param(n, "from", format!("`{}`: a flag or choice takes `values = [...]` of its options: allowed {}", p.key, sw.allowed())));
                         }
                         (None, Some(a), Some(b), Some(s)) if s >= 2 => {
                             if s > design::MAX_POINTS as i64 {
@@ -253,6 +290,18 @@ impl Sweep {
                 }
                 let mut bounds = Vec::new();
                 for (n, (p, sw)) in params.iter().zip(&swept).enumerate() {
+                    // A flag or choice is drawn among all its options, each equally often.
+                    if sw.levels.is_some() {
+                        if p.min.is_some() || p.max.is_some() || p.values.is_some() {
+                            return Err(at_param(
+                                n,
+                                "",
+                                format!("`{}`: a sampled design draws a flag or choice among all its options ({}): allowed no `min`, `max` or `values`", p.key, sw.allowed()),
+                            ));
+                        }
+                        bounds.push((sw.min, sw.max, true));
+                        continue;
+                    }
                     let (Some(lo), Some(hi)) = (p.min, p.max) else {
                         return Err(at_param(n, "", format!("`{}`: a sampled design needs `min` and `max`", p.key)));
                     };
@@ -285,11 +334,11 @@ impl Sweep {
                 if !params.is_empty() {
                     return Err(fail("parameters", "a matrix design takes its parameters from the matrix's header: allowed no [[parameters]]".into()));
                 }
-                let (keys, values) = matrix(mname, mtext, &reference, &named, size)?;
-                return Ok(Self::expand(raw, seed as u64, replicates as u64, days, Kind::Matrix, keys, policies, &values));
+                let (swept, values) = matrix(mname, mtext, &reference, &named, size)?;
+                return Ok(Self::expand(raw, seed as u64, seeding, replicates as u64, days, Kind::Matrix, swept, policies, &values));
             }
         };
-        Ok(Self::expand(raw, seed as u64, replicates as u64, days, kind, keys, policies, &values))
+        Ok(Self::expand(raw, seed as u64, seeding, replicates as u64, days, kind, swept, policies, &values))
     }
 
     /// Every policy crossed with every set of values, the policy varying slowest.
@@ -297,34 +346,52 @@ impl Sweep {
     fn expand(
         raw: &RawSweep,
         seed: u64,
+        seeding: Seeding,
         replicates: u64,
         days: Option<u32>,
         kind: Kind,
-        keys: Vec<String>,
+        swept: Vec<Swept>,
         policies: Vec<Policy>,
         values: &[Vec<f64>],
     ) -> Sweep {
         let points = (0..policies.len()).flat_map(|p| values.iter().map(move |v| (p, v.clone()))).collect();
-        Sweep { name: raw.name.clone().unwrap_or_else(|| "sweep".into()), seed, replicates, days, kind, keys, policies, points }
+        let keys = swept.iter().map(|s| s.key.clone()).collect();
+        Sweep { name: raw.name.clone().unwrap_or_else(|| "sweep".into()), seed, seeding, replicates, days, kind, keys, swept, policies, points }
     }
 
     pub fn runs(&self) -> u64 {
         self.points.len() as u64 * self.replicates
     }
 
-    /// The run id, its point and replicate, and its seed.
+    /// The run id of a point's replicate, and its seed: under common
+    /// seeding the seed of replicate r is the same at every point (that of
+    /// point 0 under independent seeding).
     pub fn run(&self, point: usize, replicate: u64) -> (u64, u64) {
-        (point as u64 * self.replicates + replicate, derive_seed(self.seed, point as u64, replicate))
+        let seeded_by = match self.seeding {
+            Seeding::Common => 0,
+            Seeding::Independent => point as u64,
+        };
+        (point as u64 * self.replicates + replicate, derive_seed(self.seed, seeded_by, replicate))
     }
 
     /// The scenario of a design point: its policy with the point's values set.
     pub fn scenario(&self, point: usize) -> Result<Scenario, ScenarioError> {
         let mut table: toml::Table = toml::from_str(&self.policies[self.points[point].0].resolved).expect("a resolved scenario parses");
-        for (key, v) in self.keys.iter().zip(&self.points[point].1) {
-            set_numeric(&mut table, key, *v);
-        }
+        self.set_point(&mut table, point);
         let text = toml::to_string(&table).expect("a table serialises");
         Scenario::from_text(&format!("design point {point}"), &text)
+    }
+
+    /// Set a design point's values into its policy's resolved table.
+    fn set_point(&self, table: &mut toml::Table, point: usize) {
+        for (sw, v) in self.swept.iter().zip(&self.points[point].1) {
+            set_value(table, &sw.key, sw.value(*v));
+        }
+    }
+
+    /// A point's swept values as runs.csv and messages show them.
+    pub fn shown_values(&self, point: usize) -> Vec<String> {
+        self.swept.iter().zip(&self.points[point].1).map(|(sw, v)| sw.show(*v)).collect()
     }
 
     /// Build every design point's scenario, as a run would: how many points
@@ -340,9 +407,7 @@ impl Sweep {
                 .par_iter()
                 .filter_map(|&p| {
                     let mut table = tables[self.points[p].0].clone();
-                    for (key, v) in self.keys.iter().zip(&self.points[p].1) {
-                        set_numeric(&mut table, key, *v);
-                    }
+                    self.set_point(&mut table, p);
                     Scenario::check_values(table).err().map(|e| (p, e))
                 })
                 .collect();
@@ -355,7 +420,7 @@ impl Sweep {
     /// A stable name for the whole sweep: changes whenever any run would.
     pub fn hash(&self) -> String {
         let mut h = blake3::Hasher::new();
-        h.update(format!("{}|{}|{:?}|{:?}|{:?}\n", self.seed, self.replicates, self.days, self.kind, self.keys).as_bytes());
+        h.update(format!("{}|{}|{:?}|{:?}|{:?}|{}\n", self.seed, self.replicates, self.days, self.kind, self.keys, self.seeding.name()).as_bytes());
         for p in &self.policies {
             h.update(p.name.as_bytes());
             h.update(p.resolved.as_bytes());
@@ -365,6 +430,28 @@ impl Sweep {
         }
         h.finalize().to_hex()[..16].to_string()
     }
+}
+
+/// A run's scenario rebuilt from what a sweep recorded of it: its policy's
+/// resolved scenario and its swept values as runs.csv shows them (a number,
+/// `true`/`false`, an option's name). For `resist replay` of a sweep's
+/// manifest; an error says which key or value is not one the policy takes.
+pub fn recorded_scenario(policy: &Policy, keys: &[String], shown: &[String]) -> Result<Scenario, String> {
+    let mut table: toml::Table = toml::from_str(&policy.resolved).map_err(|e| format!("policy \"{}\": not a resolved scenario: {e}", policy.name))?;
+    let reference = crate::scenario::reference();
+    for (key, text) in keys.iter().zip(shown) {
+        let sw = Swept::of(&reference, &[(policy.name.as_str(), &table)], key)?;
+        let written = match (&sw.levels, text.as_str()) {
+            (Some(_), "true") => toml::Value::Boolean(true),
+            (Some(_), "false") => toml::Value::Boolean(false),
+            (Some(_), name) => toml::Value::String(name.to_string()),
+            (None, x) => toml::Value::Float(x.parse::<f64>().map_err(|_| format!("`{key}`: \"{x}\" is not a number"))?),
+        };
+        let v = sw.index(&written).map_err(|m| format!("`{key}`: {m}"))?;
+        set_value(&mut table, key, sw.value(v));
+    }
+    let text = toml::to_string(&table).expect("a table serialises");
+    Scenario::from_text(&format!("policy {}", policy.name), &text).map_err(|e| e.to_string())
 }
 
 fn policies(inp: &Inputs) -> Vec<Policy> {
@@ -413,7 +500,7 @@ fn matrix(
     reference: &[crate::scenario::ParamDoc],
     named: &[(&str, &toml::Table)],
     size: Size,
-) -> Result<(Vec<String>, Vec<Vec<f64>>), ScenarioError> {
+) -> Result<(Vec<Swept>, Vec<Vec<f64>>), ScenarioError> {
     let at = |line: usize, column: usize| Location { file: mname.to_string(), line, column };
     let mut lines = mtext.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let Some((hl, header)) = lines.next() else {
@@ -449,17 +536,29 @@ fn matrix(
         let mut v = Vec::with_capacity(row.len());
         for (c, x) in row.iter().enumerate() {
             let cell = |m: String| ScenarioError::Invalid { at: at(ln + 1, c + 1), key: keys[c].clone(), message: m };
-            let f = x.parse::<f64>().map_err(|_| cell(format!("\"{x}\" is not a number: allowed {}", swept[c].allowed())))?;
-            swept[c].check(f).map_err(cell)?;
+            let f = if swept[c].levels.is_some() {
+                // An option as written: true, false, or a choice's name (quoted or not).
+                let written = match *x {
+                    "true" => toml::Value::Boolean(true),
+                    "false" => toml::Value::Boolean(false),
+                    name => toml::Value::String(name.trim_matches('"').to_string()),
+                };
+                swept[c].index(&written).map_err(cell)?
+            } else {
+                let f = x.parse::<f64>().map_err(|_| cell(format!("\"{x}\" is not a number: allowed {}", swept[c].allowed())))?;
+                swept[c].check(f).map_err(cell)?;
+                f
+            };
             v.push(f);
         }
         values.push(v);
     }
-    Ok((keys, values))
+    Ok((swept, values))
 }
 
-/// Set a numeric key (integers stay integers: `resolve` let only whole numbers through).
-fn set_numeric(t: &mut toml::Table, key: &str, v: f64) {
+/// Set a key of a resolved table (integers stay integers: `resolve` let
+/// only whole numbers through).
+fn set_value(t: &mut toml::Table, key: &str, v: toml::Value) {
     let segs: Vec<&str> = key.split('.').collect();
     let mut cur = t;
     for seg in &segs[..segs.len() - 1] {
@@ -469,9 +568,10 @@ fn set_numeric(t: &mut toml::Table, key: &str, v: f64) {
         };
     }
     let last = segs[segs.len() - 1];
-    let value = match cur.get(last) {
-        Some(toml::Value::Integer(_)) => toml::Value::Integer(v.round() as i64),
-        _ => toml::Value::Float(v),
+    let value = match (cur.get(last), v) {
+        (Some(toml::Value::Integer(_)), toml::Value::Float(x)) => toml::Value::Integer(x.round() as i64),
+        (Some(toml::Value::Float(_)), toml::Value::Integer(x)) => toml::Value::Float(x as f64),
+        (_, v) => v,
     };
     cur.insert(last.to_string(), value);
 }
