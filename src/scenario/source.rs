@@ -65,14 +65,19 @@ impl Layer {
         let name = format!("--set {arg}");
         let at = Location { file: name.clone(), line: 1, column: 1 };
         let Some((key, value)) = arg.split_once('=') else {
-            return Err(ScenarioError::Syntax { at, message: "expected KEY=VALUE: a dotted key and a TOML value, e.g. --set amnesty.offer=false".into() });
+            return Err(ScenarioError::Invalid {
+                at,
+                key: arg.trim().to_string(),
+                message: "no value: allowed KEY=VALUE, a dotted key and a TOML value, e.g. --set amnesty.offer=false".into(),
+            });
         };
         let (key, value) = (key.trim(), value.trim());
         let plain = |seg: &str| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !key.split('.').all(plain) {
-            return Err(ScenarioError::Syntax {
+            return Err(ScenarioError::Invalid {
                 at,
-                message: format!("\"{key}\" is not a dotted key: allowed the keys `resist params` lists, e.g. amnesty.offer or factions.isis.budget_usd"),
+                key: key.to_string(),
+                message: "not a dotted key: allowed the keys `resist params` lists, e.g. amnesty.offer or factions.isis.budget_per_day".into(),
             });
         }
         if key == "base" {
