@@ -51,3 +51,15 @@ fn the_readme_analysis_snippets_run_on_a_real_sweep() {
         None => missing("R (Rscript)"),
     }
 }
+
+#[test]
+fn every_line_the_readme_quotes_from_the_examples_is_in_them() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme.split("## Analysing results").nth(1).expect("a section \"Analysing results\"").split("\n## ").next().unwrap();
+    let examples = ["analyse.py", "analyse.R"].map(|f| std::fs::read_to_string(root().join("docs/examples").join(f)).unwrap()).join("\n");
+    let quoted: Vec<&str> = section.lines().filter_map(|l| l.strip_prefix("    ")).collect();
+    assert!(quoted.len() >= 10, "the section quotes the examples");
+    for line in quoted {
+        assert!(examples.lines().any(|e| e.trim() == line.trim()), "README quotes a line that is in neither example: {line}");
+    }
+}

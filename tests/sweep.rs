@@ -159,7 +159,7 @@ fn an_unknown_swept_parameter_is_refused() {
     refused(
         &[("s.toml", "scenario = \"TOWN\"\n[[parameters]]\nkey = \"amnesty.credibilty\"\nvalues = [0.5]\n")],
         &["sweep", "s.toml", "--out", "o"],
-        &["s.toml:3:1:", "parameters[0].key", "\"amnesty.credibilty\" is not a numeric parameter"],
+        &["s.toml:3:1:", "parameters[0].key", "\"amnesty.credibilty\" is not a parameter"],
     );
 }
 
@@ -180,7 +180,7 @@ fn a_sample_matrix_with_a_wrong_column_is_refused() {
     refused(
         &[("m.csv", "amnesty.credibility,no.such_key\n0.1,0.2\n"), ("s.toml", "scenario = \"TOWN\"\n[design]\nkind = \"matrix\"\nmatrix = \"m.csv\"\n")],
         &["sweep", "s.toml", "--out", "o"],
-        &["m.csv:1:2:", "column 2", "\"no.such_key\" is not a numeric parameter"],
+        &["m.csv:1:2:", "column 2", "\"no.such_key\" is not a parameter"],
     );
 }
 

@@ -207,7 +207,7 @@ mod tests {
         let s = swept("amnesty.offer").unwrap();
         assert_eq!(s.index(&toml::Value::Boolean(false)), Ok(1.0));
         assert_eq!(s.show(1.0), "false");
-        assert!(s.index(&toml::Value::Float(0.5)).unwrap_err().contains("allowed true, false"));
+        assert!(s.index(&toml::Value::Float(0.5)).unwrap_err().contains("is not one of the allowed values: true, false"));
         let c = swept("prisoners.policy").unwrap();
         let due = c.index(&toml::Value::String("due_process".into())).unwrap();
         assert_eq!(c.value(due), toml::Value::String("due_process".into()));
