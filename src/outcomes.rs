@@ -143,10 +143,8 @@ mod tests {
 
     #[test]
     fn institutions_of_one_kind_are_numbered() {
-        let v: Vec<(String, String)> = [("court", "community"), ("checkpoint", "isis"), ("checkpoint", "community")]
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
+        let v: Vec<(String, String)> =
+            [("court", "community"), ("checkpoint", "isis"), ("checkpoint", "community")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         let json = institutions(&v, serde_json::value::Serializer).unwrap();
         assert_eq!(json, serde_json::json!({"court": "community", "checkpoint_1": "isis", "checkpoint_2": "community"}));
     }

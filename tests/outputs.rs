@@ -74,6 +74,11 @@ fn common_random_numbers_give_identical_pre_uprising_outcomes_across_aftermath_p
     let (a, b) = (by_policy(&independent, "hand_over"), by_policy(&independent, "due_process"));
     let differing = a.iter().zip(&b).filter(|(x, y)| x["uprising.day"] != y["uprising.day"]).count();
     assert!(differing >= 8, "under independent seeding only {differing} of 12 replicates differ in the uprising day");
+    // Any other seeding is refused, naming the key and what is allowed.
+    fs::write(t.path().join("bad.toml"), format!("scenario = {:?}\nseeding = \"paired\"\n", scenario_path("atarib.toml"))).unwrap();
+    let o = resist(t.path(), &["check", "bad.toml"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.toml:2:1: `seeding`: \"paired\" is not one of the allowed values: \"common\", \"independent\""), "{}", stderr(&o));
 }
 
 #[test]
@@ -82,7 +87,10 @@ fn set_on_the_command_line_equals_the_same_value_written_in_a_file() {
     let file = format!("base = {:?}\n[amnesty]\noffer = false\n[factions.isis]\nbudget_per_day = 800.0\n", scenario_path("atarib.toml"));
     fs::write(t.path().join("written.toml"), file).unwrap();
     ok(t.path(), &["run", "written.toml", "--days", "60", "--out", "file"]);
-    ok(t.path(), &["run", &scenario_path("atarib.toml"), "--days", "60", "--out", "set", "--set", "amnesty.offer=false", "--set", "factions.isis.budget_per_day=800"]);
+    ok(
+        t.path(),
+        &["run", &scenario_path("atarib.toml"), "--days", "60", "--out", "set", "--set", "amnesty.offer=false", "--set", "factions.isis.budget_per_day=800"],
+    );
     let manifest = |d: &str| -> serde_json::Value { serde_json::from_str(&fs::read_to_string(t.path().join(d).join("manifest.json")).unwrap()).unwrap() };
     let (file, set) = (manifest("file"), manifest("set"));
     assert_eq!(file["fingerprint"], set["fingerprint"]);
@@ -184,6 +192,7 @@ fn aggregates_are_optional_carry_the_point_values_and_the_manifest_holds_the_pol
         assert_eq!(m["aggregates"], d);
         assert_eq!(m["seeding"], "common");
         assert!(m["policies"]["base"].as_str().unwrap().contains("[amnesty]"), "the resolved base scenario");
+        assert_eq!(m["policies"]["base"], m["base_scenario"]);
         assert_eq!(m["files"].as_object().unwrap().len(), if d == "none" { 1 } else { 2 });
     }
 }

@@ -82,6 +82,8 @@ fn a_sweep_point_above_the_exact_limit_is_the_same_bytes_on_one_and_two_threads(
         assert!(fs::read(t.path().join("one").join(f)).unwrap() == fs::read(t.path().join("two").join(f)).unwrap(), "{f} differs between 1 and 2 threads");
     }
     let agg = fs::read_to_string(t.path().join("one/aggregates.csv")).unwrap();
-    assert!(agg.lines().skip(1).all(|l| l.split(',').nth(4) == Some("300")), "each row counts the point's 300 replicates");
+    // The swept value sits after `policy`: `replicates` is the sixth column.
+    assert!(agg.starts_with("point,policy,amnesty.credibility,day,column,replicates,"));
+    assert!(agg.lines().skip(1).all(|l| l.split(',').nth(5) == Some("300")), "each row counts the point's 300 replicates");
     assert_eq!(fs::read_to_string(t.path().join("one/runs.csv")).unwrap().lines().count(), 2 * N as usize + 1);
 }

@@ -38,7 +38,7 @@ fn used_sections(s: &Scenario) -> String {
         Model::Resist => {
             table.remove("epstein");
         }
-        Model::Epstein => table.retain(|k, _| ["name", "description", "model", "seed", "days", "epstein"].contains(&k.as_ref())),
+        Model::Epstein => table.retain(|k, _| matches!(k, "name" | "description" | "model" | "seed" | "days" | "epstein")),
     }
     toml::to_string_pretty(&table).expect("a table of plain values always serialises")
 }

@@ -295,16 +295,8 @@ pub fn main() -> Result<u8, Failure> {
         Command::Check { scenario, sets } => super::check::check(&scenario, &sets),
         Command::Replay { manifest, sample } => super::manifest::replay_any(&manifest, sample),
         Command::Sweep { sweep, out, threads, resume, force, shard, keep_series, plot, aggregates, sets, quiet } => {
-            let options = super::sweep::Options {
-                threads: threads.map(usize::from),
-                resume,
-                force,
-                shard: shard.clone(),
-                keep_series,
-                aggregates,
-                quiet,
-                sets,
-            };
+            let options =
+                super::sweep::Options { threads: threads.map(usize::from), resume, force, shard: shard.clone(), keep_series, aggregates, quiet, sets };
             let code = super::sweep::sweep(&sweep, &out, &options)?;
             // The sweep is whole: Ctrl-C while charting ends at once and says no more.
             cooperate(false);

@@ -84,8 +84,7 @@ impl Manifest {
 /// `resist replay FILE`: a run's manifest, or a sweep's (then `sample` of its runs).
 pub fn replay_any(path: &Path, sample: u64) -> Result<u8, Failure> {
     let text = super::input::read_large(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not a resist manifest", path.display())).map_err(bad_input)?;
+    let value: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not a resist manifest", path.display())).map_err(bad_input)?;
     if value.get("sweep_hash").is_some() {
         return super::replay_sweep::replay_sweep(path, &value, sample);
     }

@@ -55,7 +55,8 @@ pub fn replay_sweep(path: &Path, m: &serde_json::Value, sample: u64) -> Result<u
         _ => return Err(bad("`seeding`: allowed \"common\" or \"independent\"")),
     };
     let days = m.get("days").and_then(|v| v.as_u64()).map(|d| d as u32);
-    let keys: Vec<String> = m.get("parameters").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_string)).collect()).unwrap_or_default();
+    let keys: Vec<String> =
+        m.get("parameters").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_string)).collect()).unwrap_or_default();
     let runs = m.get("runs").and_then(|v| v.as_u64()).unwrap_or(0);
     let runs_csv = path.parent().unwrap_or(Path::new("")).join("runs.csv");
     let mut differ: Vec<String> = Vec::new();

@@ -98,6 +98,9 @@ struct State {
     /// policy `base` when the sweep lists none).
     #[serde(default)]
     policies: Vec<(String, String)>,
+    /// The base scenario, resolved.
+    #[serde(default)]
+    base: String,
     #[serde(default)]
     aggregates: Aggregates,
 }
@@ -215,6 +218,7 @@ pub fn sweep(file: &Path, out: &Path, o: &Options) -> Result<u8, Failure> {
         days: sweep.days,
         keys: sweep.keys.clone(),
         policies: sweep.policies.iter().map(|p| (p.name.clone(), p.resolved.clone())).collect(),
+        base: sweep.base.clone(),
         aggregates: o.aggregates,
     };
     let state_path = out.join("sweep.json");
@@ -601,6 +605,7 @@ fn assemble(out: &Path, state: &State) -> Result<String, Failure> {
         "files": files,
         "fingerprint": blake3::hash(format!("{runs_hash}{}", agg_hash.unwrap_or_default()).as_bytes()).to_hex().to_string(),
         "sweep_toml": state.sweep_toml,
+        "base_scenario": state.base,
         "policies": policies,
     });
     let mut text = serde_json::to_string_pretty(&manifest).expect("plain data");

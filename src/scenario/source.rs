@@ -81,15 +81,21 @@ impl Layer {
             });
         }
         if key == "base" {
-            return Err(ScenarioError::Invalid { at, key: key.into(), message: "a scenario's base cannot be set on the command line: allowed the keys `resist params` lists".into() });
+            return Err(ScenarioError::Invalid {
+                at,
+                key: key.into(),
+                message: "a scenario's base cannot be set on the command line: allowed the keys `resist params` lists".into(),
+            });
         }
         let word = |v: &str| v.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && plain(v) && !["true", "false", "inf", "nan"].contains(&v);
         let value = if word(value) { format!("\"{value}\"") } else { value.to_string() };
         let text = format!("{key} = {value}\n");
         Layer::parse(&name, text).map_err(|e| match e {
-            ScenarioError::Syntax { at, message } => {
-                ScenarioError::Invalid { at, key: key.into(), message: format!("the value is not TOML ({message}): allowed a number, true or false, or a \"string\"") }
-            }
+            ScenarioError::Syntax { at, message } => ScenarioError::Invalid {
+                at,
+                key: key.into(),
+                message: format!("the value is not TOML ({message}): allowed a number, true or false, or a \"string\""),
+            },
             e => e,
         })
     }

@@ -163,13 +163,7 @@ impl Reduction {
                     let n = self.count[i];
                     (n, self.mean[i], if n > 1 { (self.m2[i] / (n - 1) as f64).sqrt() } else { 0.0 })
                 };
-                let _ = writeln!(
-                    out,
-                    "{lead},{d},{name},{n},{mean:.6},{sd:.6},{:.6},{:.6},{:.6}",
-                    quantile(&v, 0.05),
-                    quantile(&v, 0.5),
-                    quantile(&v, 0.95)
-                );
+                let _ = writeln!(out, "{lead},{d},{name},{n},{mean:.6},{sd:.6},{:.6},{:.6},{:.6}", quantile(&v, 0.05), quantile(&v, 0.5), quantile(&v, 0.95));
             }
         }
     }

@@ -29,13 +29,7 @@ pub const MAX_VALUES: u64 = 10_000_000;
 /// Inputs with too many digits for exact integers fall back to floating point.
 pub fn steps(from: f64, to: f64, steps: usize) -> Vec<f64> {
     (0..steps)
-        .map(|k| {
-            if k + 1 == steps {
-                to
-            } else {
-                exact_step(from, to, k, steps).unwrap_or_else(|| from + (to - from) * k as f64 / (steps - 1) as f64)
-            }
-        })
+        .map(|k| if k + 1 == steps { to } else { exact_step(from, to, k, steps).unwrap_or_else(|| from + (to - from) * k as f64 / (steps - 1) as f64) })
         .collect()
 }
 

@@ -109,6 +109,8 @@ pub struct Sweep {
     /// options are held as their index) and how runs.csv shows them.
     pub swept: Vec<Swept>,
     pub policies: Vec<Policy>,
+    /// The base scenario, resolved (the policy `base` when the file lists no policies).
+    pub base: String,
     /// Design points: (policy index, values of `keys`).
     pub points: Vec<(usize, Vec<f64>)>,
 }
@@ -226,7 +228,11 @@ impl Sweep {
                             list
                         }
                         (None, Some(_), Some(_), Some(_)) if sw.levels.is_some() => {
-                            return Err(at_param(n, "from", format!("`{}`: a flag or choice takes `values = [...]` of its options: allowed {}", p.key, sw.allowed())));
+                            return Err(at_param(
+                                n,
+                                "from",
+                                format!("`{}`: a flag or choice takes `values = [...]` of its options: allowed {}", p.key, sw.allowed()),
+                            ));
                         }
                         (None, Some(a), Some(b), Some(s)) if s >= 2 => {
                             if s > design::MAX_POINTS as i64 {
@@ -296,7 +302,11 @@ impl Sweep {
                             return Err(at_param(
                                 n,
                                 "",
-                                format!("`{}`: a sampled design draws a flag or choice among all its options ({}): allowed no `min`, `max` or `values`", p.key, sw.allowed()),
+                                format!(
+                                    "`{}`: a sampled design draws a flag or choice among all its options ({}): allowed no `min`, `max` or `values`",
+                                    p.key,
+                                    sw.allowed()
+                                ),
                             ));
                         }
                         bounds.push((sw.min, sw.max, true));
@@ -335,10 +345,12 @@ impl Sweep {
                     return Err(fail("parameters", "a matrix design takes its parameters from the matrix's header: allowed no [[parameters]]".into()));
                 }
                 let (swept, values) = matrix(mname, mtext, &reference, &named, size)?;
-                return Ok(Self::expand(raw, seed as u64, seeding, replicates as u64, days, Kind::Matrix, swept, policies, &values));
+                let sweep = Self::expand(raw, seed as u64, seeding, replicates as u64, days, Kind::Matrix, swept, policies, &values);
+                return Ok(Sweep { base: inp.base.resolved.clone(), ..sweep });
             }
         };
-        Ok(Self::expand(raw, seed as u64, seeding, replicates as u64, days, kind, swept, policies, &values))
+        let sweep = Self::expand(raw, seed as u64, seeding, replicates as u64, days, kind, swept, policies, &values);
+        Ok(Sweep { base: inp.base.resolved.clone(), ..sweep })
     }
 
     /// Every policy crossed with every set of values, the policy varying slowest.
@@ -356,7 +368,8 @@ impl Sweep {
     ) -> Sweep {
         let points = (0..policies.len()).flat_map(|p| values.iter().map(move |v| (p, v.clone()))).collect();
         let keys = swept.iter().map(|s| s.key.clone()).collect();
-        Sweep { name: raw.name.clone().unwrap_or_else(|| "sweep".into()), seed, seeding, replicates, days, kind, keys, swept, policies, points }
+        let name = raw.name.clone().unwrap_or_else(|| "sweep".into());
+        Sweep { name, seed, seeding, replicates, days, kind, keys, swept, policies, base: String::new(), points }
     }
 
     pub fn runs(&self) -> u64 {
