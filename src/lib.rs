@@ -8,6 +8,7 @@
 //! replicate), and call [`sim::run`] or step a [`sim::Simulation`]; render
 //! its records with [`render`].
 
+pub mod analysis;
 pub mod attitude;
 pub mod chart;
 pub mod epstein;

@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod design;
 mod file;
+pub mod joe_kuo;
 pub mod values;
 
 pub use file::{is_sweep, load};
