@@ -248,6 +248,8 @@ enum Command {
         #[arg(long = "outcome", value_name = "KEY")]
         outcomes: Vec<String>,
     },
+    /// Analyse a finished sweep: global sensitivity (saltelli or morris designs) or scenario discovery (PRIM).
+    Analyze(super::analyze::AnalyzeArgs),
     /// Measure speed: both models at several sizes, median and spread over repeats.
     Bench(super::bench::BenchArgs),
     /// Check the reproducibility fixtures in seeds/, or refresh their fingerprints.
@@ -305,5 +307,6 @@ pub fn main() -> Result<u8, Failure> {
         }
         Command::Plot { dir, outcomes } => super::plot::plot(&dir, &outcomes),
         Command::Report { dir, outcomes } => super::report::report(&dir, &outcomes),
+        Command::Analyze(args) => super::analyze::analyze(&args),
     }
 }

@@ -41,6 +41,10 @@ pub struct RawDesign {
     pub kind: Option<String>,
     pub samples: Option<i64>,
     pub matrix: Option<String>,
+    /// A Morris design's trajectories, grid levels and candidate trajectories to choose them from.
+    pub trajectories: Option<i64>,
+    pub levels: Option<i64>,
+    pub candidates: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -62,6 +66,10 @@ pub enum Kind {
     LatinHypercube,
     Sobol,
     Matrix,
+    /// A Saltelli design for Sobol indices: `samples` base samples, each of k + 2 points.
+    Saltelli,
+    /// Morris trajectories for elementary effects: `trajectories` of k + 1 points each.
+    Morris,
 }
 
 /// A policy: a named whole scenario, given as its resolved TOML.
@@ -150,15 +158,15 @@ impl Sweep {
             d => d.map(|d| d as u32),
         };
         let design = raw.design.clone().unwrap_or_default();
-        let kinds =
-            [("factorial", Kind::Factorial), ("zip", Kind::Zip), ("latin_hypercube", Kind::LatinHypercube), ("sobol", Kind::Sobol), ("matrix", Kind::Matrix)];
         let kind_name = design.kind.as_deref().unwrap_or("factorial");
-        let Some(&(_, kind)) = kinds.iter().find(|(n, _)| *n == kind_name) else {
-            return Err(fail(
-                "design.kind",
-                format!("\"{kind_name}\" is not one of the allowed values: \"factorial\", \"zip\", \"latin_hypercube\", \"sobol\", \"matrix\""),
-            ));
+        let Some(&(_, kind)) = KINDS.iter().find(|(n, _)| *n == kind_name) else {
+            let allowed: Vec<String> = KINDS.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+            return Err(fail("design.kind", format!("\"{kind_name}\" is not one of the allowed values: {}", allowed.join(", "))));
         };
+        let morris_only = [("trajectories", design.trajectories), ("levels", design.levels), ("candidates", design.candidates)];
+        if let Some((field, _)) = morris_only.iter().find(|(_, v)| v.is_some() && kind != Kind::Morris) {
+            return Err(fail(&format!("design.{field}"), format!("`{field}` belongs to a morris design, not a {kind_name} design")));
+        }
         let policies = policies(inp);
         let tables: Vec<toml::Table> = policies.iter().map(|p| toml::from_str(&p.resolved).expect("a resolved scenario parses")).collect();
         let named: Vec<(&str, &toml::Table)> = policies.iter().map(|p| p.name.as_str()).zip(&tables).collect();
@@ -244,13 +252,19 @@ impl Sweep {
                     design::zip(&lists)
                 }
             }
-            Kind::LatinHypercube | Kind::Sobol => {
-                let samples = design.samples.unwrap_or(0);
+            Kind::LatinHypercube | Kind::Sobol | Kind::Saltelli | Kind::Morris => {
+                let samples = if kind == Kind::Morris { 1 } else { design.samples.unwrap_or(0) };
                 if !(1..=design::MAX_POINTS as i64).contains(&samples) {
                     return Err(fail(
                         "design.samples",
-                        format!("{samples} samples: allowed 1 to {} (a latin_hypercube or sobol design needs `samples`)", design::MAX_POINTS),
+                        format!("{samples} samples: allowed 1 to {} (a {kind_name} design needs `samples`)", design::MAX_POINTS),
                     ));
+                }
+                if kind == Kind::Morris && design.samples.is_some() {
+                    return Err(fail("design.samples", "a morris design has `trajectories`, not `samples`".into()));
+                }
+                if matches!(kind, Kind::Saltelli | Kind::Morris) && params.is_empty() {
+                    return Err(fail("parameters", format!("a {kind_name} design needs at least one [[parameters]] entry with `min` and `max`")));
                 }
                 let mut bounds = Vec::new();
                 for (n, (p, sw)) in params.iter().zip(&swept).enumerate() {
@@ -270,12 +284,37 @@ impl Sweep {
                         format!("a sobol design of {} parameters: allowed at most {}", bounds.len(), design::SOBOL_MAX_DIMENSIONS),
                     ));
                 }
-                size.check(samples as u64, &format!("{samples} samples"), keys.len()).map_err(|m| fail("design.samples", m))?;
-                let unit = if kind == Kind::Sobol {
-                    design::sobol(samples as usize, bounds.len())
-                } else {
-                    let mut rng = RunKey::new(seed as u64, u64::MAX).stream(crate::rng::Stream::Families, 0, 0);
-                    design::latin_hypercube(samples as usize, bounds.len(), &mut rng)
+                if kind == Kind::Saltelli && bounds.len() > crate::analysis::sobol::MAX_FACTORS {
+                    return Err(fail(
+                        "design.kind",
+                        format!("a saltelli design of {} parameters: allowed at most {}", bounds.len(), crate::analysis::sobol::MAX_FACTORS),
+                    ));
+                }
+                let k = bounds.len() as u64;
+                let (sets, shown, field) = match kind {
+                    Kind::Saltelli => (times(samples as u64, k + 2).unwrap_or(u64::MAX), format!("{samples} samples x {} (k + 2)", k + 2), "design.samples"),
+                    Kind::Morris => {
+                        let m = morris_settings(&design).map_err(|(f, m)| fail(&format!("design.{f}"), m))?;
+                        (
+                            times(m.trajectories as u64, k + 1).unwrap_or(u64::MAX),
+                            format!("{} trajectories x {} (k + 1)", m.trajectories, k + 1),
+                            "design.trajectories",
+                        )
+                    }
+                    _ => (samples as u64, format!("{samples} samples"), "design.samples"),
+                };
+                size.check(sets, &shown, keys.len()).map_err(|m| fail(field, m))?;
+                let unit = match kind {
+                    Kind::Sobol => design::sobol(samples as usize, bounds.len()),
+                    Kind::Saltelli => crate::analysis::sobol::saltelli(samples as usize, bounds.len()),
+                    Kind::Morris => {
+                        let m = morris_settings(&design).expect("checked above");
+                        morris_design(seed as u64, &m, bounds.len()).map_err(|e| fail("design", e.to_string()))?.rows
+                    }
+                    _ => {
+                        let mut rng = RunKey::new(seed as u64, u64::MAX).stream(crate::rng::Stream::Families, 0, 0);
+                        design::latin_hypercube(samples as usize, bounds.len(), &mut rng)
+                    }
                 };
                 unit.into_iter().map(|u| u.iter().zip(&bounds).map(|(x, &(lo, hi, integer))| design::scale(*x, lo, hi, integer)).collect()).collect()
             }
@@ -366,6 +405,55 @@ impl Sweep {
         }
         h.finalize().to_hex()[..16].to_string()
     }
+}
+
+/// The design kinds by the name a sweep file gives them.
+const KINDS: [(&str, Kind); 7] = [
+    ("factorial", Kind::Factorial),
+    ("zip", Kind::Zip),
+    ("latin_hypercube", Kind::LatinHypercube),
+    ("sobol", Kind::Sobol),
+    ("matrix", Kind::Matrix),
+    ("saltelli", Kind::Saltelli),
+    ("morris", Kind::Morris),
+];
+
+/// A Morris design's settings, as the sweep file gives them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MorrisSettings {
+    pub trajectories: usize,
+    pub levels: usize,
+    pub candidates: usize,
+}
+
+/// The most trajectories, and candidate trajectories, a Morris design may have.
+pub const MORRIS_MAX_CANDIDATES: i64 = 1000;
+
+/// Check a Morris design's settings: trajectories 2 to 1000, levels even from
+/// 2 to 100 (default 4), candidates from the trajectories to 1000 (default the
+/// trajectories: no selection). On failure, the field and why.
+pub fn morris_settings(d: &RawDesign) -> Result<MorrisSettings, (&'static str, String)> {
+    let trajectories = d.trajectories.unwrap_or(0);
+    if !(2..=MORRIS_MAX_CANDIDATES).contains(&trajectories) {
+        return Err(("trajectories", format!("{trajectories} trajectories: allowed 2 to {MORRIS_MAX_CANDIDATES} (a morris design needs `trajectories`)")));
+    }
+    let levels = d.levels.unwrap_or(4);
+    if !(2..=100).contains(&levels) || levels % 2 != 0 {
+        return Err(("levels", format!("{levels} levels: allowed even numbers 2 to 100")));
+    }
+    let candidates = d.candidates.unwrap_or(trajectories);
+    if !(trajectories..=MORRIS_MAX_CANDIDATES).contains(&candidates) {
+        return Err(("candidates", format!("{candidates} candidates: allowed {trajectories} (the trajectories) to {MORRIS_MAX_CANDIDATES}")));
+    }
+    Ok(MorrisSettings { trajectories: trajectories as usize, levels: levels as usize, candidates: candidates as usize })
+}
+
+/// The Morris design of a sweep with master seed `seed` over `factors`
+/// parameters, in the unit cube: its own stream of the seed, so `resist
+/// analyze` can rebuild it from the sweep file alone.
+pub fn morris_design(seed: u64, m: &MorrisSettings, factors: usize) -> Result<crate::analysis::morris::Design, crate::analysis::AnalysisError> {
+    let mut rng = crate::analysis::stream(seed, "morris design", 0, 0);
+    crate::analysis::morris::design(m.trajectories, factors, m.levels, m.candidates, &mut rng)
 }
 
 fn policies(inp: &Inputs) -> Vec<Policy> {
