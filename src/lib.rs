@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod attitude;
+pub mod calibrate;
 pub mod chart;
 pub mod epstein;
 pub mod faction;

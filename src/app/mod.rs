@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod calibrate;
 pub mod check;
 pub mod cli;
 

@@ -106,7 +106,7 @@ pub struct Inputs<'a> {
     pub matrix: Option<(String, String)>,
 }
 
-fn invalid(name: &str, text: &str, key: &str, message: String) -> ScenarioError {
+pub(crate) fn invalid(name: &str, text: &str, key: &str, message: String) -> ScenarioError {
     let layer = crate::scenario::Layer::parse(name, text.to_string());
     let at = layer.ok().and_then(|l| l.find(&key.split('.').collect::<Vec<_>>()).map(|(l, _)| l)).unwrap_or_else(|| locate_offset(name, text, 0));
     ScenarioError::Invalid { at, key: key.to_string(), message }
@@ -115,16 +115,22 @@ fn invalid(name: &str, text: &str, key: &str, message: String) -> ScenarioError 
 /// Where the n-th `[[parameters]]` entry sets `field` in the sweep file (the
 /// entry's first key if it does not).
 fn parameter_location(name: &str, text: &str, n: usize, field: &str) -> Location {
+    entry_location(name, text, "parameters", n, field)
+}
+
+/// Where the n-th entry of the array of tables `array` sets `field` in a file
+/// (the entry's first key if it does not).
+pub(crate) fn entry_location(name: &str, text: &str, array: &str, n: usize, field: &str) -> Location {
     use toml::de::{DeTable, DeValue};
     let offset = DeTable::parse(text).ok().and_then(|doc| {
-        let (_, list) = doc.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == "parameters")?;
+        let (_, list) = doc.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == array)?;
         let DeValue::Array(items) = list.get_ref() else { return None };
         let item = items.get(n)?;
         let DeValue::Table(t) = item.get_ref() else { return Some(item.span().start) };
         let first = t.iter().map(|(k, _)| k.span().start).min();
         Some(t.iter().find(|(k, _)| k.get_ref().as_ref() == field).map(|(k, _)| k.span().start).or(first).unwrap_or(item.span().start))
     });
-    let offset = offset.unwrap_or_else(|| text.match_indices("[[parameters]]").nth(n).map_or(0, |(k, _)| k));
+    let offset = offset.unwrap_or_else(|| text.match_indices(&format!("[[{array}]]")).nth(n).map_or(0, |(k, _)| k));
     locate_offset(name, text, offset)
 }
 
@@ -548,7 +554,7 @@ fn matrix(
 }
 
 /// Set a numeric key (integers stay integers: `resolve` let only whole numbers through).
-fn set_numeric(t: &mut toml::Table, key: &str, v: f64) {
+pub(crate) fn set_numeric(t: &mut toml::Table, key: &str, v: f64) {
     let segs: Vec<&str> = key.split('.').collect();
     let mut cur = t;
     for seg in &segs[..segs.len() - 1] {
