@@ -66,6 +66,30 @@ fn calibration_finds_the_legitimacy_that_made_the_data() {
     for f in ["manifest.json", "charts/calibration-marginals.svg", "charts/calibration-pairs.png"] {
         assert!(tmp.path().join("out").join(f).is_file(), "{f}");
     }
+    // A sweep over the posterior: its points are particles drawn by weight.
+    std::fs::write(
+        tmp.path().join("post.toml"),
+        format!(
+            "scenario = \"{}\"\nseed = 3\nreplicates = 1\ndays = 10\n[design]\nkind = \"posterior\"\nposterior = \"out/posterior.csv\"\nsamples = 12\n",
+            common::root().join("scenarios/epstein.toml").display()
+        ),
+    )
+    .unwrap();
+    let o = resist(tmp.path(), &["sweep", "post.toml", "--out", "post"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runs = std::fs::read_to_string(tmp.path().join("post/runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let c = header.iter().position(|h| *h == "epstein.legitimacy").expect("the posterior's parameter is a column");
+    let drawn: Vec<f64> = runs.lines().skip(1).map(|l| l.split(',').nth(c).unwrap().parse().unwrap()).collect();
+    assert_eq!(drawn.len(), 12);
+    assert!(drawn.iter().all(|v| p.iter().any(|(x, _)| x == v)), "every point is a particle: {drawn:?}");
+    // A file that is not a posterior is refused where it is named.
+    std::fs::write(tmp.path().join("bad.csv"), "epstein.legitimacy\n0.7\n").unwrap();
+    std::fs::write(tmp.path().join("post.toml"), std::fs::read_to_string(tmp.path().join("post.toml")).unwrap().replace("out/posterior.csv", "bad.csv"))
+        .unwrap();
+    let o = resist(tmp.path(), &["sweep", "post.toml", "--out", "post2"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.csv:1") && stderr(&o).contains("no `weight` column"), "{}", stderr(&o));
 }
 
 #[test]

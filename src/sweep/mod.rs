@@ -45,6 +45,8 @@ pub struct RawDesign {
     pub trajectories: Option<i64>,
     pub levels: Option<i64>,
     pub candidates: Option<i64>,
+    /// A posterior design's particles file (`resist calibrate`'s posterior.csv).
+    pub posterior: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -70,6 +72,8 @@ pub enum Kind {
     Saltelli,
     /// Morris trajectories for elementary effects: `trajectories` of k + 1 points each.
     Morris,
+    /// `samples` parameter sets drawn by weight from a calibration's posterior particles.
+    Posterior,
 }
 
 /// A policy: a named whole scenario, given as its resolved TOML.
@@ -324,6 +328,28 @@ impl Sweep {
                 };
                 unit.into_iter().map(|u| u.iter().zip(&bounds).map(|(x, &(lo, hi, integer))| design::scale(*x, lo, hi, integer)).collect()).collect()
             }
+            Kind::Posterior => {
+                let Some((pname, ptext)) = &inp.matrix else {
+                    return Err(fail("design.posterior", "a posterior design needs `posterior = \"posterior.csv\"` (written by `resist calibrate`)".into()));
+                };
+                if !params.is_empty() {
+                    return Err(fail("parameters", "a posterior design takes its parameters from the posterior's header: allowed no [[parameters]]".into()));
+                }
+                let samples = design.samples.unwrap_or(0);
+                if !(1..=design::MAX_POINTS as i64).contains(&samples) {
+                    return Err(fail("design.samples", format!("{samples} samples: allowed 1 to {} (a posterior design needs `samples`)", design::MAX_POINTS)));
+                }
+                let (keys, particles, weights) = posterior(pname, ptext, &reference, &named, size)?;
+                size.check(samples as u64, &format!("{samples} samples"), keys.len()).map_err(|m| fail("design.samples", m))?;
+                // Each sample draws from its own stream of the sweep's seed: the design is fixed by the sweep file and the posterior.
+                let values: Vec<Vec<f64>> = (0..samples as u64)
+                    .map(|i| {
+                        let u: f64 = rand::RngExt::random(&mut crate::analysis::stream(seed as u64, "posterior design", 0, i));
+                        particles[crate::rng::weighted(&weights, u)].clone()
+                    })
+                    .collect();
+                return Ok(Self::expand(raw, seed as u64, replicates as u64, days, Kind::Posterior, keys, policies, &values));
+            }
             Kind::Matrix => {
                 let Some((mname, mtext)) = &inp.matrix else {
                     return Err(fail("design.matrix", "a matrix design needs `matrix = \"file.csv\"`".into()));
@@ -414,7 +440,7 @@ impl Sweep {
 }
 
 /// The design kinds by the name a sweep file gives them.
-const KINDS: [(&str, Kind); 7] = [
+const KINDS: [(&str, Kind); 8] = [
     ("factorial", Kind::Factorial),
     ("zip", Kind::Zip),
     ("latin_hypercube", Kind::LatinHypercube),
@@ -422,6 +448,7 @@ const KINDS: [(&str, Kind); 7] = [
     ("matrix", Kind::Matrix),
     ("saltelli", Kind::Saltelli),
     ("morris", Kind::Morris),
+    ("posterior", Kind::Posterior),
 ];
 
 /// A Morris design's settings, as the sweep file gives them.
@@ -551,6 +578,69 @@ fn matrix(
         values.push(v);
     }
     Ok((keys, values))
+}
+
+/// A posterior file: its parameter columns (checked as a matrix's), the
+/// particles and their weights. The columns `weight` (required), `distance`
+/// and `attempt` are not parameters.
+fn posterior(
+    pname: &str,
+    ptext: &str,
+    reference: &[crate::scenario::ParamDoc],
+    named: &[(&str, &toml::Table)],
+    size: Size,
+) -> Result<(Vec<String>, Vec<Vec<f64>>, Vec<f64>), ScenarioError> {
+    let at = |line: usize, column: usize| Location { file: pname.to_string(), line, column };
+    let lines: Vec<(usize, &str)> = ptext.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+    let Some(&(hl, header)) = lines.first() else {
+        return Err(ScenarioError::Invalid {
+            at: at(1, 1),
+            key: "header".into(),
+            message: "the posterior is empty: allowed `resist calibrate`'s posterior.csv".into(),
+        });
+    };
+    let names: Vec<&str> = header.split(',').map(|k| k.trim().trim_matches('"')).collect();
+    let extra = ["weight", "distance", "attempt"];
+    let Some(w) = names.iter().position(|n| *n == "weight") else {
+        return Err(ScenarioError::Invalid {
+            at: at(hl + 1, 1),
+            key: "header".into(),
+            message: "no `weight` column: allowed `resist calibrate`'s posterior.csv (parameter columns, then weight, distance, attempt)".into(),
+        });
+    };
+    let keep: Vec<usize> = (0..names.len()).filter(|c| !extra.contains(&names[*c])).collect();
+    // The parameter columns alone, as a sample matrix, keeping the line numbers.
+    let mut text = String::new();
+    let mut weights = Vec::with_capacity(lines.len());
+    let mut written = 0;
+    for (k, &(ln, line)) in lines.iter().enumerate() {
+        // Blank lines where the file has them, so errors name the file's own lines.
+        while written < ln {
+            text.push('\n');
+            written += 1;
+        }
+        written += 1;
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        if k > 0 {
+            let weight = cells.get(w).and_then(|x| x.parse::<f64>().ok()).filter(|v| v.is_finite() && *v >= 0.0).ok_or_else(|| ScenarioError::Invalid {
+                at: at(ln + 1, w + 1),
+                key: "weight".into(),
+                message: "a particle's weight must be a number 0 or above".into(),
+            })?;
+            weights.push(weight);
+        }
+        text.push_str(&keep.iter().map(|&c| cells.get(c).copied().unwrap_or("")).collect::<Vec<_>>().join(","));
+        text.push('\n');
+    }
+    if weights.iter().sum::<f64>() <= 0.0 {
+        return Err(ScenarioError::Invalid {
+            at: at(hl + 1, w + 1),
+            key: "weight".into(),
+            message: "the weights sum to 0: allowed a posterior with some weight".into(),
+        });
+    }
+    let (keys, particles) = matrix(pname, &text, reference, named, size)?;
+    Ok((keys, particles, weights))
 }
 
 /// Set a numeric key (integers stay integers: `resolve` let only whole numbers through).
