@@ -580,6 +580,9 @@ fn matrix(
     Ok((keys, values))
 }
 
+/// A posterior's parameter keys, particles and weights.
+type Particles = (Vec<String>, Vec<Vec<f64>>, Vec<f64>);
+
 /// A posterior file: its parameter columns (checked as a matrix's), the
 /// particles and their weights. The columns `weight` (required), `distance`
 /// and `attempt` are not parameters.
@@ -589,7 +592,7 @@ fn posterior(
     reference: &[crate::scenario::ParamDoc],
     named: &[(&str, &toml::Table)],
     size: Size,
-) -> Result<(Vec<String>, Vec<Vec<f64>>, Vec<f64>), ScenarioError> {
+) -> Result<Particles, ScenarioError> {
     let at = |line: usize, column: usize| Location { file: pname.to_string(), line, column };
     let lines: Vec<(usize, &str)> = ptext.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
     let Some(&(hl, header)) = lines.first() else {
