@@ -8,7 +8,9 @@
 //! replicate), and call [`sim::run`] or step a [`sim::Simulation`]; render
 //! its records with [`render`].
 
+pub mod analysis;
 pub mod attitude;
+pub mod calibrate;
 pub mod chart;
 pub mod epstein;
 pub mod faction;

@@ -268,6 +268,10 @@ enum Command {
         #[arg(long = "outcome", value_name = "KEY")]
         outcomes: Vec<String>,
     },
+    /// Analyse a finished sweep: global sensitivity (saltelli or morris designs) or scenario discovery (PRIM).
+    Analyze(super::analyze::AnalyzeArgs),
+    /// Calibrate a scenario's free parameters against target outcomes (ABC-SMC): DIR/posterior.csv, generations.csv, charts.
+    Calibrate(super::calibrate::CalibrateArgs),
     /// Measure speed: both models at several sizes, median and spread over repeats.
     Bench(super::bench::BenchArgs),
     /// Check the reproducibility fixtures in seeds/, or refresh their fingerprints.
@@ -327,5 +331,10 @@ pub fn main() -> Result<u8, Failure> {
         }
         Command::Plot { dir, outcomes } => super::plot::plot(&dir, &outcomes),
         Command::Report { dir, outcomes } => super::report::report(&dir, &outcomes),
+        Command::Analyze(args) => super::analyze::analyze(&args),
+        Command::Calibrate(args) => {
+            cooperate(true);
+            super::calibrate::calibrate(&args)
+        }
     }
 }

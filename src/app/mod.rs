@@ -1,7 +1,9 @@
 //! Everything around the core: the command line, reading scenario files,
 //! writing outputs atomically, manifests, replays and fixtures.
 
+pub mod analyze;
 pub mod bench;
+pub mod calibrate;
 pub mod check;
 pub mod cli;
 

@@ -9,6 +9,7 @@
 //! side ([`bands`]), and a sweep's outcomes against its parameters and as a
 //! heatmap over two parameters ([`sweep`]).
 
+pub mod analysis;
 pub mod bands;
 mod draw;
 pub mod run;

@@ -114,22 +114,8 @@ pub fn latin_hypercube(n: usize, d: usize, rng: &mut Rng) -> Vec<Vec<f64>> {
     points
 }
 
-/// Primitive polynomials and initial direction numbers for Sobol dimensions
-/// 2 to 10 (Joe and Kuo, new-joe-kuo-6.21201): (degree s, coefficients a, m_1..m_s).
-const JOE_KUO: [(u32, u32, &[u32]); 9] = [
-    (1, 0, &[1]),
-    (2, 1, &[1, 3]),
-    (3, 1, &[1, 3, 1]),
-    (3, 2, &[1, 1, 1]),
-    (4, 1, &[1, 1, 3, 3]),
-    (4, 4, &[1, 3, 5, 13]),
-    (5, 2, &[1, 1, 5, 5, 17]),
-    (5, 4, &[1, 1, 5, 5, 5]),
-    (5, 7, &[1, 1, 7, 11, 19]),
-];
-
 /// The most dimensions a Sobol design may have.
-pub const SOBOL_MAX_DIMENSIONS: usize = 10;
+pub const SOBOL_MAX_DIMENSIONS: usize = 1 + super::joe_kuo::DIRECTIONS.len();
 
 /// The first `n` points of the Sobol sequence in [0, 1)^d (Bratley and Fox's
 /// Gray-code construction, Joe and Kuo's direction numbers), skipping the
@@ -144,7 +130,7 @@ pub fn sobol(n: usize, d: usize) -> Vec<Vec<f64>> {
             }
             continue;
         }
-        let (s, a, m) = JOE_KUO[j - 1];
+        let (s, a, m) = super::joe_kuo::DIRECTIONS[j - 1];
         let s = s as usize;
         for k in 0..s.min(BITS) {
             dir[k] = m[k] << (31 - k);

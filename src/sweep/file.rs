@@ -65,12 +65,14 @@ pub fn load_with(path: &Path, reader: &dyn ReadSource, overrides: &[Layer]) -> R
     for (pname, file) in raw.policies.iter().flatten() {
         policies.push((pname.clone(), named(&["policies", pname], file)?));
     }
-    let matrix = match raw.design.as_ref().and_then(|d| d.matrix.as_deref()) {
-        Some(m) => {
+    // A sample matrix, or a posterior's particles: a data file the design reads.
+    let data = raw.design.as_ref().and_then(|d| d.matrix.as_deref().map(|m| ("matrix", m)).or(d.posterior.as_deref().map(|p| ("posterior", p))));
+    let matrix = match data {
+        Some((field, m)) => {
             let file = dir.join(m);
             let t = reader.read_data(&file).map_err(|cause| ScenarioError::Referred {
-                at: at(&layer, &["design", "matrix"]),
-                key: "design.matrix".into(),
+                at: at(&layer, &["design", field]),
+                key: format!("design.{field}"),
                 path: file.clone(),
                 cause,
             })?;

@@ -14,6 +14,7 @@
 pub mod aggregate;
 pub mod design;
 mod file;
+pub mod joe_kuo;
 pub mod values;
 
 pub use file::{is_sweep, load, load_with};
@@ -45,6 +46,12 @@ pub struct RawDesign {
     pub kind: Option<String>,
     pub samples: Option<i64>,
     pub matrix: Option<String>,
+    /// A Morris design's trajectories, grid levels and candidate trajectories to choose them from.
+    pub trajectories: Option<i64>,
+    pub levels: Option<i64>,
+    pub candidates: Option<i64>,
+    /// A posterior design's particles file (`resist calibrate`'s posterior.csv).
+    pub posterior: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -66,6 +73,12 @@ pub enum Kind {
     LatinHypercube,
     Sobol,
     Matrix,
+    /// A Saltelli design for Sobol indices: `samples` base samples, each of k + 2 points.
+    Saltelli,
+    /// Morris trajectories for elementary effects: `trajectories` of k + 1 points each.
+    Morris,
+    /// `samples` parameter sets drawn by weight from a calibration's posterior particles.
+    Posterior,
 }
 
 /// How a sweep's runs get their seeds.
@@ -127,7 +140,7 @@ pub struct Inputs<'a> {
     pub matrix: Option<(String, String)>,
 }
 
-fn invalid(name: &str, text: &str, key: &str, message: String) -> ScenarioError {
+pub(crate) fn invalid(name: &str, text: &str, key: &str, message: String) -> ScenarioError {
     let layer = crate::scenario::Layer::parse(name, text.to_string());
     let at = layer.ok().and_then(|l| l.find(&key.split('.').collect::<Vec<_>>()).map(|(l, _)| l)).unwrap_or_else(|| locate_offset(name, text, 0));
     ScenarioError::Invalid { at, key: key.to_string(), message }
@@ -136,16 +149,22 @@ fn invalid(name: &str, text: &str, key: &str, message: String) -> ScenarioError 
 /// Where the n-th `[[parameters]]` entry sets `field` in the sweep file (the
 /// entry's first key if it does not).
 fn parameter_location(name: &str, text: &str, n: usize, field: &str) -> Location {
+    entry_location(name, text, "parameters", n, field)
+}
+
+/// Where the n-th entry of the array of tables `array` sets `field` in a file
+/// (the entry's first key if it does not).
+pub(crate) fn entry_location(name: &str, text: &str, array: &str, n: usize, field: &str) -> Location {
     use toml::de::{DeTable, DeValue};
     let offset = DeTable::parse(text).ok().and_then(|doc| {
-        let (_, list) = doc.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == "parameters")?;
+        let (_, list) = doc.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == array)?;
         let DeValue::Array(items) = list.get_ref() else { return None };
         let item = items.get(n)?;
         let DeValue::Table(t) = item.get_ref() else { return Some(item.span().start) };
         let first = t.iter().map(|(k, _)| k.span().start).min();
         Some(t.iter().find(|(k, _)| k.get_ref().as_ref() == field).map(|(k, _)| k.span().start).or(first).unwrap_or(item.span().start))
     });
-    let offset = offset.unwrap_or_else(|| text.match_indices("[[parameters]]").nth(n).map_or(0, |(k, _)| k));
+    let offset = offset.unwrap_or_else(|| text.match_indices(&format!("[[{array}]]")).nth(n).map_or(0, |(k, _)| k));
     locate_offset(name, text, offset)
 }
 
@@ -184,15 +203,15 @@ impl Sweep {
             d => d.map(|d| d as u32),
         };
         let design = raw.design.clone().unwrap_or_default();
-        let kinds =
-            [("factorial", Kind::Factorial), ("zip", Kind::Zip), ("latin_hypercube", Kind::LatinHypercube), ("sobol", Kind::Sobol), ("matrix", Kind::Matrix)];
         let kind_name = design.kind.as_deref().unwrap_or("factorial");
-        let Some(&(_, kind)) = kinds.iter().find(|(n, _)| *n == kind_name) else {
-            return Err(fail(
-                "design.kind",
-                format!("\"{kind_name}\" is not one of the allowed values: \"factorial\", \"zip\", \"latin_hypercube\", \"sobol\", \"matrix\""),
-            ));
+        let Some(&(_, kind)) = KINDS.iter().find(|(n, _)| *n == kind_name) else {
+            let allowed: Vec<String> = KINDS.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+            return Err(fail("design.kind", format!("\"{kind_name}\" is not one of the allowed values: {}", allowed.join(", "))));
         };
+        let morris_only = [("trajectories", design.trajectories), ("levels", design.levels), ("candidates", design.candidates)];
+        if let Some((field, _)) = morris_only.iter().find(|(_, v)| v.is_some() && kind != Kind::Morris) {
+            return Err(fail(&format!("design.{field}"), format!("`{field}` belongs to a morris design, not a {kind_name} design")));
+        }
         let policies = policies(inp);
         let tables: Vec<toml::Table> = policies.iter().map(|p| toml::from_str(&p.resolved).expect("a resolved scenario parses")).collect();
         let named: Vec<(&str, &toml::Table)> = policies.iter().map(|p| p.name.as_str()).zip(&tables).collect();
@@ -286,13 +305,19 @@ impl Sweep {
                     design::zip(&lists)
                 }
             }
-            Kind::LatinHypercube | Kind::Sobol => {
-                let samples = design.samples.unwrap_or(0);
+            Kind::LatinHypercube | Kind::Sobol | Kind::Saltelli | Kind::Morris => {
+                let samples = if kind == Kind::Morris { 1 } else { design.samples.unwrap_or(0) };
                 if !(1..=design::MAX_POINTS as i64).contains(&samples) {
                     return Err(fail(
                         "design.samples",
-                        format!("{samples} samples: allowed 1 to {} (a latin_hypercube or sobol design needs `samples`)", design::MAX_POINTS),
+                        format!("{samples} samples: allowed 1 to {} (a {kind_name} design needs `samples`)", design::MAX_POINTS),
                     ));
+                }
+                if kind == Kind::Morris && design.samples.is_some() {
+                    return Err(fail("design.samples", "a morris design has `trajectories`, not `samples`".into()));
+                }
+                if matches!(kind, Kind::Saltelli | Kind::Morris) && params.is_empty() {
+                    return Err(fail("parameters", format!("a {kind_name} design needs at least one [[parameters]] entry with `min` and `max`")));
                 }
                 let mut bounds = Vec::new();
                 for (n, (p, sw)) in params.iter().zip(&swept).enumerate() {
@@ -328,14 +353,62 @@ impl Sweep {
                         format!("a sobol design of {} parameters: allowed at most {}", bounds.len(), design::SOBOL_MAX_DIMENSIONS),
                     ));
                 }
-                size.check(samples as u64, &format!("{samples} samples"), keys.len()).map_err(|m| fail("design.samples", m))?;
-                let unit = if kind == Kind::Sobol {
-                    design::sobol(samples as usize, bounds.len())
-                } else {
-                    let mut rng = RunKey::new(seed as u64, u64::MAX).stream(crate::rng::Stream::Families, 0, 0);
-                    design::latin_hypercube(samples as usize, bounds.len(), &mut rng)
+                if kind == Kind::Saltelli && bounds.len() > crate::analysis::sobol::MAX_FACTORS {
+                    return Err(fail(
+                        "design.kind",
+                        format!("a saltelli design of {} parameters: allowed at most {}", bounds.len(), crate::analysis::sobol::MAX_FACTORS),
+                    ));
+                }
+                let k = bounds.len() as u64;
+                let (sets, shown, field) = match kind {
+                    Kind::Saltelli => (times(samples as u64, k + 2).unwrap_or(u64::MAX), format!("{samples} samples x {} (k + 2)", k + 2), "design.samples"),
+                    Kind::Morris => {
+                        let m = morris_settings(&design).map_err(|(f, m)| fail(&format!("design.{f}"), m))?;
+                        (
+                            times(m.trajectories as u64, k + 1).unwrap_or(u64::MAX),
+                            format!("{} trajectories x {} (k + 1)", m.trajectories, k + 1),
+                            "design.trajectories",
+                        )
+                    }
+                    _ => (samples as u64, format!("{samples} samples"), "design.samples"),
+                };
+                size.check(sets, &shown, keys.len()).map_err(|m| fail(field, m))?;
+                let unit = match kind {
+                    Kind::Sobol => design::sobol(samples as usize, bounds.len()),
+                    Kind::Saltelli => crate::analysis::sobol::saltelli(samples as usize, bounds.len()),
+                    Kind::Morris => {
+                        let m = morris_settings(&design).expect("checked above");
+                        morris_design(seed as u64, &m, bounds.len()).map_err(|e| fail("design", e.to_string()))?.rows
+                    }
+                    _ => {
+                        let mut rng = RunKey::new(seed as u64, u64::MAX).stream(crate::rng::Stream::Families, 0, 0);
+                        design::latin_hypercube(samples as usize, bounds.len(), &mut rng)
+                    }
                 };
                 unit.into_iter().map(|u| u.iter().zip(&bounds).map(|(x, &(lo, hi, integer))| design::scale(*x, lo, hi, integer)).collect()).collect()
+            }
+            Kind::Posterior => {
+                let Some((pname, ptext)) = &inp.matrix else {
+                    return Err(fail("design.posterior", "a posterior design needs `posterior = \"posterior.csv\"` (written by `resist calibrate`)".into()));
+                };
+                if !params.is_empty() {
+                    return Err(fail("parameters", "a posterior design takes its parameters from the posterior's header: allowed no [[parameters]]".into()));
+                }
+                let samples = design.samples.unwrap_or(0);
+                if !(1..=design::MAX_POINTS as i64).contains(&samples) {
+                    return Err(fail("design.samples", format!("{samples} samples: allowed 1 to {} (a posterior design needs `samples`)", design::MAX_POINTS)));
+                }
+                let (swept, particles, weights) = posterior(pname, ptext, &reference, &named, size)?;
+                size.check(samples as u64, &format!("{samples} samples"), swept.len()).map_err(|m| fail("design.samples", m))?;
+                // Each sample draws from its own stream of the sweep's seed: the design is fixed by the sweep file and the posterior.
+                let values: Vec<Vec<f64>> = (0..samples as u64)
+                    .map(|i| {
+                        let u: f64 = rand::RngExt::random(&mut crate::analysis::stream(seed as u64, "posterior design", 0, i));
+                        particles[crate::rng::weighted(&weights, u)].clone()
+                    })
+                    .collect();
+                let sweep = Self::expand(raw, seed as u64, seeding, replicates as u64, days, Kind::Posterior, swept, policies, &values);
+                return Ok(Sweep { base: inp.base.resolved.clone(), ..sweep });
             }
             Kind::Matrix => {
                 let Some((mname, mtext)) = &inp.matrix else {
@@ -467,6 +540,56 @@ pub fn recorded_scenario(policy: &Policy, keys: &[String], shown: &[String]) -> 
     Scenario::from_text(&format!("policy {}", policy.name), &text).map_err(|e| e.to_string())
 }
 
+/// The design kinds by the name a sweep file gives them.
+const KINDS: [(&str, Kind); 8] = [
+    ("factorial", Kind::Factorial),
+    ("zip", Kind::Zip),
+    ("latin_hypercube", Kind::LatinHypercube),
+    ("sobol", Kind::Sobol),
+    ("matrix", Kind::Matrix),
+    ("saltelli", Kind::Saltelli),
+    ("morris", Kind::Morris),
+    ("posterior", Kind::Posterior),
+];
+
+/// A Morris design's settings, as the sweep file gives them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MorrisSettings {
+    pub trajectories: usize,
+    pub levels: usize,
+    pub candidates: usize,
+}
+
+/// The most trajectories, and candidate trajectories, a Morris design may have.
+pub const MORRIS_MAX_CANDIDATES: i64 = 1000;
+
+/// Check a Morris design's settings: trajectories 2 to 1000, levels even from
+/// 2 to 100 (default 4), candidates from the trajectories to 1000 (default the
+/// trajectories: no selection). On failure, the field and why.
+pub fn morris_settings(d: &RawDesign) -> Result<MorrisSettings, (&'static str, String)> {
+    let trajectories = d.trajectories.unwrap_or(0);
+    if !(2..=MORRIS_MAX_CANDIDATES).contains(&trajectories) {
+        return Err(("trajectories", format!("{trajectories} trajectories: allowed 2 to {MORRIS_MAX_CANDIDATES} (a morris design needs `trajectories`)")));
+    }
+    let levels = d.levels.unwrap_or(4);
+    if !(2..=100).contains(&levels) || levels % 2 != 0 {
+        return Err(("levels", format!("{levels} levels: allowed even numbers 2 to 100")));
+    }
+    let candidates = d.candidates.unwrap_or(trajectories);
+    if !(trajectories..=MORRIS_MAX_CANDIDATES).contains(&candidates) {
+        return Err(("candidates", format!("{candidates} candidates: allowed {trajectories} (the trajectories) to {MORRIS_MAX_CANDIDATES}")));
+    }
+    Ok(MorrisSettings { trajectories: trajectories as usize, levels: levels as usize, candidates: candidates as usize })
+}
+
+/// The Morris design of a sweep with master seed `seed` over `factors`
+/// parameters, in the unit cube: its own stream of the seed, so `resist
+/// analyze` can rebuild it from the sweep file alone.
+pub fn morris_design(seed: u64, m: &MorrisSettings, factors: usize) -> Result<crate::analysis::morris::Design, crate::analysis::AnalysisError> {
+    let mut rng = crate::analysis::stream(seed, "morris design", 0, 0);
+    crate::analysis::morris::design(m.trajectories, factors, m.levels, m.candidates, &mut rng)
+}
+
 fn policies(inp: &Inputs) -> Vec<Policy> {
     if inp.policies.is_empty() {
         vec![Policy { name: "base".into(), resolved: inp.base.resolved.clone() }]
@@ -569,6 +692,72 @@ fn matrix(
     Ok((swept, values))
 }
 
+/// A posterior's parameters, particles and weights.
+type Particles = (Vec<Swept>, Vec<Vec<f64>>, Vec<f64>);
+
+/// A posterior file: its parameter columns (checked as a matrix's), the
+/// particles and their weights. The columns `weight` (required), `distance`
+/// and `attempt` are not parameters.
+fn posterior(
+    pname: &str,
+    ptext: &str,
+    reference: &[crate::scenario::ParamDoc],
+    named: &[(&str, &toml::Table)],
+    size: Size,
+) -> Result<Particles, ScenarioError> {
+    let at = |line: usize, column: usize| Location { file: pname.to_string(), line, column };
+    let lines: Vec<(usize, &str)> = ptext.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+    let Some(&(hl, header)) = lines.first() else {
+        return Err(ScenarioError::Invalid {
+            at: at(1, 1),
+            key: "header".into(),
+            message: "the posterior is empty: allowed `resist calibrate`'s posterior.csv".into(),
+        });
+    };
+    let names: Vec<&str> = header.split(',').map(|k| k.trim().trim_matches('"')).collect();
+    let extra = ["weight", "distance", "attempt"];
+    let Some(w) = names.iter().position(|n| *n == "weight") else {
+        return Err(ScenarioError::Invalid {
+            at: at(hl + 1, 1),
+            key: "header".into(),
+            message: "no `weight` column: allowed `resist calibrate`'s posterior.csv (parameter columns, then weight, distance, attempt)".into(),
+        });
+    };
+    let keep: Vec<usize> = (0..names.len()).filter(|c| !extra.contains(&names[*c])).collect();
+    // The parameter columns alone, as a sample matrix, keeping the line numbers.
+    let mut text = String::new();
+    let mut weights = Vec::with_capacity(lines.len());
+    let mut written = 0;
+    for (k, &(ln, line)) in lines.iter().enumerate() {
+        // Blank lines where the file has them, so errors name the file's own lines.
+        while written < ln {
+            text.push('\n');
+            written += 1;
+        }
+        written += 1;
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        if k > 0 {
+            let weight = cells.get(w).and_then(|x| x.parse::<f64>().ok()).filter(|v| v.is_finite() && *v >= 0.0).ok_or_else(|| ScenarioError::Invalid {
+                at: at(ln + 1, w + 1),
+                key: "weight".into(),
+                message: "a particle's weight must be a number 0 or above".into(),
+            })?;
+            weights.push(weight);
+        }
+        text.push_str(&keep.iter().map(|&c| cells.get(c).copied().unwrap_or("")).collect::<Vec<_>>().join(","));
+        text.push('\n');
+    }
+    if weights.iter().sum::<f64>() <= 0.0 {
+        return Err(ScenarioError::Invalid {
+            at: at(hl + 1, w + 1),
+            key: "weight".into(),
+            message: "the weights sum to 0: allowed a posterior with some weight".into(),
+        });
+    }
+    let (keys, particles) = matrix(pname, &text, reference, named, size)?;
+    Ok((keys, particles, weights))
+}
+
 /// Set a key of a resolved table (integers stay integers: `resolve` let
 /// only whole numbers through).
 fn set_value(t: &mut toml::Table, key: &str, v: toml::Value) {
@@ -587,4 +776,9 @@ fn set_value(t: &mut toml::Table, key: &str, v: toml::Value) {
         (_, v) => v,
     };
     cur.insert(last.to_string(), value);
+}
+
+/// Set a number into a resolved table (a calibration's particle).
+pub(crate) fn set_numeric(t: &mut toml::Table, key: &str, v: f64) {
+    set_value(t, key, toml::Value::Float(v));
 }

@@ -1,0 +1,129 @@
+//! `resist calibrate`: ABC-SMC end to end on Epstein's model, where the
+//! data come from a run at a known legitimacy, so the posterior must find it;
+//! the same bytes after a resume and with any number of threads; bad files
+//! refused with what is allowed.
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use std::path::Path;
+
+use common::{resist, stderr, stdout};
+
+fn calibration(dir: &Path, target: &str, generations: u32) {
+    let text = format!(
+        "scenario = \"{}\"\nname = \"legitimacy\"\nseed = 4\ndays = 40\nparticles = 60\ngenerations = {generations}\n\
+         [[free]]\nkey = \"epstein.legitimacy\"\nmin = 0.5\nmax = 0.95\n{target}",
+        common::root().join("scenarios/epstein.toml").display()
+    );
+    std::fs::write(dir.join("c.toml"), text).unwrap();
+}
+
+fn posterior(dir: &Path) -> Vec<(f64, f64)> {
+    let text = std::fs::read_to_string(dir.join("out/posterior.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("epstein.legitimacy,weight,distance,attempt"));
+    lines
+        .map(|l| {
+            let c: Vec<f64> = l.split(',').map(|x| x.parse().unwrap()).collect();
+            (c[0], c[1])
+        })
+        .collect()
+}
+
+#[test]
+fn calibration_finds_the_legitimacy_that_made_the_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let truth = 0.7;
+    // The data: a scenario at the true legitimacy, 8 replicates' mean of mean_active.
+    std::fs::write(
+        tmp.path().join("truth.toml"),
+        format!("base = \"{}\"\n[epstein]\nlegitimacy = {truth}\n", common::root().join("scenarios/epstein.toml").display()),
+    )
+    .unwrap();
+    let mut sum = 0.0;
+    for r in 0..8 {
+        let out = format!("obs{r}");
+        let o = resist(tmp.path(), &["run", "truth.toml", "--out", &out, "--days", "40", "--replicate", &r.to_string()], &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join(&out).join("summary.json")).unwrap()).unwrap();
+        sum += v["mean_active"].as_f64().expect("mean_active");
+    }
+    let observed = sum / 8.0;
+    calibration(tmp.path(), &format!("[[target]]\noutcome = \"mean_active\"\nvalue = {observed}\nscale = 5\n"), 5);
+    let o = resist(tmp.path(), &["calibrate", "c.toml", "--out", "out"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("epstein.legitimacy: posterior mean"), "{}", stdout(&o));
+    let p = posterior(tmp.path());
+    assert_eq!(p.len(), 60);
+    let mean: f64 = p.iter().map(|(x, w)| x * w).sum();
+    let sd = p.iter().map(|(x, w)| w * (x - mean).powi(2)).sum::<f64>().sqrt();
+    assert!((mean - truth).abs() < 0.05, "posterior mean {mean} against the truth {truth}");
+    assert!(sd < 0.06, "posterior sd {sd}: the data should narrow the prior (sd 0.13)");
+    let table = std::fs::read_to_string(tmp.path().join("out/generations.csv")).unwrap();
+    let tolerances: Vec<f64> = table.lines().skip(2).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    assert!(tolerances.windows(2).all(|w| w[1] < w[0]), "tolerances fall: {tolerances:?}");
+    for f in ["manifest.json", "charts/calibration-marginals.svg", "charts/calibration-pairs.png"] {
+        assert!(tmp.path().join("out").join(f).is_file(), "{f}");
+    }
+    // A sweep over the posterior: its points are particles drawn by weight.
+    std::fs::write(
+        tmp.path().join("post.toml"),
+        format!(
+            "scenario = \"{}\"\nseed = 3\nreplicates = 1\ndays = 10\n[design]\nkind = \"posterior\"\nposterior = \"out/posterior.csv\"\nsamples = 12\n",
+            common::root().join("scenarios/epstein.toml").display()
+        ),
+    )
+    .unwrap();
+    let o = resist(tmp.path(), &["sweep", "post.toml", "--out", "post"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runs = std::fs::read_to_string(tmp.path().join("post/runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let c = header.iter().position(|h| *h == "epstein.legitimacy").expect("the posterior's parameter is a column");
+    let drawn: Vec<f64> = runs.lines().skip(1).map(|l| l.split(',').nth(c).unwrap().parse().unwrap()).collect();
+    assert_eq!(drawn.len(), 12);
+    assert!(drawn.iter().all(|v| p.iter().any(|(x, _)| x == v)), "every point is a particle: {drawn:?}");
+    // A file that is not a posterior is refused where it is named.
+    std::fs::write(tmp.path().join("bad.csv"), "epstein.legitimacy\n0.7\n").unwrap();
+    std::fs::write(tmp.path().join("post.toml"), std::fs::read_to_string(tmp.path().join("post.toml")).unwrap().replace("out/posterior.csv", "bad.csv"))
+        .unwrap();
+    let o = resist(tmp.path(), &["sweep", "post.toml", "--out", "post2"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.csv:1") && stderr(&o).contains("no `weight` column"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_calibration_resumed_after_a_kill_and_on_one_thread_gives_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    calibration(tmp.path(), "[[target]]\noutcome = \"mean_active\"\ninterval = [40, 60]\nscale = 5\n", 3);
+    assert!(resist(tmp.path(), &["calibrate", "c.toml", "--out", "out"], &[]).status.success());
+    let whole = std::fs::read_to_string(tmp.path().join("out/posterior.csv")).unwrap();
+    let table = std::fs::read_to_string(tmp.path().join("out/generations.csv")).unwrap();
+    // As if killed during the last generation: its file and the final outputs never written.
+    for f in ["generations/002.json", "posterior.csv", "generations.csv", "manifest.json"] {
+        std::fs::remove_file(tmp.path().join("out").join(f)).unwrap();
+    }
+    let o = resist(tmp.path(), &["calibrate", "c.toml", "--out", "out"], &[]);
+    assert_eq!(o.status.code(), Some(2), "an existing output needs --resume or --force");
+    assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
+    let o = resist(tmp.path(), &["calibrate", "c.toml", "--out", "out", "--resume", "--threads", "1"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("resuming after 2 saved generations"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(tmp.path().join("out/posterior.csv")).unwrap(), whole);
+    assert_eq!(std::fs::read_to_string(tmp.path().join("out/generations.csv")).unwrap(), table);
+}
+
+#[test]
+fn a_calibration_refuses_an_unknown_target_and_a_free_key_out_of_range() {
+    let tmp = tempfile::tempdir().unwrap();
+    calibration(tmp.path(), "[[target]]\noutcome = \"mean_activ\"\nvalue = 3\n", 2);
+    let o = resist(tmp.path(), &["calibrate", "c.toml", "--out", "out"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("target `mean_activ` is not an outcome") && stderr(&o).contains("mean_active"), "{}", stderr(&o));
+    let text = std::fs::read_to_string(tmp.path().join("c.toml")).unwrap().replace("max = 0.95", "max = 1.5").replace("mean_activ\"", "mean_active\"");
+    std::fs::write(tmp.path().join("c.toml"), text).unwrap();
+    let o = resist(tmp.path(), &["calibrate", "c.toml", "--out", "out"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("c.toml:") && stderr(&o).contains("free[0].max"), "{}", stderr(&o));
+    assert!(!tmp.path().join("out").exists(), "nothing written for a refused file");
+}
