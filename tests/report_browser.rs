@@ -62,7 +62,13 @@ fn the_report_loads_every_chart_in_headless_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let town = root().join("tests/data/sweep/town.toml").display().to_string();
     let grid = root().join("tests/data/charts/grid.toml").display().to_string();
-    for (args, dir) in [(vec!["run", &town, "--days", "150", "--replicates", "3", "--out", "run"], "run"), (vec!["sweep", &grid, "--out", "grid"], "grid")] {
+    // Three swept parameters crossed with two policies.
+    let grid3 = root().join("tests/data/charts/grid3.toml").display().to_string();
+    for (args, dir) in [
+        (vec!["run", &town, "--days", "150", "--replicates", "3", "--out", "run"], "run"),
+        (vec!["sweep", &grid, "--out", "grid"], "grid"),
+        (vec!["sweep", &grid3, "--out", "grid3"], "grid3"),
+    ] {
         let o = resist(tmp.path(), &args, &[]);
         assert!(o.status.success(), "{}", stderr(&o));
         let o = resist(tmp.path(), &["report", dir], &[]);
@@ -77,6 +83,11 @@ fn the_report_loads_every_chart_in_headless_chromium() {
         assert!(dom.contains("</html>"), "no page in the DOM dump: {}", &dom[..dom.len().min(300)]);
         assert_eq!(dom.matches("<figure class=\"chart\"").count(), charts, "figures in the DOM");
         assert_eq!(dom.matches("<svg").count(), charts, "svg elements in the DOM");
+        if dir.ends_with("grid3") {
+            // The paired comparisons and the per-point table reached the page.
+            assert!(dom.contains("id=\"comparisons\"") && dom.contains("Reference: policy base"), "no paired comparisons in the DOM");
+            assert!(dom.contains("<th>amnesty.credibility</th>"), "the third parameter is not in the tables");
+        }
 
         // The screenshot shows the page with charts drawn: coloured pixels come only from charts.
         let shot = tmp.path().join("shot.png");

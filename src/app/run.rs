@@ -123,7 +123,7 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
         rendered.fingerprint
     );
     if a.plot {
-        super::plot::plot(&dir, &[])?;
+        super::plot::plot(&super::plot::ChartArgs::of(&dir))?;
     }
     Ok(EXIT_OK)
 }
