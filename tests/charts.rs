@@ -264,3 +264,25 @@ fn a_sweep_writes_paired_comparisons_and_the_report_shows_them_against_the_chose
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--reference nobody: neither a policy nor a design point"), "{}", stderr(&o));
 }
+
+/// The mean of a column by day in an ensemble's long-form CSV.
+fn means(path: &Path, column: &str) -> Vec<(f64, f64, u64)> {
+    runs_csv(path).iter().filter(|r| r["column"] == column).map(|r| (r["day"].parse().unwrap(), r["mean"].parse().unwrap(), r["replicates"].parse().unwrap())).collect()
+}
+
+#[test]
+fn an_ensemble_is_also_aligned_on_the_council_call_where_mobilisation_does_not_smear() {
+    let tmp = tempfile::tempdir().unwrap();
+    let atarib = root().join("scenarios/atarib.toml").display().to_string();
+    ok(tmp.path(), &["run", &atarib, "--days", "400", "--replicates", "6", "--out", "a", "--plot"]);
+    let aligned = means(&tmp.path().join("a/ensemble-from-call.csv"), "mobilised");
+    let calendar = means(&tmp.path().join("a/ensemble.csv"), "mobilised");
+    // Day 0 is the call: nobody is mobilised a month before it, every aligned replicate on the days after.
+    assert_eq!(aligned.first().map(|r| (r.0, r.1)), Some((-30.0, 0.0)), "{:?}", &aligned[..3]);
+    let n = aligned[0].2;
+    assert!(n >= 3, "only {n} of 6 replicates had a call to align on");
+    let peak = |v: &[(f64, f64, u64)]| v.iter().map(|r| r.1).fold(0.0, f64::max);
+    // Aligned, the replicates' peaks fall on the same days: the mean's peak is at least the calendar mean's.
+    assert!(peak(&aligned) >= peak(&calendar), "aligned peak {} below the calendar's {}", peak(&aligned), peak(&calendar));
+    assert!(tmp.path().join("a/charts/ensemble-from-call.png").is_file(), "the aligned chart is drawn");
+}

@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn paired_differences_have_the_known_means_and_t_intervals() {
-        let text = table(None).unwrap();
+        let text = table(None).unwrap_or_else(|f| panic!("{}", f.error));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], COLUMNS);
         // Point 2 against point 0, outcome a: differences 1, 3, 0: mean 4/3, sd sqrt(7/3), t(2) = 4.303.
@@ -449,7 +449,7 @@ mod tests {
 
     #[test]
     fn a_chosen_reference_point_pairs_every_other_point_with_it() {
-        let text = table(Some("1")).unwrap();
+        let text = table(Some("1")).unwrap_or_else(|f| panic!("{}", f.error));
         let a: Vec<&str> = text.lines().filter(|l| l.starts_with("a,")).collect();
         assert_eq!(a.len(), 3, "{text}");
         assert!(a[0].starts_with("a,1,0,base,3,20,12,-8,"), "{}", a[0]);

@@ -134,6 +134,14 @@ pub fn draw(dir: &Path, choice: &Choice) -> Result<Vec<Chart>, Failure> {
                 let name = manifest["scenario_name"].as_str().unwrap_or("run");
                 let reps = groups.first().map_or(0, |g| g.replicates);
                 charts.push(resist::chart::bands::multiples("ensemble", &format!("{name}: {reps} replicates"), &groups, &labels).map_err(chart_failure)?);
+                let from_call = dir.join("ensemble-from-call.csv");
+                if from_call.is_file() {
+                    let groups = read_aggregates(&from_call, &BTreeMap::new())?;
+                    let called = groups.first().map_or(0, |g| g.replicates);
+                    let title = format!("{name}: the {called} of {reps} replicates whose council called the town out, aligned on the call");
+                    let time = Some("days from the council's call");
+                    charts.push(resist::chart::bands::multiples_over("ensemble-from-call", &title, &groups, &labels, time).map_err(chart_failure)?);
+                }
             }
             Ok(charts)
         }

@@ -85,6 +85,12 @@ struct Multiples<'a> {
 /// Small multiples of the default series, one line and band per group.
 /// `name` is the chart's file stem ("ensemble" or "policies").
 pub fn multiples(name: &str, title: &str, groups: &[Group], labels: &BTreeMap<String, String>) -> Result<Chart, ChartError> {
+    multiples_over(name, title, groups, labels, None)
+}
+
+/// [`multiples`] on a time axis of its own: `time` names it (say, days from
+/// the council's call) instead of the calendar's day or step.
+pub fn multiples_over(name: &str, title: &str, groups: &[Group], labels: &BTreeMap<String, String>, time: Option<&'static str>) -> Result<Chart, ChartError> {
     let mut columns: Vec<String> = Vec::new();
     for c in groups.iter().flat_map(|g| g.series.keys()) {
         if !columns.contains(c) {
@@ -96,7 +102,7 @@ pub fn multiples(name: &str, title: &str, groups: &[Group], labels: &BTreeMap<St
         return Err(ChartError::Empty { chart: name.into(), why: "no series to draw".into() });
     }
     let caption = if groups.len() == 1 { "Mean and 5-95% band over replicates" } else { "Each policy's mean and 5-95% band over replicates" };
-    let time = if columns.iter().any(|c| c == "step") { "step" } else { "day" };
+    let time = time.unwrap_or(if columns.iter().any(|c| c == "step") { "step" } else { "day" });
     render(name, caption, &Multiples { title: title.to_string(), groups, series, time })
 }
 
