@@ -213,7 +213,8 @@ impl Figure for Against {
         let (note_row, legend_area) = top_row.split_vertically(24);
         note_row.draw(&Text::new(self.note.clone(), (70, 4), font(12)))?;
         legend_row(&legend_area, &self.entries())?;
-        let panels = grid.split_evenly((self.panels.len().div_ceil(3), 3));
+        let columns = self.panels.len().clamp(1, 3);
+        let panels = grid.split_evenly((self.panels.len().div_ceil(columns), columns));
         for (panel, area) in self.panels.iter().zip(&panels) {
             let xs: Vec<f64> = panel.lines.iter().flat_map(|l| l.marks.iter().map(|m| m.x)).chain(panel.dots.iter().map(|d| d.0)).collect();
             let (x0, x1) = (xs.iter().copied().fold(f64::INFINITY, f64::min), xs.iter().copied().fold(f64::NEG_INFINITY, f64::max));
@@ -287,7 +288,8 @@ impl Figure for ByPolicy {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let root = root.titled(&self.title, font(18))?;
-        let panels = root.split_evenly((self.panels.len().div_ceil(3), 3));
+        let columns = self.panels.len().clamp(1, 3);
+        let panels = root.split_evenly((self.panels.len().div_ceil(columns), columns));
         let n = self.policies.len();
         let name = |v: &f64| {
             let k = v.round();
@@ -320,11 +322,11 @@ impl Figure for ByPolicy {
             for (policy, m) in points {
                 let Some(k) = self.policies.iter().position(|q| q == policy) else { continue };
                 let (x, c, half) = (k as f64, colour(k), m.half());
-                chart.draw_series(std::iter::once(PathElement::new(vec![(x, m.mean - half), (x, m.mean + half)], c.stroke_width(2))))?;
+                chart.draw_series(std::iter::once(PathElement::new(vec![(x, m.mean - half), (x, m.mean + half)], c.stroke_width(3))))?;
                 for y in [m.mean - half, m.mean + half] {
-                    chart.draw_series(std::iter::once(PathElement::new(vec![(x - 0.08, y), (x + 0.08, y)], c.stroke_width(2))))?;
+                    chart.draw_series(std::iter::once(PathElement::new(vec![(x - 0.08, y), (x + 0.08, y)], c.stroke_width(3))))?;
                 }
-                chart.draw_series(std::iter::once(Circle::new((x, m.mean), 5, c.filled())))?;
+                chart.draw_series(std::iter::once(Circle::new((x, m.mean), 6, c.filled())))?;
             }
         }
         Ok(())
