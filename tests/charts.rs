@@ -247,10 +247,12 @@ fn a_sweep_writes_paired_comparisons_and_the_report_shows_them_against_the_chose
     assert_eq!(text.lines().next().unwrap(), "outcome,reference,point,policy,n_pairs,mean_reference,mean_point,mean_difference,ci_low,ci_high");
     let rows = runs_csv(&tmp.path().join("g/comparisons.csv"));
     let runs = runs_csv(&tmp.path().join("g/runs.csv"));
+    // The first faction's peak membership, whatever runs.csv names it (by number or by name).
+    let peak = runs[0].keys().find(|k| k.starts_with("factions.") && k.ends_with(".members_peak")).expect("a faction's peak membership").clone();
     // Point 12 (rich_faction) against point 4 (base, the same swept values), replicate by replicate.
-    let row = rows.iter().find(|r| r["point"] == "12" && r["outcome"] == "factions.0.members_peak").expect("a row for point 12");
+    let row = rows.iter().find(|r| r["point"] == "12" && r["outcome"] == peak).expect("a row for point 12");
     assert_eq!((row["reference"].as_str(), row["policy"].as_str(), row["n_pairs"].as_str()), ("base", "rich_faction", "3"));
-    let value = |p: &str, r: &str| -> f64 { runs.iter().find(|x| x["point"] == p && x["replicate"] == r).unwrap()["factions.0.members_peak"].parse().unwrap() };
+    let value = |p: &str, r: &str| -> f64 { runs.iter().find(|x| x["point"] == p && x["replicate"] == r).unwrap()[&peak].parse().unwrap() };
     let diffs: Vec<f64> = ["0", "1", "2"].iter().map(|r| value("12", r) - value("4", r)).collect();
     let mean = diffs.iter().sum::<f64>() / 3.0;
     assert!((row["mean_difference"].parse::<f64>().unwrap() - mean).abs() < 1e-9, "{row:?} against {diffs:?}");
@@ -267,7 +269,11 @@ fn a_sweep_writes_paired_comparisons_and_the_report_shows_them_against_the_chose
 
 /// The mean of a column by day in an ensemble's long-form CSV.
 fn means(path: &Path, column: &str) -> Vec<(f64, f64, u64)> {
-    runs_csv(path).iter().filter(|r| r["column"] == column).map(|r| (r["day"].parse().unwrap(), r["mean"].parse().unwrap(), r["replicates"].parse().unwrap())).collect()
+    runs_csv(path)
+        .iter()
+        .filter(|r| r["column"] == column)
+        .map(|r| (r["day"].parse().unwrap(), r["mean"].parse().unwrap(), r["replicates"].parse().unwrap()))
+        .collect()
 }
 
 #[test]

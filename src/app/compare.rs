@@ -243,6 +243,9 @@ fn reference(path: &Path, shape: &Shape, chosen: Option<&str>) -> Result<Option<
     )))
 }
 
+/// The current reference point: its number, swept values and each replicate's values.
+type Held = (usize, Vec<String>, BTreeMap<u64, Option<Vec<f64>>>);
+
 /// Compare every point of runs.csv with its reference and write the table to
 /// `out` (comparisons.csv's rows: by point, then outcome in runs.csv's
 /// order). Returns the reference, or None when there is nothing to compare
@@ -278,8 +281,7 @@ pub fn compare(runs: &Path, chosen: Option<&str>, out: &mut impl Write) -> Resul
     let mut rows = Rows::open(runs)?;
     let names: Vec<String> = rows.layout.outcomes.iter().map(|(_, n)| n.clone()).collect();
     let mut finder = Rows::open(runs)?;
-    // The current reference point: its number, swept values and each replicate's values.
-    let mut held: Option<(usize, Vec<String>, BTreeMap<u64, Option<Vec<f64>>>)> = None;
+    let mut held: Option<Held> = None;
     while let Some(first) = rows.peek()? {
         let (point, policy, params) = (first.point, first.policy.clone(), first.params.clone());
         let target = reference_of(point);
@@ -454,7 +456,7 @@ mod tests {
         assert_eq!(a.len(), 3, "{text}");
         assert!(a[0].starts_with("a,1,0,base,3,20,12,-8,"), "{}", a[0]);
         assert!(a[2].starts_with("a,1,3,plan,2,20,23.5,3.5,"), "{}", a[2]);
-        let e = table(Some("nope")).err().expect("an unknown reference is refused");
+        let e = table(Some("nope")).expect_err("an unknown reference is refused");
         assert!(e.error.to_string().contains("--reference nope: neither a policy nor a design point"), "{}", e.error);
     }
 }

@@ -81,7 +81,10 @@ pub fn plot(args: &ChartArgs) -> Result<u8, Failure> {
 pub fn faction_labels(scenario: &str) -> BTreeMap<String, String> {
     let Ok(table) = scenario.parse::<toml::Table>() else { return BTreeMap::new() };
     let Some(factions) = table.get("factions").and_then(|f| f.as_table()) else { return BTreeMap::new() };
-    factions.iter().filter_map(|(name, f)| f.get("label").and_then(|l| l.as_str()).filter(|l| !l.is_empty() && *l != name).map(|l| (name.clone(), l.to_string()))).collect()
+    factions
+        .iter()
+        .filter_map(|(name, f)| f.get("label").and_then(|l| l.as_str()).filter(|l| !l.is_empty() && *l != name).map(|l| (name.clone(), l.to_string())))
+        .collect()
 }
 
 /// The faction labels of a sweep: from the resolved scenarios its manifest holds, if it holds them.
@@ -316,8 +319,11 @@ pub fn read_points(path: &Path, chosen: &[String], faction_labels: BTreeMap<Stri
         let known: Vec<&str> = outcome_columns.iter().take(12).map(|(_, c)| c.as_str()).collect();
         return Err(bad_input(anyhow!("--outcome {k}: no numeric column of that name in {}; for example: {}", path.display(), known.join(", "))));
     }
-    let defaults: Vec<(usize, &String)> =
-        outcome_columns.iter().filter(|(_, c)| resist::chart::sweep::OUTCOMES.iter().any(|(p, _)| resist::chart::sweep::label_pattern(p, c))).copied().collect();
+    let defaults: Vec<(usize, &String)> = outcome_columns
+        .iter()
+        .filter(|(_, c)| resist::chart::sweep::OUTCOMES.iter().any(|(p, _)| resist::chart::sweep::label_pattern(p, c)))
+        .copied()
+        .collect();
     let kept: Vec<(usize, &String)> = if !chosen.is_empty() {
         outcome_columns.iter().filter(|(_, c)| chosen.contains(c)).copied().collect()
     } else if defaults.is_empty() {
@@ -325,11 +331,23 @@ pub fn read_points(path: &Path, chosen: &[String], faction_labels: BTreeMap<Stri
     } else {
         defaults
     };
+    // Factions numbered in the data (`factions.0.name = isis`) are named, by label where one is known.
+    let faction_names: Vec<(usize, String)> =
+        h.iter().enumerate().filter_map(|(k, c)| c.strip_prefix("factions.").and_then(|c| c.strip_suffix(".name")).map(|n| (k, n.to_string()))).collect();
+    let mut faction_labels = faction_labels;
     let mut points: Vec<PointSummary> = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut line = 1;
     while r.read_record(&mut rec).map_err(|e| bad_csv(path, e))? {
         line += 1;
+        for (k, number) in &faction_names {
+            if let Some(name) = rec.get(*k).filter(|n| !n.is_empty())
+                && !faction_labels.contains_key(number)
+            {
+                let named = faction_labels.get(name).cloned().unwrap_or_else(|| name.to_string());
+                faction_labels.insert(number.clone(), named);
+            }
+        }
         let p: usize = finite(path, line, "point", rec.get(point).unwrap_or(""))? as usize;
         let known = points.last().is_some_and(|x| x.point == p);
         if !known {

@@ -148,7 +148,11 @@ fn policies_section(body: &mut String, state: &serde_json::Value, manifest: &ser
         }
         out.into_iter().filter(|(k, _)| k != "name").collect()
     };
-    let _ = write!(body, "<h2 id=\"design\">Design</h2><table class=\"design\"><tr><th>policy</th><th>scenario</th><th>parameters set apart from {}</th></tr>", esc(&policies[0]));
+    let _ = write!(
+        body,
+        "<h2 id=\"design\">Design</h2><table class=\"design\"><tr><th>policy</th><th>scenario</th><th>parameters set apart from {}</th></tr>",
+        esc(&policies[0])
+    );
     let first = resolved.get(&policies[0]).map(|t| flat(t));
     for p in policies {
         let differs = match (first.as_ref(), resolved.get(p)) {
@@ -232,7 +236,13 @@ Outcomes: {}. {}</p>",
 }
 
 /// The paired differences of comparisons.csv for the charted outcomes: a row a compared point.
-fn comparisons_section(body: &mut String, dir: &Path, outs: &[(String, String)], points: &resist::chart::sweep::Points, reference: &Reference) -> Result<(), Failure> {
+fn comparisons_section(
+    body: &mut String,
+    dir: &Path,
+    outs: &[(String, String)],
+    points: &resist::chart::sweep::Points,
+    reference: &Reference,
+) -> Result<(), Failure> {
     let rows = super::compare::read(&dir.join("comparisons.csv"), |k| outs.iter().any(|(o, _)| o == k))?;
     let against = match reference {
         Reference::Policy(_, name) => format!("policy {name}: each point against the {name} point with the same swept values"),
@@ -273,7 +283,13 @@ and the 95% t interval of that mean; <strong>bold</strong> where the interval ex
                 }
                 Some(d) => {
                     let dd = decimals(d.half, d.mean);
-                    let text = format!("{}{} [{}, {}]", if d.mean > 0.0 { "+" } else { "" }, fixed(d.mean, dd), fixed(d.mean - d.half, dd), fixed(d.mean + d.half, dd));
+                    let text = format!(
+                        "{}{} [{}, {}]",
+                        if d.mean > 0.0 { "+" } else { "" },
+                        fixed(d.mean, dd),
+                        fixed(d.mean - d.half, dd),
+                        fixed(d.mean + d.half, dd)
+                    );
                     if d.mean - d.half > 0.0 || d.mean + d.half < 0.0 { format!("<strong>{text}</strong>") } else { text }
                 }
             };

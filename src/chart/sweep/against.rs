@@ -193,7 +193,12 @@ fn binned(pts: &[(f64, Moments)]) -> Vec<Mark> {
 
 impl Against {
     fn entries(&self) -> Vec<Entry> {
-        self.groups.iter().enumerate().filter(|(_, g)| !g.is_empty()).map(|(k, g)| Entry { label: g.clone(), colour: colour(k), swatch: Swatch::Line(k) }).collect()
+        self.groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| !g.is_empty())
+            .map(|(k, g)| Entry { label: g.clone(), colour: colour(k), swatch: Swatch::Line(k) })
+            .collect()
     }
 
     fn legend_height(&self) -> u32 {
@@ -271,7 +276,9 @@ pub fn by_policy(title: &str, points: &Points, outcomes: &[(String, String)]) ->
     }
     let panels: Vec<(String, Vec<(String, Moments)>)> = outcomes
         .iter()
-        .map(|(k, l)| (l.clone(), points.points.iter().filter_map(|p| p.outcomes.get(k).filter(|m| m.n > 0).map(|m| (p.policy.clone(), *m))).collect::<Vec<_>>()))
+        .map(|(k, l)| {
+            (l.clone(), points.points.iter().filter_map(|p| p.outcomes.get(k).filter(|m| m.n > 0).map(|m| (p.policy.clone(), *m))).collect::<Vec<_>>())
+        })
         .filter(|(_, s)| !s.is_empty())
         .collect();
     if panels.is_empty() {

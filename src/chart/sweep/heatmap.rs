@@ -85,11 +85,7 @@ fn bins(values: &[f64], points: usize) -> Vec<(f64, f64)> {
 }
 
 fn which(v: f64, cells: &[(f64, f64)], grid: bool) -> usize {
-    if grid {
-        cells.iter().position(|c| c.0 == v).unwrap_or(0)
-    } else {
-        cells.iter().position(|c| v < c.1).unwrap_or(cells.len() - 1)
-    }
+    if grid { cells.iter().position(|c| c.0 == v).unwrap_or(0) } else { cells.iter().position(|c| v < c.1).unwrap_or(cells.len() - 1) }
 }
 
 /// The heatmap panels of a sweep with two or more parameters: for each of the
@@ -131,7 +127,16 @@ pub fn heatmap_panels(points: &Points, outcomes: &[(String, String)]) -> Vec<Hea
             let mut sizes: Vec<u64> = cells.iter().map(|c| c.runs.n).collect();
             sizes.sort_unstable();
             let noise = if df > 0.0 { (within / df).sqrt() / (sizes[sizes.len() / 2] as f64).sqrt() } else { f64::NAN };
-            out.push(HeatmapPanel { outcome: outcome.clone(), label: label.clone(), policy: policy.clone(), grid, xs: xs.clone(), ys: ys.clone(), cells, noise });
+            out.push(HeatmapPanel {
+                outcome: outcome.clone(),
+                label: label.clone(),
+                policy: policy.clone(),
+                grid,
+                xs: xs.clone(),
+                ys: ys.clone(),
+                cells,
+                noise,
+            });
         }
     }
     out
@@ -215,7 +220,11 @@ impl Figure for Heatmap<'_> {
                 let (nx, ny) = (xv.len(), yv.len());
                 let label = |v: &f64, values: &[f64]| {
                     let k = v - 0.5;
-                    if (k - k.round()).abs() < 1e-6 && k.round() >= 0.0 && (k.round() as usize) < values.len() { short(values[k.round() as usize]) } else { String::new() }
+                    if (k - k.round()).abs() < 1e-6 && k.round() >= 0.0 && (k.round() as usize) < values.len() {
+                        short(values[k.round() as usize])
+                    } else {
+                        String::new()
+                    }
                 };
                 let mut chart = ChartBuilder::on(&plot)
                     .caption(panel.label.as_str(), font(15))
@@ -245,7 +254,11 @@ impl Figure for Heatmap<'_> {
                     // Dark text on the light end of the map, light on the dark end.
                     let ink = if t > 0.6 { INK } else { WHITE };
                     if nx <= 8 && ny <= 10 {
-                        chart.draw_series(std::iter::once(Text::new(text_of(c.runs.mean), (i + 0.5, j + 0.5), font(13).color(&ink).pos(Pos::new(HPos::Center, VPos::Center)))))?;
+                        chart.draw_series(std::iter::once(Text::new(
+                            text_of(c.runs.mean),
+                            (i + 0.5, j + 0.5),
+                            font(13).color(&ink).pos(Pos::new(HPos::Center, VPos::Center)),
+                        )))?;
                     }
                 }
             } else {

@@ -331,7 +331,10 @@ mod tests {
             // An outcome the lever cannot change: the same noise around 0.92 at every point.
             s.outcomes.insert("uprising.abstention_rate".into(), moments(&noise(p as u64 + 1, replicates).iter().map(|x| 0.91 + 0.03 * x).collect::<Vec<_>>()));
             // One it moves: a step of `effect` a point on top of the same noise.
-            s.outcomes.insert("aftermath.rejoined".into(), moments(&noise(p as u64 + 100, replicates).iter().map(|x| 10.0 * x + effect * p as f64).collect::<Vec<_>>()));
+            s.outcomes.insert(
+                "aftermath.rejoined".into(),
+                moments(&noise(p as u64 + 100, replicates).iter().map(|x| 10.0 * x + effect * p as f64).collect::<Vec<_>>()),
+            );
             // One that does not vary at all.
             s.outcomes.insert("end.dead".into(), moments(&vec![3.0; replicates]));
             out.points.push(s);
