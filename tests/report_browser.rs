@@ -92,7 +92,7 @@ fn the_report_loads_every_chart_in_headless_chromium() {
         // The screenshot shows the page with charts drawn: coloured pixels come only from charts.
         let shot = tmp.path().join("shot.png");
         let _ = fs::remove_file(&shot);
-        headless(&browser, &tmp.path().join("profile-shot"), &["--window-size=1280,2400".into(), format!("--screenshot={}", shot.display()), url]);
+        headless(&browser, &tmp.path().join("profile-shot"), &["--window-size=1280,5000".into(), format!("--screenshot={}", shot.display()), url]);
         let bytes = fs::read(&shot).expect("chromium wrote a screenshot");
         let mut reader = png::Decoder::new(bytes.as_slice()).read_info().expect("a PNG screenshot");
         let mut buf = vec![0; reader.output_buffer_size()];
@@ -102,6 +102,6 @@ fn the_report_loads_every_chart_in_headless_chromium() {
         let inked = px.iter().filter(|p| p[..3].iter().any(|&c| c < 200)).count() as f64 / px.len() as f64;
         let coloured = px.iter().filter(|p| p[..3].iter().max().unwrap() - p[..3].iter().min().unwrap() > 60).count() as f64 / px.len() as f64;
         assert!(inked > 0.02, "the screenshot is blank: {:.2}% ink", 100.0 * inked);
-        assert!(coloured > 0.005, "no chart visible in the screenshot: {:.3}% coloured pixels", 100.0 * coloured);
+        assert!(coloured > 0.005, "{}: no chart visible in the screenshot: {:.3}% coloured pixels", dir.display(), 100.0 * coloured);
     }
 }
