@@ -292,3 +292,26 @@ fn an_ensemble_is_also_aligned_on_the_council_call_where_mobilisation_does_not_s
     assert!(peak(&aligned) >= peak(&calendar), "aligned peak {} below the calendar's {}", peak(&aligned), peak(&calendar));
     assert!(tmp.path().join("a/charts/ensemble-from-call.png").is_file(), "the aligned chart is drawn");
 }
+
+#[test]
+fn a_swept_choice_is_charted_by_its_place_and_named_in_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(tmp.path(), &["sweep", &data("grid.toml"), "--out", "g"]);
+    // As a sweep over a choice writes it: the value's name in the parameter's column.
+    let path = tmp.path().join("g/runs.csv");
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let header = r.headers().unwrap().clone();
+    let k = header.iter().position(|c| c == "population.activist_share").unwrap();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let fields: Vec<&str> = rec.iter().enumerate().map(|(i, f)| if i == k { if f == "0" { "none" } else { "some" } } else { f }).collect();
+        w.write_record(&fields).unwrap();
+    }
+    fs::write(&path, w.into_inner().unwrap()).unwrap();
+    ok(tmp.path(), &["report", "g"]);
+    assert!(tmp.path().join("g/charts/outcomes-vs-population-activist_share.svg").is_file(), "the chart against the choice");
+    let html = fs::read_to_string(tmp.path().join("g/report/index.html")).unwrap();
+    assert!(html.contains("population.activist_share (0 = none, 1 = some)"), "the key names the choices");
+}

@@ -313,7 +313,8 @@ pub fn read_points(path: &Path, chosen: &[String], faction_labels: BTreeMap<Stri
     if !(seed < status && status < error) {
         return Err(bad_csv(path, "the columns are not in the order of a sweep's runs.csv (`seed`, the swept parameters, `status`, `error`, the outcomes)"));
     }
-    let keys: Vec<String> = h[seed + 1..status].to_vec();
+    let mut keys: Vec<String> = h[seed + 1..status].to_vec();
+    let mut choices: Vec<Vec<String>> = vec![Vec::new(); keys.len()];
     let outcome_columns: Vec<(usize, &String)> = h.iter().enumerate().skip(error + 1).collect();
     if let Some(k) = chosen.iter().find(|k| !outcome_columns.iter().any(|(_, c)| c == k)) {
         let known: Vec<&str> = outcome_columns.iter().take(12).map(|(_, c)| c.as_str()).collect();
@@ -351,15 +352,28 @@ pub fn read_points(path: &Path, chosen: &[String], faction_labels: BTreeMap<Stri
         let p: usize = finite(path, line, "point", rec.get(point).unwrap_or(""))? as usize;
         let known = points.last().is_some_and(|x| x.point == p);
         if !known {
-            for (k, name) in h.iter().enumerate().take(status).skip(seed + 1) {
-                finite(path, line, name, rec.get(k).unwrap_or(""))?;
+            // A number, a flag (1 and 0), or a choice: its place among the choices seen (named in the key).
+            let mut params = Vec::with_capacity(status - seed - 1);
+            for (j, k) in (seed + 1..status).enumerate() {
+                let text = rec.get(k).unwrap_or("");
+                let v = match outcome_value(text) {
+                    Some(v) => v,
+                    None if !text.is_empty() && text.parse::<f64>().is_err() => {
+                        let seen = &mut choices[j];
+                        let at = seen.iter().position(|c| c == text).unwrap_or_else(|| {
+                            seen.push(text.to_string());
+                            seen.len() - 1
+                        });
+                        at as f64
+                    }
+                    None => f64::NAN,
+                };
+                if !v.is_finite() {
+                    finite(path, line, &h[k], text)?;
+                }
+                params.push(v);
             }
-            points.push(PointSummary {
-                point: p,
-                policy: rec.get(policy).unwrap_or("").to_string(),
-                params: (seed + 1..status).map(|k| rec.get(k).and_then(outcome_value).unwrap_or(f64::NAN)).collect(),
-                outcomes: BTreeMap::new(),
-            });
+            points.push(PointSummary { point: p, policy: rec.get(policy).unwrap_or("").to_string(), params, outcomes: BTreeMap::new() });
         }
         if rec.get(status) != Some("ok") {
             continue;
@@ -382,6 +396,13 @@ pub fn read_points(path: &Path, chosen: &[String], faction_labels: BTreeMap<Stri
                 }
             }
             _ => merged.push(p),
+        }
+    }
+    // A swept choice is charted by its place among the values: the key says which is which.
+    for (key, seen) in keys.iter_mut().zip(&choices) {
+        if !seen.is_empty() {
+            let names: Vec<String> = seen.iter().enumerate().map(|(k, c)| format!("{k} = {c}")).collect();
+            *key = format!("{key} ({})", names.join(", "));
         }
     }
     Ok(Points { keys, points: merged, faction_labels })

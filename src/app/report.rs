@@ -70,6 +70,14 @@ fn run_page(dir: &Path, charts: &[Chart], chosen: &[String]) -> Result<String, F
     facts_table(&mut body, &facts);
     let mut flat = Vec::new();
     resist::sweep::aggregate::flatten("", &summary, &mut flat);
+    // Factions numbered in the summary are named by their label, else their name.
+    let mut labels = labels;
+    for (k, v) in &flat {
+        if let Some(number) = k.strip_prefix("factions.").and_then(|k| k.strip_suffix(".name")) {
+            let named = labels.get(v).cloned().unwrap_or_else(|| v.clone());
+            labels.insert(number.to_string(), named);
+        }
+    }
     // The chosen outcomes, else the main ones, in the order of the defaults.
     let keys: Vec<&String> = if chosen.is_empty() {
         OUTCOMES.iter().flat_map(|(p, _)| flat.iter().map(|(k, _)| k).filter(move |k| label_pattern(p, k))).collect()

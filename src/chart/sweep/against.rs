@@ -18,7 +18,7 @@ use plotters::prelude::*;
 use super::super::draw::{Entry, Swatch, axes, band, font, legend_height, legend_row, line, short, tick};
 use super::super::style::{GREY, colour};
 use super::super::{Chart, ChartError, DrawResult, Figure, file_stem, render};
-use super::{Moments, Points, distinct, t975};
+use super::{Moments, Points, bare, distinct, t975};
 
 const WIDTH: u32 = 1100;
 /// Above this many distinct values a parameter counts as sampled, not set on a grid.
@@ -145,7 +145,7 @@ pub fn against_parameters(title: &str, points: &Points, outcomes: &[(String, Str
             Mode::Binned => "binned partial dependence",
         };
         let fig = Against { title: format!("{title}: outcomes against {}", points.keys[key]), x_desc: points.keys[key].clone(), groups, note, mode, panels };
-        charts.push(render(&format!("outcomes-vs-{}", file_stem(&points.keys[key])), &format!("Outcomes against {} ({what})", points.keys[key]), &fig)?);
+        charts.push(render(&format!("outcomes-vs-{}", file_stem(bare(&points.keys[key]))), &format!("Outcomes against {} ({what})", points.keys[key]), &fig)?);
     }
     Ok(charts)
 }

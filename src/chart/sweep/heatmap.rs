@@ -20,7 +20,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::super::draw::{axes, font, short, tick};
 use super::super::style::{INK, viridis};
 use super::super::{Chart, ChartError, DrawResult, Figure, file_stem, render};
-use super::{Moments, Points, decimals, distinct, fixed};
+use super::{Moments, Points, bare, decimals, distinct, fixed};
 
 const WIDTH: u32 = 1100;
 const GRID_VALUES: usize = 12;
@@ -188,7 +188,7 @@ pub fn heatmaps(title: &str, points: &Points, outcomes: &[(String, String)]) -> 
         let rest: Vec<&str> = points.keys[2..].iter().map(String::as_str).collect();
         let over = if rest.is_empty() { String::new() } else { format!(", averaged over {}", rest.join(", ")) };
         let (k0, k1) = (points.keys[0].clone(), points.keys[1].clone());
-        let csv = cells_csv((&k0, &k1), &panels);
+        let csv = cells_csv((bare(&k0), bare(&k1)), &panels);
         let fig = Heatmap { title: format!("{title}: mean outcomes over {k0} and {k1}{over}{suffix}"), keys: (k0.clone(), k1.clone()), panels };
         let name = if policies.len() > 1 { format!("heatmap-{}", file_stem(policy)) } else { "heatmap".to_string() };
         let mut chart = render(&name, &format!("Mean outcomes over {k0} and {k1}{over}{suffix}"), &fig)?;

@@ -74,6 +74,8 @@ pub struct PointSummary {
 /// A sweep's design points, in point order.
 #[derive(Clone, Debug, Default)]
 pub struct Points {
+    /// The swept keys; a swept choice's values are numbered in its order of
+    /// first appearance, and its key says so (`key (0 = a, 1 = b)`, see [`bare`]).
     pub keys: Vec<String>,
     pub points: Vec<PointSummary>,
     /// Readable names of factions by their name in the data (`label` in a scenario's `[factions.<name>]`).
@@ -290,6 +292,11 @@ pub fn fixed(v: f64, d: usize) -> String {
         Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
         _ => s,
     }
+}
+
+/// A swept key without the note a reader adds to it (`prisoners.policy (0 = hand_over, 1 = due_process)`).
+pub fn bare(key: &str) -> &str {
+    key.split(" (").next().unwrap_or(key)
 }
 
 pub(crate) fn distinct(values: impl Iterator<Item = f64>) -> Vec<f64> {
