@@ -159,7 +159,8 @@ pub fn draw(dir: &Path, choice: &Choice) -> Result<Vec<Chart>, Failure> {
             charts.extend(resist::chart::sweep::heatmaps(&name, &points, &outs).map_err(chart_failure)?);
             charts.extend(resist::chart::sweep::by_policy(&name, &points, &outs).map_err(chart_failure)?);
             let point_names = point_labels(&points);
-            if point_names.len() <= 8 && dir.join("aggregates.csv").is_file() {
+            // aggregates.csv holds daily series unless the sweep reduced only its outcomes (no `day` column) or wrote none.
+            if point_names.len() <= 8 && daily(&dir.join("aggregates.csv")) {
                 let groups = read_aggregates(&dir.join("aggregates.csv"), &point_names)?;
                 let (file, title) = if groups.len() == 1 {
                     ("ensemble", format!("{name}: one design point"))
@@ -258,6 +259,12 @@ fn read_events(path: &Path) -> Result<Vec<Mark>, Failure> {
         out.push(Mark { day, kind: rec.get(1).unwrap_or("").to_string(), detail: rec.get(5).unwrap_or("").to_string() });
     }
     Ok(out)
+}
+
+/// Whether a file is aggregates.csv of daily series (with `day` and `column` columns).
+fn daily(path: &Path) -> bool {
+    let Ok(mut r) = csv::Reader::from_path(path) else { return false };
+    r.headers().is_ok_and(|h| h.iter().any(|c| c == "day") && h.iter().any(|c| c == "column"))
 }
 
 /// aggregates.csv (or a run's ensemble.csv): one group per design point.
