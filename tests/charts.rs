@@ -31,7 +31,8 @@ fn outputs(tmp: &Path) -> Vec<PathBuf> {
     ok(tmp, &["sweep", &data("grid.toml"), "--out", "grid", "--plot"]);
     ok(tmp, &["sweep", &data("policies.toml"), "--out", "policies"]);
     ok(tmp, &["plot", "policies"]);
-    ["run", "epstein", "grid", "policies"].iter().map(|d| tmp.join(d)).collect()
+    ok(tmp, &["sweep", &data("grid3.toml"), "--out", "grid3", "--plot"]);
+    ["run", "epstein", "grid", "policies", "grid3"].iter().map(|d| tmp.join(d)).collect()
 }
 
 fn png_size(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
@@ -94,12 +95,15 @@ fn every_chart_kind_is_a_valid_png_and_svg_of_its_stated_size_and_not_blank() {
         "run/overview",
         "run/ensemble",
         "epstein/overview",
-        "grid/outcomes-vs-amnesty-credibility",
-        "grid/outcomes-vs-amnesty-broadcast_reach",
+        "grid/outcomes-vs-affiliation-protection",
+        "grid/outcomes-vs-population-activist_share",
         "grid/heatmap",
         "grid/policies",
         "policies/outcomes-by-policy",
         "policies/policies",
+        "grid3/outcomes-vs-affiliation-protection",
+        "grid3/heatmap-base",
+        "grid3/heatmap-rich_faction",
     ] {
         assert!(names.iter().any(|n| n == kind), "chart {kind} missing; drawn: {names:?}");
     }
@@ -192,4 +196,122 @@ fn plot_refuses_numbers_it_cannot_draw_and_unknown_outcomes_with_exit_2() {
     let o = resist(tmp.path(), &["plot", "grid", "--outcome", "no.such.outcome"], &[]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--outcome no.such.outcome: no numeric column of that name in"), "{}", stderr(&o));
+}
+
+/// runs.csv's rows as maps from column to field.
+fn runs_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records().map(|rec| h.iter().cloned().zip(rec.unwrap().iter().map(str::to_string)).collect()).collect()
+}
+
+#[test]
+fn a_three_parameter_heatmap_shows_the_means_over_the_third_parameter() {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(tmp.path(), &["sweep", &data("grid3.toml"), "--out", "g", "--plot"]);
+    let runs = runs_csv(&tmp.path().join("g/runs.csv"));
+    let (k0, k1, k2) = ("affiliation.protection", "population.activist_share", "amnesty.credibility");
+    let mut checked = 0;
+    for policy in ["base", "rich_faction"] {
+        let path = tmp.path().join(format!("g/charts/heatmap-{policy}.csv"));
+        let cells = runs_csv(&path);
+        assert!(!cells.is_empty(), "{}: no cells", path.display());
+        for c in &cells {
+            // The mean over every successful run at these two values, whatever the third.
+            let xs: Vec<f64> = runs
+                .iter()
+                .filter(|r| r["policy"] == policy && r["status"] == "ok" && r[k0] == c[k0] && r[k1] == c[k1])
+                .filter_map(|r| r[&c["outcome"]].parse::<f64>().ok())
+                .collect();
+            let thirds: std::collections::BTreeSet<&str> =
+                runs.iter().filter(|r| r["policy"] == policy && r[k0] == c[k0] && r[k1] == c[k1]).map(|r| r[k2].as_str()).collect();
+            assert_eq!(thirds.len(), 2, "each cell spans both values of {k2}");
+            let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+            assert_eq!(c["runs"].parse::<usize>().unwrap(), xs.len(), "{c:?}");
+            let got: f64 = c["mean"].parse().unwrap();
+            assert!((got - mean).abs() <= 1e-9 * mean.abs().max(1.0), "{policy} {c:?}: the cell shows {got}, runs.csv gives {mean}");
+            checked += 1;
+        }
+    }
+    // 2 x 2 cells of peak membership for each policy at least.
+    assert!(checked >= 8, "{checked} cells checked");
+    let svg = fs::read_to_string(tmp.path().join("g/charts/heatmap-base.svg")).unwrap();
+    assert!(svg.contains("averaged over amnesty.credibility"), "the title says what the cells are");
+}
+
+#[test]
+fn a_sweep_writes_paired_comparisons_and_the_report_shows_them_against_the_chosen_reference() {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(tmp.path(), &["sweep", &data("grid3.toml"), "--out", "g"]);
+    let text = fs::read_to_string(tmp.path().join("g/comparisons.csv")).unwrap();
+    assert_eq!(text.lines().next().unwrap(), "outcome,reference,point,policy,n_pairs,mean_reference,mean_point,mean_difference,ci_low,ci_high");
+    let rows = runs_csv(&tmp.path().join("g/comparisons.csv"));
+    let runs = runs_csv(&tmp.path().join("g/runs.csv"));
+    // The first faction's peak membership, whatever runs.csv names it (by number or by name).
+    let peak = runs[0].keys().find(|k| k.starts_with("factions.") && k.ends_with(".members_peak")).expect("a faction's peak membership").clone();
+    // Point 12 (rich_faction) against point 4 (base, the same swept values), replicate by replicate.
+    let row = rows.iter().find(|r| r["point"] == "12" && r["outcome"] == peak).expect("a row for point 12");
+    assert_eq!((row["reference"].as_str(), row["policy"].as_str(), row["n_pairs"].as_str()), ("base", "rich_faction", "3"));
+    let value = |p: &str, r: &str| -> f64 { runs.iter().find(|x| x["point"] == p && x["replicate"] == r).unwrap()[&peak].parse().unwrap() };
+    let diffs: Vec<f64> = ["0", "1", "2"].iter().map(|r| value("12", r) - value("4", r)).collect();
+    let mean = diffs.iter().sum::<f64>() / 3.0;
+    assert!((row["mean_difference"].parse::<f64>().unwrap() - mean).abs() < 1e-9, "{row:?} against {diffs:?}");
+    assert!(rows.iter().all(|r| r["policy"] == "rich_faction"), "the reference policy is not compared with itself");
+
+    ok(tmp.path(), &["report", "g", "--reference", "rich_faction"]);
+    let html = fs::read_to_string(tmp.path().join("g/report/index.html")).unwrap();
+    assert!(html.contains("Reference: policy rich_faction"), "the report names the chosen reference");
+    assert!(fs::read_to_string(tmp.path().join("g/comparisons.csv")).unwrap().contains(",rich_faction,0,base,"), "comparisons.csv follows --reference");
+    let o = resist(tmp.path(), &["report", "g", "--reference", "nobody"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--reference nobody: neither a policy nor a design point"), "{}", stderr(&o));
+}
+
+/// The mean of a column by day in an ensemble's long-form CSV.
+fn means(path: &Path, column: &str) -> Vec<(f64, f64, u64)> {
+    runs_csv(path)
+        .iter()
+        .filter(|r| r["column"] == column)
+        .map(|r| (r["day"].parse().unwrap(), r["mean"].parse().unwrap(), r["replicates"].parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn an_ensemble_is_also_aligned_on_the_council_call_where_mobilisation_does_not_smear() {
+    let tmp = tempfile::tempdir().unwrap();
+    let atarib = root().join("scenarios/atarib.toml").display().to_string();
+    ok(tmp.path(), &["run", &atarib, "--days", "400", "--replicates", "6", "--out", "a", "--plot"]);
+    let aligned = means(&tmp.path().join("a/ensemble-from-call.csv"), "mobilised");
+    let calendar = means(&tmp.path().join("a/ensemble.csv"), "mobilised");
+    // Day 0 is the call: nobody is mobilised a month before it, every aligned replicate on the days after.
+    assert_eq!(aligned.first().map(|r| (r.0, r.1)), Some((-30.0, 0.0)), "{:?}", &aligned[..3]);
+    let n = aligned[0].2;
+    assert!(n >= 3, "only {n} of 6 replicates had a call to align on");
+    let peak = |v: &[(f64, f64, u64)]| v.iter().map(|r| r.1).fold(0.0, f64::max);
+    // Aligned, the replicates' peaks fall on the same days: the mean's peak is at least the calendar mean's.
+    assert!(peak(&aligned) >= peak(&calendar), "aligned peak {} below the calendar's {}", peak(&aligned), peak(&calendar));
+    assert!(tmp.path().join("a/charts/ensemble-from-call.png").is_file(), "the aligned chart is drawn");
+}
+
+#[test]
+fn a_swept_choice_is_charted_by_its_place_and_named_in_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(tmp.path(), &["sweep", &data("grid.toml"), "--out", "g"]);
+    // As a sweep over a choice writes it: the value's name in the parameter's column.
+    let path = tmp.path().join("g/runs.csv");
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let header = r.headers().unwrap().clone();
+    let k = header.iter().position(|c| c == "population.activist_share").unwrap();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let fields: Vec<&str> = rec.iter().enumerate().map(|(i, f)| if i == k { if f == "0" { "none" } else { "some" } } else { f }).collect();
+        w.write_record(&fields).unwrap();
+    }
+    fs::write(&path, w.into_inner().unwrap()).unwrap();
+    ok(tmp.path(), &["report", "g"]);
+    assert!(tmp.path().join("g/charts/outcomes-vs-population-activist_share.svg").is_file(), "the chart against the choice");
+    let html = fs::read_to_string(tmp.path().join("g/report/index.html")).unwrap();
+    assert!(html.contains("population.activist_share (0 = none, 1 = some)"), "the key names the choices");
 }

@@ -62,7 +62,13 @@ fn the_report_loads_every_chart_in_headless_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let town = root().join("tests/data/sweep/town.toml").display().to_string();
     let grid = root().join("tests/data/charts/grid.toml").display().to_string();
-    for (args, dir) in [(vec!["run", &town, "--days", "150", "--replicates", "3", "--out", "run"], "run"), (vec!["sweep", &grid, "--out", "grid"], "grid")] {
+    // Three swept parameters crossed with two policies.
+    let grid3 = root().join("tests/data/charts/grid3.toml").display().to_string();
+    for (args, dir) in [
+        (vec!["run", &town, "--days", "150", "--replicates", "3", "--out", "run"], "run"),
+        (vec!["sweep", &grid, "--out", "grid"], "grid"),
+        (vec!["sweep", &grid3, "--out", "grid3"], "grid3"),
+    ] {
         let o = resist(tmp.path(), &args, &[]);
         assert!(o.status.success(), "{}", stderr(&o));
         let o = resist(tmp.path(), &["report", dir], &[]);
@@ -77,11 +83,16 @@ fn the_report_loads_every_chart_in_headless_chromium() {
         assert!(dom.contains("</html>"), "no page in the DOM dump: {}", &dom[..dom.len().min(300)]);
         assert_eq!(dom.matches("<figure class=\"chart\"").count(), charts, "figures in the DOM");
         assert_eq!(dom.matches("<svg").count(), charts, "svg elements in the DOM");
+        if dir.ends_with("grid3") {
+            // The paired comparisons and the per-point table reached the page.
+            assert!(dom.contains("id=\"comparisons\"") && dom.contains("Reference: policy base"), "no paired comparisons in the DOM");
+            assert!(dom.contains("<th>amnesty.credibility</th>"), "the third parameter is not in the tables");
+        }
 
         // The screenshot shows the page with charts drawn: coloured pixels come only from charts.
         let shot = tmp.path().join("shot.png");
         let _ = fs::remove_file(&shot);
-        headless(&browser, &tmp.path().join("profile-shot"), &["--window-size=1280,2400".into(), format!("--screenshot={}", shot.display()), url]);
+        headless(&browser, &tmp.path().join("profile-shot"), &["--window-size=1280,5000".into(), format!("--screenshot={}", shot.display()), url]);
         let bytes = fs::read(&shot).expect("chromium wrote a screenshot");
         let mut reader = png::Decoder::new(bytes.as_slice()).read_info().expect("a PNG screenshot");
         let mut buf = vec![0; reader.output_buffer_size()];
@@ -91,6 +102,6 @@ fn the_report_loads_every_chart_in_headless_chromium() {
         let inked = px.iter().filter(|p| p[..3].iter().any(|&c| c < 200)).count() as f64 / px.len() as f64;
         let coloured = px.iter().filter(|p| p[..3].iter().max().unwrap() - p[..3].iter().min().unwrap() > 60).count() as f64 / px.len() as f64;
         assert!(inked > 0.02, "the screenshot is blank: {:.2}% ink", 100.0 * inked);
-        assert!(coloured > 0.005, "no chart visible in the screenshot: {:.3}% coloured pixels", 100.0 * coloured);
+        assert!(coloured > 0.005, "{}: no chart visible in the screenshot: {:.3}% coloured pixels", dir.display(), 100.0 * coloured);
     }
 }

@@ -252,22 +252,10 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
-    /// Draw the charts of a run's or a sweep's output directory into DIR/charts/ (PNG and SVG).
-    Plot {
-        /// Output directory of `resist run` or `resist sweep`.
-        dir: PathBuf,
-        /// A summary key to chart against the swept parameters (repeatable; default: the main outcomes).
-        #[arg(long = "outcome", value_name = "KEY")]
-        outcomes: Vec<String>,
-    },
-    /// Write DIR/report/index.html: scenario, manifest, summary table and every chart, in one file that opens offline.
-    Report {
-        /// Output directory of `resist run` or `resist sweep`.
-        dir: PathBuf,
-        /// A summary key to chart against the swept parameters (repeatable; default: the main outcomes).
-        #[arg(long = "outcome", value_name = "KEY")]
-        outcomes: Vec<String>,
-    },
+    /// Draw the charts of a run's or a sweep's output directory into DIR/charts/ (PNG and SVG); for a sweep, also DIR/comparisons.csv.
+    Plot(super::plot::ChartArgs),
+    /// Write DIR/report/index.html: scenario, manifest, summary table, paired comparisons and every chart, in one file that opens offline.
+    Report(super::plot::ChartArgs),
     /// Analyse a finished sweep: global sensitivity (saltelli or morris designs) or scenario discovery (PRIM).
     Analyze(super::analyze::AnalyzeArgs),
     /// Calibrate a scenario's free parameters against target outcomes (ABC-SMC): DIR/posterior.csv, generations.csv, charts.
@@ -306,7 +294,7 @@ pub fn main() -> Result<u8, Failure> {
             cooperate(false);
             forced_exit().note(None);
             if plot && shard.is_none() {
-                super::plot::plot(&out, &[])?;
+                super::plot::plot(&super::plot::ChartArgs::of(&out))?;
             }
             Ok(code)
         }
@@ -329,8 +317,8 @@ pub fn main() -> Result<u8, Failure> {
             cooperate(true);
             super::bench::bench(&args)
         }
-        Command::Plot { dir, outcomes } => super::plot::plot(&dir, &outcomes),
-        Command::Report { dir, outcomes } => super::report::report(&dir, &outcomes),
+        Command::Plot(args) => super::plot::plot(&args),
+        Command::Report(args) => super::report::report(&args),
         Command::Analyze(args) => super::analyze::analyze(&args),
         Command::Calibrate(args) => {
             cooperate(true);

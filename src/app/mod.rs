@@ -6,6 +6,7 @@ pub mod bench;
 pub mod calibrate;
 pub mod check;
 pub mod cli;
+pub mod compare;
 
 pub mod files;
 pub mod guard;

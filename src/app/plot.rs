@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use resist::chart::bands::{Band, Group};
-use resist::chart::sweep::{RunRow, Runs};
+use resist::chart::sweep::{Choice, PointSummary, Points, charted};
 use resist::chart::{Chart, Mark, Table, short};
 
 use super::cli::{EXIT_OK, Failure, bad_input, io_failure};
@@ -40,15 +40,74 @@ pub fn kind(dir: &Path) -> Result<Kind, Failure> {
     }
 }
 
-pub fn plot(dir: &Path, outcomes: &[String]) -> Result<u8, Failure> {
-    let charts = draw(dir, outcomes)?;
+/// What `resist plot` and `resist report` are asked for.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct ChartArgs {
+    /// Output directory of `resist run` or `resist sweep`.
+    pub dir: PathBuf,
+    /// A summary key (a column of runs.csv) to chart and tabulate (repeatable; default: the main outcomes that the swept parameters change).
+    #[arg(long = "outcome", value_name = "KEY")]
+    pub outcomes: Vec<String>,
+    /// Chart every main outcome, also those whose means differ between design points no more than their replicates do.
+    #[arg(long)]
+    pub all_outcomes: bool,
+    /// For a sweep's paired comparisons (comparisons.csv): the policy or design point (its number) to compare with (default: the first policy, else point 0).
+    #[arg(long, value_name = "NAME")]
+    pub reference: Option<String>,
+}
+
+impl ChartArgs {
+    pub fn of(dir: &Path) -> Self {
+        ChartArgs { dir: dir.to_path_buf(), ..Default::default() }
+    }
+
+    pub fn choice(&self) -> Choice {
+        Choice { chosen: self.outcomes.clone(), all: self.all_outcomes }
+    }
+}
+
+pub fn plot(args: &ChartArgs) -> Result<u8, Failure> {
+    let dir = args.dir.as_path();
+    let charts = draw(dir, &args.choice())?;
+    if matches!(kind(dir)?, Kind::Sweep) {
+        super::compare::write(dir, args.reference.as_deref())?;
+    }
     let written = write(dir, &charts)?;
     eprintln!("wrote {} charts to {}/ ({})", charts.len(), written.display(), charts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "));
     Ok(EXIT_OK)
 }
 
+/// Readable faction names (`label`) by faction name, from a resolved scenario's TOML.
+pub fn faction_labels(scenario: &str) -> BTreeMap<String, String> {
+    let Ok(table) = scenario.parse::<toml::Table>() else { return BTreeMap::new() };
+    let Some(factions) = table.get("factions").and_then(|f| f.as_table()) else { return BTreeMap::new() };
+    factions
+        .iter()
+        .filter_map(|(name, f)| f.get("label").and_then(|l| l.as_str()).filter(|l| !l.is_empty() && *l != name).map(|l| (name.clone(), l.to_string())))
+        .collect()
+}
+
+/// The faction labels of a sweep: from the resolved scenarios its manifest holds, if it holds them.
+fn sweep_faction_labels(dir: &Path) -> BTreeMap<String, String> {
+    let Ok(manifest) = read_json(&dir.join("manifest.json")) else { return BTreeMap::new() };
+    let mut out = BTreeMap::new();
+    let mut texts: Vec<&str> = Vec::new();
+    for key in ["base_scenario", "scenario", "policies", "scenarios"] {
+        match &manifest[key] {
+            serde_json::Value::String(s) => texts.push(s),
+            serde_json::Value::Object(o) => texts.extend(o.values().filter_map(|v| v.as_str().or_else(|| v.get("resolved").and_then(|r| r.as_str())))),
+            serde_json::Value::Array(a) => texts.extend(a.iter().filter_map(|v| v.as_str().or_else(|| v.get("resolved").and_then(|r| r.as_str())))),
+            _ => {}
+        }
+    }
+    for t in texts {
+        out.extend(faction_labels(t));
+    }
+    out
+}
+
 /// Every chart of an output directory.
-pub fn draw(dir: &Path, outcomes: &[String]) -> Result<Vec<Chart>, Failure> {
+pub fn draw(dir: &Path, choice: &Choice) -> Result<Vec<Chart>, Failure> {
     let chart_failure = |e: resist::chart::ChartError| match e {
         resist::chart::ChartError::Empty { .. } => bad_input(anyhow!("{}: {e}", dir.display())),
         resist::chart::ChartError::Draw { .. } => io_failure(anyhow::Error::new(e)),
@@ -62,13 +121,14 @@ pub fn draw(dir: &Path, outcomes: &[String]) -> Result<Vec<Chart>, Failure> {
                 manifest["seed"].as_u64().unwrap_or(0),
                 manifest["replicate"].as_u64().unwrap_or(0)
             );
+            let labels = faction_labels(manifest["scenario"].as_str().unwrap_or(""));
             let series = read_table(&dir.join("timeseries.csv"))?;
             let events = read_events(&dir.join("events.csv"))?;
             let mut charts = Vec::new();
             let overview = if series.index("step").is_some() {
                 resist::chart::run::epstein_overview(&title, &series, &events)
             } else {
-                resist::chart::run::overview(&title, &series, &events)
+                resist::chart::run::overview(&title, &series, &events, &labels)
             };
             charts.push(overview.map_err(chart_failure)?);
             let ensemble = dir.join("ensemble.csv");
@@ -76,39 +136,46 @@ pub fn draw(dir: &Path, outcomes: &[String]) -> Result<Vec<Chart>, Failure> {
                 let groups = read_aggregates(&ensemble, &BTreeMap::new())?;
                 let name = manifest["scenario_name"].as_str().unwrap_or("run");
                 let reps = groups.first().map_or(0, |g| g.replicates);
-                charts.push(resist::chart::bands::multiples("ensemble", &format!("{name}: {reps} replicates"), &groups).map_err(chart_failure)?);
+                charts.push(resist::chart::bands::multiples("ensemble", &format!("{name}: {reps} replicates"), &groups, &labels).map_err(chart_failure)?);
+                let from_call = dir.join("ensemble-from-call.csv");
+                if from_call.is_file() {
+                    let groups = read_aggregates(&from_call, &BTreeMap::new())?;
+                    let called = groups.first().map_or(0, |g| g.replicates);
+                    let title = format!("{name}: the {called} of {reps} replicates whose council called the town out, aligned on the call");
+                    let time = Some("days from the council's call");
+                    charts.push(resist::chart::bands::multiples_over("ensemble-from-call", &title, &groups, &labels, time).map_err(chart_failure)?);
+                }
             }
             Ok(charts)
         }
         Kind::Sweep => {
             let state = read_json(&dir.join("sweep.json"))?;
             let name = state["name"].as_str().unwrap_or("sweep").to_string();
-            let runs = read_runs(&dir.join("runs.csv"))?;
-            if let Some(k) = outcomes.iter().find(|k| !runs.rows.iter().any(|r| r.outcomes.contains_key(*k))) {
-                let mut known: Vec<&String> = runs.rows.first().map(|r| r.outcomes.keys().collect()).unwrap_or_default();
-                known.truncate(12);
-                return Err(bad_input(anyhow!(
-                    "--outcome {k}: no numeric column of that name in {}; for example: {}",
-                    dir.join("runs.csv").display(),
-                    known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                )));
-            }
+            let labels = sweep_faction_labels(dir);
+            let points = read_points(&dir.join("runs.csv"), &choice.chosen, labels.clone())?;
+            let outs = charted(&points, choice);
             let mut charts = Vec::new();
-            charts.extend(resist::chart::sweep::against_parameters(&name, &runs, outcomes).map_err(chart_failure)?);
-            charts.extend(resist::chart::sweep::heatmaps(&name, &runs, outcomes).map_err(chart_failure)?);
-            charts.extend(resist::chart::sweep::by_policy(&name, &runs, outcomes).map_err(chart_failure)?);
-            let labels = point_labels(&runs);
-            if labels.len() <= 8 && dir.join("aggregates.csv").is_file() {
-                let groups = read_aggregates(&dir.join("aggregates.csv"), &labels)?;
+            charts.extend(resist::chart::sweep::against_parameters(&name, &points, &outs).map_err(chart_failure)?);
+            charts.extend(resist::chart::sweep::heatmaps(&name, &points, &outs).map_err(chart_failure)?);
+            charts.extend(resist::chart::sweep::by_policy(&name, &points, &outs).map_err(chart_failure)?);
+            let point_names = point_labels(&points);
+            // aggregates.csv holds daily series unless the sweep reduced only its outcomes (no `day` column) or wrote none.
+            if point_names.len() <= 8 && daily(&dir.join("aggregates.csv")) {
+                let groups = read_aggregates(&dir.join("aggregates.csv"), &point_names)?;
                 let (file, title) = if groups.len() == 1 {
                     ("ensemble", format!("{name}: one design point"))
                 } else {
                     ("policies", format!("{name}: design points side by side"))
                 };
-                charts.push(resist::chart::bands::multiples(file, &title, &groups).map_err(chart_failure)?);
+                if !groups.is_empty() {
+                    charts.push(resist::chart::bands::multiples(file, &title, &groups, &labels).map_err(chart_failure)?);
+                }
             }
             if charts.is_empty() {
-                return Err(bad_input(anyhow!("{}: no outcome to chart (every run failed, or no swept parameter and a single policy)", dir.display())));
+                return Err(bad_input(anyhow!(
+                    "{}: no outcome to chart (every run failed; or no swept parameter and a single policy; or no outcome differs between points more than between replicates: --all-outcomes charts them all)",
+                    dir.display()
+                )));
             }
             Ok(charts)
         }
@@ -122,33 +189,28 @@ pub fn write(dir: &Path, charts: &[Chart]) -> Result<PathBuf, Failure> {
     for c in charts {
         write_atomic(&out.join(format!("{}.svg", c.name)), c.svg.as_bytes())?;
         write_atomic(&out.join(format!("{}.png", c.name)), &c.png)?;
+        if let Some(data) = &c.data {
+            write_atomic(&out.join(format!("{}.csv", c.name)), data.as_bytes())?;
+        }
     }
     Ok(out)
 }
 
 /// A label for each design point: its policy and parameter values.
-fn point_labels(runs: &Runs) -> BTreeMap<usize, String> {
-    let mut out = BTreeMap::new();
-    let policies: Vec<&String> = {
-        let mut p: Vec<&String> = Vec::new();
-        for r in &runs.rows {
-            if !p.contains(&&r.policy) {
-                p.push(&r.policy);
-            }
-        }
-        p
-    };
-    for r in &runs.rows {
-        out.entry(r.point).or_insert_with(|| {
+fn point_labels(points: &Points) -> BTreeMap<usize, String> {
+    let several = points.policies().len() > 1;
+    points
+        .points
+        .iter()
+        .map(|p| {
             let mut parts = Vec::new();
-            if policies.len() > 1 || runs.keys.is_empty() {
-                parts.push(r.policy.clone());
+            if several || points.keys.is_empty() {
+                parts.push(p.policy.clone());
             }
-            parts.extend(runs.keys.iter().zip(&r.params).map(|(k, v)| format!("{k} = {}", short(*v))));
-            parts.join(", ")
-        });
-    }
-    out
+            parts.extend(points.keys.iter().zip(&p.params).map(|(k, v)| format!("{k} = {}", short(*v))));
+            (p.point, parts.join(", "))
+        })
+        .collect()
 }
 
 pub fn read_json(path: &Path) -> Result<serde_json::Value, Failure> {
@@ -199,6 +261,12 @@ fn read_events(path: &Path) -> Result<Vec<Mark>, Failure> {
     Ok(out)
 }
 
+/// Whether a file is aggregates.csv of daily series (with `day` and `column` columns).
+fn daily(path: &Path) -> bool {
+    let Ok(mut r) = csv::Reader::from_path(path) else { return false };
+    r.headers().is_ok_and(|h| h.iter().any(|c| c == "day") && h.iter().any(|c| c == "column"))
+}
+
 /// aggregates.csv (or a run's ensemble.csv): one group per design point.
 pub fn read_aggregates(path: &Path, labels: &BTreeMap<usize, String>) -> Result<Vec<Group>, Failure> {
     let mut r = reader(path)?;
@@ -238,9 +306,13 @@ pub fn outcome_value(v: &str) -> Option<f64> {
     }
 }
 
-/// runs.csv: the swept parameters sit between `seed` and `status`; outcomes
-/// follow `error`. Failed runs are left out.
-pub fn read_runs(path: &Path) -> Result<Runs, Failure> {
+/// runs.csv, streamed into each design point's moments over its successful
+/// runs: the swept parameters sit between `seed` and `status`; outcomes
+/// follow `error`. Only the outcomes that may be charted are kept (the
+/// chosen ones, else the default outcomes present, else every column), so
+/// memory grows with the points, not the runs. A chosen key that is no
+/// numeric column is refused, naming some that are.
+pub fn read_points(path: &Path, chosen: &[String], faction_labels: BTreeMap<String, String>) -> Result<Points, Failure> {
     let mut r = reader(path)?;
     let h: Vec<String> = r.headers().map_err(|e| bad_csv(path, e))?.iter().map(str::to_string).collect();
     let at = |name: &str| h.iter().position(|c| c == name).ok_or_else(|| bad_csv(path, format!("no `{name}` column")));
@@ -248,24 +320,97 @@ pub fn read_runs(path: &Path) -> Result<Runs, Failure> {
     if !(seed < status && status < error) {
         return Err(bad_csv(path, "the columns are not in the order of a sweep's runs.csv (`seed`, the swept parameters, `status`, `error`, the outcomes)"));
     }
-    let keys: Vec<String> = h[seed + 1..status].to_vec();
-    let mut rows = Vec::new();
-    for (line, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| bad_csv(path, e))?;
+    let mut keys: Vec<String> = h[seed + 1..status].to_vec();
+    let mut choices: Vec<Vec<String>> = vec![Vec::new(); keys.len()];
+    let outcome_columns: Vec<(usize, &String)> = h.iter().enumerate().skip(error + 1).collect();
+    if let Some(k) = chosen.iter().find(|k| !outcome_columns.iter().any(|(_, c)| c == k)) {
+        let known: Vec<&str> = outcome_columns.iter().take(12).map(|(_, c)| c.as_str()).collect();
+        return Err(bad_input(anyhow!("--outcome {k}: no numeric column of that name in {}; for example: {}", path.display(), known.join(", "))));
+    }
+    let defaults: Vec<(usize, &String)> = outcome_columns
+        .iter()
+        .filter(|(_, c)| resist::chart::sweep::OUTCOMES.iter().any(|(p, _)| resist::chart::sweep::label_pattern(p, c)))
+        .copied()
+        .collect();
+    let kept: Vec<(usize, &String)> = if !chosen.is_empty() {
+        outcome_columns.iter().filter(|(_, c)| chosen.contains(c)).copied().collect()
+    } else if defaults.is_empty() {
+        outcome_columns
+    } else {
+        defaults
+    };
+    // Factions numbered in the data (`factions.0.name = isis`) are named, by label where one is known.
+    let faction_names: Vec<(usize, String)> =
+        h.iter().enumerate().filter_map(|(k, c)| c.strip_prefix("factions.").and_then(|c| c.strip_suffix(".name")).map(|n| (k, n.to_string()))).collect();
+    let mut faction_labels = faction_labels;
+    let mut points: Vec<PointSummary> = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    let mut line = 1;
+    while r.read_record(&mut rec).map_err(|e| bad_csv(path, e))? {
+        line += 1;
+        for (k, number) in &faction_names {
+            if let Some(name) = rec.get(*k).filter(|n| !n.is_empty())
+                && !faction_labels.contains_key(number)
+            {
+                let named = faction_labels.get(name).cloned().unwrap_or_else(|| name.to_string());
+                faction_labels.insert(number.clone(), named);
+            }
+        }
+        let p: usize = finite(path, line, "point", rec.get(point).unwrap_or(""))? as usize;
+        let known = points.last().is_some_and(|x| x.point == p);
+        if !known {
+            // A number, a flag (1 and 0), or a choice: its place among the choices seen (named in the key).
+            let mut params = Vec::with_capacity(status - seed - 1);
+            for (j, k) in (seed + 1..status).enumerate() {
+                let text = rec.get(k).unwrap_or("");
+                let v = match outcome_value(text) {
+                    Some(v) => v,
+                    None if !text.is_empty() && text.parse::<f64>().is_err() => {
+                        let seen = &mut choices[j];
+                        let at = seen.iter().position(|c| c == text).unwrap_or_else(|| {
+                            seen.push(text.to_string());
+                            seen.len() - 1
+                        });
+                        at as f64
+                    }
+                    None => f64::NAN,
+                };
+                if !v.is_finite() {
+                    finite(path, line, &h[k], text)?;
+                }
+                params.push(v);
+            }
+            points.push(PointSummary { point: p, policy: rec.get(policy).unwrap_or("").to_string(), params, outcomes: BTreeMap::new() });
+        }
         if rec.get(status) != Some("ok") {
             continue;
         }
-        for (k, name) in h.iter().enumerate().take(status).skip(seed + 1) {
-            finite(path, line + 2, name, rec.get(k).unwrap_or(""))?;
+        let summary = points.last_mut().expect("pushed above");
+        for (k, name) in &kept {
+            if let Some(v) = rec.get(*k).and_then(outcome_value).filter(|v| v.is_finite()) {
+                summary.outcomes.entry((*name).clone()).or_default().push(v);
+            }
         }
-        let params = (seed + 1..status).map(|k| rec.get(k).and_then(outcome_value).unwrap_or(f64::NAN)).collect();
-        let outcomes = h.iter().enumerate().skip(error + 1).filter_map(|(k, name)| rec.get(k).and_then(outcome_value).map(|v| (name.clone(), v))).collect();
-        rows.push(RunRow {
-            point: rec.get(point).and_then(|v| v.parse().ok()).unwrap_or(0),
-            policy: rec.get(policy).unwrap_or("").to_string(),
-            params,
-            outcomes,
-        });
     }
-    Ok(Runs { keys, rows })
+    // A point whose rows are not together (runs.csv as a sweep writes it has them together) is merged.
+    points.sort_by_key(|p| p.point);
+    let mut merged: Vec<PointSummary> = Vec::with_capacity(points.len());
+    for p in points {
+        match merged.last_mut() {
+            Some(last) if last.point == p.point => {
+                for (k, m) in p.outcomes {
+                    last.outcomes.entry(k).or_default().merge(&m);
+                }
+            }
+            _ => merged.push(p),
+        }
+    }
+    // A swept choice is charted by its place among the values: the key says which is which.
+    for (key, seen) in keys.iter_mut().zip(&choices) {
+        if !seen.is_empty() {
+            let names: Vec<String> = seen.iter().enumerate().map(|(k, c)| format!("{k} = {c}")).collect();
+            *key = format!("{key} ({})", names.join(", "));
+        }
+    }
+    Ok(Points { keys, points: merged, faction_labels })
 }

@@ -4,23 +4,32 @@
 //! charts' font is embedded as a data URL, and there are no scripts.
 #![allow(clippy::disallowed_methods)]
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
 use anyhow::Context;
 use resist::chart::Chart;
-use resist::chart::sweep::{OUTCOMES, mean_ci};
+use resist::chart::sweep::{OUTCOMES, charted, decimals, fixed, label, label_pattern};
 
 use super::cli::{EXIT_OK, Failure, io_failure};
+use super::compare::Reference;
 use super::files::write_atomic;
-use super::plot::{Kind, draw, kind, outcome_value, read_json, read_runs};
+use super::plot::{ChartArgs, Kind, draw, faction_labels, kind, outcome_value, read_json, read_points};
 
-pub fn report(dir: &Path, outcomes: &[String]) -> Result<u8, Failure> {
-    let charts = draw(dir, outcomes)?;
+/// At most this many rows of design points in a table; the rest are in runs.csv and comparisons.csv.
+const MAX_ROWS: usize = 200;
+
+pub fn report(args: &ChartArgs) -> Result<u8, Failure> {
+    let dir = args.dir.as_path();
+    let charts = draw(dir, &args.choice())?;
     // The page first: a directory whose summary cannot be read gets no charts either.
     let html = match kind(dir)? {
-        Kind::Run => run_page(dir, &charts)?,
-        Kind::Sweep => sweep_page(dir, &charts)?,
+        Kind::Run => run_page(dir, &charts, &args.outcomes)?,
+        Kind::Sweep => {
+            let reference = super::compare::write(dir, args.reference.as_deref())?;
+            sweep_page(dir, &charts, args, reference)?
+        }
     };
     super::plot::write(dir, &charts)?;
     let out = dir.join("report");
@@ -31,9 +40,22 @@ pub fn report(dir: &Path, outcomes: &[String]) -> Result<u8, Failure> {
     Ok(EXIT_OK)
 }
 
-fn run_page(dir: &Path, charts: &[Chart]) -> Result<String, Failure> {
+/// A mean and its 95% interval to the same decimals, chosen from the interval's width.
+fn mean_pm(mean: f64, half: f64) -> String {
+    if !mean.is_finite() {
+        return "-".into();
+    }
+    if !(half.is_finite() && half > 0.0) {
+        return fixed(mean, decimals(f64::NAN, mean));
+    }
+    let d = decimals(half, mean);
+    format!("{} &plusmn; {}", fixed(mean, d), fixed(half, d))
+}
+
+fn run_page(dir: &Path, charts: &[Chart], chosen: &[String]) -> Result<String, Failure> {
     let manifest = read_json(&dir.join("manifest.json"))?;
     let summary = read_json(&dir.join("summary.json"))?;
+    let labels = faction_labels(manifest["scenario"].as_str().unwrap_or(""));
     let name = manifest["scenario_name"].as_str().unwrap_or("run").to_string();
     let mut body = String::new();
     let facts = [
@@ -48,31 +70,46 @@ fn run_page(dir: &Path, charts: &[Chart]) -> Result<String, Failure> {
     facts_table(&mut body, &facts);
     let mut flat = Vec::new();
     resist::sweep::aggregate::flatten("", &summary, &mut flat);
-    let _ = write!(body, "<h2 id=\"summary\">Summary</h2>");
-    let headline: Vec<(String, String)> =
-        OUTCOMES.iter().filter_map(|(k, label)| flat.iter().find(|(f, _)| f == k).map(|(_, v)| (label.to_string(), v.clone()))).collect();
-    let _ = write!(body, "<table class=\"summary\"><tr><th>outcome</th><th>this run</th>");
+    // Factions numbered in the summary are named by their label, else their name.
+    let mut labels = labels;
+    for (k, v) in &flat {
+        if let Some(number) = k.strip_prefix("factions.").and_then(|k| k.strip_suffix(".name")) {
+            let named = labels.get(v).cloned().unwrap_or_else(|| v.clone());
+            labels.insert(number.to_string(), named);
+        }
+    }
+    // The chosen outcomes, else the main ones, in the order of the defaults.
+    let keys: Vec<&String> = if chosen.is_empty() {
+        OUTCOMES.iter().flat_map(|(p, _)| flat.iter().map(|(k, _)| k).filter(move |k| label_pattern(p, k))).collect()
+    } else {
+        flat.iter().map(|(k, _)| k).filter(|k| chosen.contains(k)).collect()
+    };
     let replicates = dir.join("replicates.csv");
     let ensemble = if replicates.is_file() { Some(read_replicates(&replicates)?) } else { None };
+    let _ = write!(body, "<h2 id=\"summary\">Summary</h2>");
+    let _ = write!(body, "<table class=\"summary\"><tr><th>outcome</th><th>this run</th>");
     if ensemble.is_some() {
-        let _ = write!(body, "<th>mean over replicates</th><th>5%</th><th>95%</th>");
+        let _ = write!(body, "<th>mean over replicates (95% CI)</th><th>5%</th><th>95%</th>");
     }
     let _ = write!(body, "</tr>");
-    for (k, label) in OUTCOMES {
-        let Some((_, v)) = flat.iter().find(|(f, _)| f == k) else { continue };
-        let _ = write!(body, "<tr><td>{}</td><td>{}</td>", esc(label), esc(&number(v)));
+    for k in &keys {
+        let Some((_, v)) = flat.iter().find(|(f, _)| f == *k) else { continue };
+        let _ = write!(body, "<tr><td>{}</td><td>{}</td>", esc(&label(k, &labels, false)), esc(&value(v)));
         if let Some(rows) = &ensemble {
-            let mut xs: Vec<f64> = rows.iter().filter_map(|r| r.outcomes.get(k)).copied().collect();
+            let mut xs: Vec<f64> = rows.iter().filter_map(|r| r.get(*k)).copied().collect();
             xs.sort_by(f64::total_cmp);
-            let mean = if xs.is_empty() { f64::NAN } else { xs.iter().sum::<f64>() / xs.len() as f64 };
+            let (mean, half) = resist::chart::sweep::mean_ci(&xs);
             let q = |p: f64| resist::sweep::aggregate::quantile(&xs, p);
-            let _ = write!(body, "<td>{}</td><td>{}</td><td>{}</td>", fmt(mean), fmt(q(0.05)), fmt(q(0.95)));
+            let d = decimals(half, mean);
+            let _ = write!(body, "<td>{}</td><td>{}</td><td>{}</td>", mean_pm(mean, half), fixed(q(0.05), d), fixed(q(0.95), d));
         }
         let _ = write!(body, "</tr>");
     }
     let _ = write!(body, "</table>");
-    if headline.is_empty() {
+    if keys.is_empty() {
         let _ = write!(body, "<p>No headline outcomes in this run's summary; see the full summary below.</p>");
+    } else if ensemble.is_some() {
+        let _ = write!(body, "<p>Yes-or-no outcomes count 1 for yes: their mean over replicates is the share of replicates.</p>");
     }
     charts_section(&mut body, charts);
     let _ = write!(body, "<h2 id=\"scenario\">Scenario (resolved: every parameter)</h2><pre>{}</pre>", esc(manifest["scenario"].as_str().unwrap_or("")));
@@ -85,69 +122,204 @@ fn run_page(dir: &Path, charts: &[Chart]) -> Result<String, Failure> {
     Ok(page(&format!("{name}: resist report"), &body))
 }
 
-fn sweep_page(dir: &Path, charts: &[Chart]) -> Result<String, Failure> {
+/// A run's value as read: yes or no for a boolean, a number as written.
+fn value(v: &str) -> String {
+    match v {
+        "true" => "yes".into(),
+        "false" => "no".into(),
+        "" | "null" => "-".into(),
+        _ => number(v),
+    }
+}
+
+/// The policies of a policy sweep and what each sets apart from the first:
+/// from the resolved scenarios the sweep's manifest holds, if it holds them,
+/// else the files the sweep file names.
+fn policies_section(body: &mut String, state: &serde_json::Value, manifest: &serde_json::Value, policies: &[String]) {
+    let resolved: BTreeMap<String, String> = ["policies", "scenarios"]
+        .iter()
+        .find_map(|k| manifest[*k].as_object())
+        .map(|o| o.iter().filter_map(|(n, v)| v.as_str().or_else(|| v.get("resolved").and_then(|r| r.as_str())).map(|t| (n.clone(), t.to_string()))).collect())
+        .unwrap_or_default();
+    let files: BTreeMap<String, String> = state["sweep_toml"]
+        .as_str()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("policies").and_then(|p| p.as_table()).cloned())
+        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+        .unwrap_or_default();
+    let flat = |text: &str| -> BTreeMap<String, String> {
+        let mut out = Vec::new();
+        if let Ok(t) = text.parse::<toml::Table>()
+            && let Ok(v) = serde_json::to_value(&t)
+        {
+            resist::sweep::aggregate::flatten("", &v, &mut out);
+        }
+        out.into_iter().filter(|(k, _)| k != "name").collect()
+    };
+    let _ = write!(
+        body,
+        "<h2 id=\"design\">Design</h2><table class=\"design\"><tr><th>policy</th><th>scenario</th><th>parameters set apart from {}</th></tr>",
+        esc(&policies[0])
+    );
+    let first = resolved.get(&policies[0]).map(|t| flat(t));
+    for p in policies {
+        let differs = match (first.as_ref(), resolved.get(p)) {
+            (Some(a), Some(t)) => {
+                let b = flat(t);
+                let keys: Vec<String> = b.iter().filter(|(k, v)| a.get(*k) != Some(v)).map(|(k, v)| format!("{k} = {v}")).collect();
+                if keys.is_empty() { "none".to_string() } else { keys.join("; ") }
+            }
+            _ => "see the scenario file".to_string(),
+        };
+        let _ = write!(body, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(p), esc(files.get(p).map_or("", |f| f.as_str())), esc(&differs));
+    }
+    let _ = write!(body, "</table>");
+}
+
+fn sweep_page(dir: &Path, charts: &[Chart], args: &ChartArgs, reference: Option<Reference>) -> Result<String, Failure> {
     let state = read_json(&dir.join("sweep.json"))?;
     let manifest = read_json(&dir.join("manifest.json")).unwrap_or(serde_json::Value::Null);
-    let runs = read_runs(&dir.join("runs.csv"))?;
+    let points = read_points(&dir.join("runs.csv"), &args.outcomes, BTreeMap::new())?;
     let name = state["name"].as_str().unwrap_or("sweep").to_string();
+    let policies = points.policies();
+    let sweep_file: toml::Table = state["sweep_toml"].as_str().and_then(|t| t.parse().ok()).unwrap_or_default();
+    let setting = |k: &str| sweep_file.get(k).map_or("-".to_string(), |v| v.to_string().trim_matches('"').to_string());
     let mut body = String::new();
     let facts = [
         ("sweep", name.clone()),
         ("design points", state["points"].to_string()),
         ("runs", format!("{} ({} failed)", manifest["runs"], manifest["failed_runs"])),
-        ("parameters", runs.keys.join(", ")),
+        ("replicates a point", setting("replicates")),
+        ("seed", setting("seed")),
+        ("seeding", manifest.get("seeding").and_then(|s| s.as_str()).map_or_else(|| setting("seeding"), str::to_string)),
+        ("swept parameters", if points.keys.is_empty() { "none: policies only".to_string() } else { points.keys.join(", ") }),
+        ("policies", policies.join(", ")),
         ("fingerprint", manifest["fingerprint"].as_str().unwrap_or("").to_string()),
         ("resist", format!("{} ({})", manifest["resist_version"].as_str().unwrap_or(""), manifest["git_commit"].as_str().unwrap_or(""))),
     ];
     facts_table(&mut body, &facts);
-    let outs: Vec<(String, String)> = resist::chart::sweep::charted(&runs, &[]).into_iter().take(6).collect();
-    let _ = write!(body, "<h2 id=\"summary\">Summary by design point</h2><p>Mean and 95% confidence interval over each point's replicates.</p>");
-    let _ = write!(body, "<table class=\"summary\"><tr><th>point</th><th>policy</th>");
-    for k in &runs.keys {
+    if policies.len() > 1 {
+        policies_section(&mut body, &state, &manifest, &policies);
+    }
+    let outs = charted(&points, &args.choice());
+    let _ = write!(
+        body,
+        "<h2 id=\"summary\">Summary by design point</h2><p>Mean &plusmn; half the 95% confidence interval over each point's replicates, to the decimals the interval allows. \
+Outcomes: {}. {}</p>",
+        if args.outcomes.is_empty() { "those the design changes (their means differ between points more than between replicates)" } else { "as chosen" },
+        if outs.is_empty() { "None differs between points more than between replicates: `--all-outcomes` lists them all." } else { "" }
+    );
+    let _ = write!(body, "<div class=\"wide\"><table class=\"summary\"><tr><th>point</th><th>policy</th>");
+    for k in &points.keys {
         let _ = write!(body, "<th>{}</th>", esc(k));
     }
     let _ = write!(body, "<th>runs</th>");
-    for (_, label) in &outs {
-        let _ = write!(body, "<th>{}</th>", esc(label));
+    for (_, l) in &outs {
+        let _ = write!(body, "<th>{}</th>", esc(l));
     }
     let _ = write!(body, "</tr>");
-    let mut points: Vec<usize> = runs.rows.iter().map(|r| r.point).collect();
-    points.dedup();
-    for p in points {
-        let rows: Vec<_> = runs.rows.iter().filter(|r| r.point == p).collect();
-        let _ = write!(body, "<tr><td>{p}</td><td>{}</td>", esc(&rows[0].policy));
-        for v in &rows[0].params {
-            let _ = write!(body, "<td>{}</td>", fmt(*v));
+    for p in points.points.iter().take(MAX_ROWS) {
+        let _ = write!(body, "<tr><td>{}</td><td>{}</td>", p.point, esc(&p.policy));
+        for v in &p.params {
+            let _ = write!(body, "<td>{}</td>", resist::chart::short(*v));
         }
-        let _ = write!(body, "<td>{}</td>", rows.len());
+        let _ = write!(body, "<td>{}</td>", p.outcomes.values().map(|m| m.n).max().unwrap_or(0));
         for (k, _) in &outs {
-            let xs: Vec<f64> = rows.iter().filter_map(|r| r.outcomes.get(k)).copied().collect();
-            let (mean, half) = mean_ci(&xs);
-            let cell = match xs.len() {
-                0 => "-".to_string(),
-                1 => fmt(mean),
-                _ => format!("{} &plusmn; {}", fmt(mean), fmt(half)),
-            };
+            let cell = p.outcomes.get(k).filter(|m| m.n > 0).map_or("-".to_string(), |m| mean_pm(m.mean, m.half()));
             let _ = write!(body, "<td>{cell}</td>");
         }
         let _ = write!(body, "</tr>");
     }
-    let _ = write!(body, "</table>");
+    let _ = write!(body, "</table></div>");
+    if points.points.len() > MAX_ROWS {
+        let _ = write!(body, "<p>The first {MAX_ROWS} of {} design points; all are in runs.csv.</p>", points.points.len());
+    }
+    if let Some(reference) = reference {
+        comparisons_section(&mut body, dir, &outs, &points, &reference)?;
+    }
     charts_section(&mut body, charts);
     let _ = write!(body, "<h2 id=\"scenario\">Sweep file</h2><pre>{}</pre>", esc(state["sweep_toml"].as_str().unwrap_or("")));
     manifest_section(&mut body, &manifest);
     Ok(page(&format!("{name}: resist sweep report"), &body))
 }
 
-fn read_replicates(path: &Path) -> Result<Vec<resist::chart::sweep::RunRow>, Failure> {
-    // replicates.csv has the shape of runs.csv without the design columns.
+/// The paired differences of comparisons.csv for the charted outcomes: a row a compared point.
+fn comparisons_section(
+    body: &mut String,
+    dir: &Path,
+    outs: &[(String, String)],
+    points: &resist::chart::sweep::Points,
+    reference: &Reference,
+) -> Result<(), Failure> {
+    let rows = super::compare::read(&dir.join("comparisons.csv"), |k| outs.iter().any(|(o, _)| o == k))?;
+    let against = match reference {
+        Reference::Policy(_, name) => format!("policy {name}: each point against the {name} point with the same swept values"),
+        Reference::Point(p) => format!("design point {p}: every other point against it"),
+    };
+    let _ = write!(
+        body,
+        "<h2 id=\"comparisons\">Paired comparisons</h2><p>Reference: {}. Each cell: the mean over replicates of (this point &minus; its reference), replicate r paired with replicate r, \
+and the 95% t interval of that mean; <strong>bold</strong> where the interval excludes 0. All outcomes are in comparisons.csv (choose the reference with <code>--reference</code>).</p>",
+        esc(&against)
+    );
+    let _ = write!(body, "<div class=\"wide\"><table class=\"comparisons\"><tr><th>point</th><th>policy</th>");
+    for k in &points.keys {
+        let _ = write!(body, "<th>{}</th>", esc(k));
+    }
+    let _ = write!(body, "<th>pairs</th>");
+    for (_, l) in outs {
+        let _ = write!(body, "<th>{}</th>", esc(l));
+    }
+    let _ = write!(body, "</tr>");
+    let mut compared: Vec<usize> = rows.iter().map(|r| r.point).collect();
+    compared.dedup();
+    for p in compared.iter().take(MAX_ROWS) {
+        let mine: Vec<&super::compare::Comparison> = rows.iter().filter(|r| r.point == *p).collect();
+        let _ = write!(body, "<tr><td>{p}</td><td>{}</td>", esc(&mine[0].policy));
+        if let Some(summary) = points.points.iter().find(|x| x.point == *p) {
+            for v in &summary.params {
+                let _ = write!(body, "<td>{}</td>", resist::chart::short(*v));
+            }
+        }
+        let _ = write!(body, "<td>{}</td>", mine.iter().filter_map(|r| r.difference.map(|d| d.n)).max().unwrap_or(0));
+        for (k, _) in outs {
+            let cell = match mine.iter().find(|r| &r.outcome == k).and_then(|r| r.difference) {
+                None => "-".to_string(),
+                Some(d) if !(d.half.is_finite() && d.half > 0.0) => {
+                    let dd = decimals(f64::NAN, d.mean.abs().max(d.mean_reference.abs()));
+                    format!("{}{}", if d.mean > 0.0 { "+" } else { "" }, fixed(d.mean, dd))
+                }
+                Some(d) => {
+                    let dd = decimals(d.half, d.mean);
+                    let text = format!(
+                        "{}{} [{}, {}]",
+                        if d.mean > 0.0 { "+" } else { "" },
+                        fixed(d.mean, dd),
+                        fixed(d.mean - d.half, dd),
+                        fixed(d.mean + d.half, dd)
+                    );
+                    if d.mean - d.half > 0.0 || d.mean + d.half < 0.0 { format!("<strong>{text}</strong>") } else { text }
+                }
+            };
+            let _ = write!(body, "<td>{cell}</td>");
+        }
+        let _ = write!(body, "</tr>");
+    }
+    let _ = write!(body, "</table></div>");
+    if compared.len() > MAX_ROWS {
+        let _ = write!(body, "<p>The first {MAX_ROWS} of {} compared points; all are in comparisons.csv.</p>", compared.len());
+    }
+    Ok(())
+}
+
+/// replicates.csv (the shape of runs.csv without the design columns): each replicate's numeric outcomes.
+fn read_replicates(path: &Path) -> Result<Vec<BTreeMap<String, f64>>, Failure> {
     let mut r = csv::Reader::from_path(path).map_err(|e| io_failure(anyhow::anyhow!("cannot read {}: {e}", path.display())))?;
     let h: Vec<String> = r.headers().map_err(|e| io_failure(e.into()))?.iter().map(str::to_string).collect();
     let mut rows = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| io_failure(e.into()))?;
-        let outcomes = h.iter().zip(rec.iter()).filter_map(|(k, v)| outcome_value(v).map(|x| (k.clone(), x))).collect();
-        rows.push(resist::chart::sweep::RunRow { point: 0, policy: String::new(), params: Vec::new(), outcomes });
+        rows.push(h.iter().zip(rec.iter()).filter_map(|(k, v)| outcome_value(v).map(|x| (k.clone(), x))).collect());
     }
     Ok(rows)
 }
@@ -206,7 +378,7 @@ td {{ font-variant-numeric: tabular-nums; }} table.facts th {{ width: 9em; }}\n\
 figure.chart {{ margin: 1.5em 0; }} figure.chart svg {{ max-width: 100%; height: auto; display: block; }}\n\
 figcaption {{ font-weight: bold; margin-bottom: 0.4em; }} p.files {{ color: #666; font-size: 0.8em; }}\n\
 pre {{ background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.8em; }}\n\
-nav a {{ margin-right: 1em; }}\n</style></head>\n<body><h1>{t}</h1>\n<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#scenario\">Scenario</a><a href=\"#manifest\">Manifest</a></nav>\n{body}\n\
+nav a {{ margin-right: 1em; }} div.wide {{ overflow-x: auto; }} th {{ vertical-align: bottom; }}\n</style></head>\n<body><h1>{t}</h1>\n<nav><a href=\"#summary\">Summary</a><a href=\"#comparisons\">Comparisons</a><a href=\"#charts\">Charts</a><a href=\"#scenario\">Scenario</a><a href=\"#manifest\">Manifest</a></nav>\n{body}\n\
 <footer><p>Made by resist {v}. This page is self-contained: no scripts, no network.</p></footer></body></html>\n",
         t = esc(title),
         v = env!("CARGO_PKG_VERSION"),
@@ -218,20 +390,7 @@ fn esc(s: &str) -> String {
 }
 
 fn number(v: &str) -> String {
-    v.parse::<f64>().map_or_else(|_| v.to_string(), fmt)
-}
-
-fn fmt(v: f64) -> String {
-    if !v.is_finite() {
-        return "-".into();
-    }
-    if v == v.trunc() && v.abs() < 1e12 {
-        format!("{v:.0}")
-    } else if v.abs() >= 100.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.3}")
-    }
+    v.parse::<f64>().map_or_else(|_| v.to_string(), |x| fixed(x, if x == x.trunc() { 0 } else { decimals(f64::NAN, x) }))
 }
 
 /// Standard base64 (RFC 4648) for the embedded font.

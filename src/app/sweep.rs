@@ -611,6 +611,8 @@ fn assemble(out: &Path, state: &State) -> Result<String, Failure> {
     let mut text = serde_json::to_string_pretty(&manifest).expect("plain data");
     text.push('\n');
     write_atomic(&out.join("manifest.json"), text.as_bytes())?;
+    // Paired differences against the first policy (or point): derived from runs.csv, so not in the fingerprint.
+    super::compare::write(out, None)?;
     Ok(format!("{}: {total} runs ({failed} failed) of {} design points", state.name, state.points))
 }
 

@@ -14,6 +14,8 @@ use super::{Chart, ChartError, DrawResult, Figure, render};
 const WIDTH: u32 = 1100;
 const COLUMNS: usize = 3;
 const PANEL_H: u32 = 250;
+/// From this many groups on, bands are drawn as edges, not filled.
+const OUTLINED: usize = 4;
 
 /// A series reduced over replicates, day by day.
 #[derive(Clone, Debug, Default)]
@@ -34,7 +36,9 @@ pub struct Group {
 
 /// The series worth a panel, with their labels and units, in the order a
 /// reader expects; only those present in the data are drawn.
-pub fn default_series(columns: &[String]) -> Vec<(String, String, String)> {
+/// Factions are named by their `label` where `labels` has one (by faction name).
+pub fn default_series(columns: &[String], labels: &BTreeMap<String, String>) -> Vec<(String, String, String)> {
+    let named = |f: &str| labels.get(f).cloned().unwrap_or_else(|| f.to_string());
     let has = |c: &str| columns.iter().any(|x| x == c);
     let mut out: Vec<(String, String, String)> = Vec::new();
     let mut add = |c: &str, label: &str, unit: &str| {
@@ -52,8 +56,8 @@ pub fn default_series(columns: &[String]) -> Vec<(String, String, String)> {
     }
     let factions: Vec<String> = columns.iter().filter_map(|c| c.strip_prefix("members_local_")).map(str::to_string).collect();
     for f in &factions {
-        add(&format!("members_local_{f}"), &format!("{f}: local members"), "people");
-        add(&format!("members_foreign_{f}"), &format!("{f}: foreign members"), "people");
+        add(&format!("members_local_{f}"), &format!("{}: local members", named(f)), "people");
+        add(&format!("members_foreign_{f}"), &format!("{}: foreign members", named(f)), "people");
     }
     add("local_fighter", "local fighters", "people");
     add("mobilised", "mobilised", "people");
@@ -66,7 +70,7 @@ pub fn default_series(columns: &[String]) -> Vec<(String, String, String)> {
     add("fear", "fear", "share (0-1)");
     add("efficacy", "efficacy", "share (0-1)");
     for f in &factions {
-        add(&format!("grievance_{f}"), &format!("grievance against {f}"), "share (0-1)");
+        add(&format!("grievance_{f}"), &format!("grievance against {}", named(f)), "share (0-1)");
     }
     out
 }
@@ -80,19 +84,25 @@ struct Multiples<'a> {
 
 /// Small multiples of the default series, one line and band per group.
 /// `name` is the chart's file stem ("ensemble" or "policies").
-pub fn multiples(name: &str, title: &str, groups: &[Group]) -> Result<Chart, ChartError> {
+pub fn multiples(name: &str, title: &str, groups: &[Group], labels: &BTreeMap<String, String>) -> Result<Chart, ChartError> {
+    multiples_over(name, title, groups, labels, None)
+}
+
+/// [`multiples`] on a time axis of its own: `time` names it (say, days from
+/// the council's call) instead of the calendar's day or step.
+pub fn multiples_over(name: &str, title: &str, groups: &[Group], labels: &BTreeMap<String, String>, time: Option<&'static str>) -> Result<Chart, ChartError> {
     let mut columns: Vec<String> = Vec::new();
     for c in groups.iter().flat_map(|g| g.series.keys()) {
         if !columns.contains(c) {
             columns.push(c.clone());
         }
     }
-    let series = default_series(&columns);
+    let series = default_series(&columns, labels);
     if series.is_empty() || groups.is_empty() {
         return Err(ChartError::Empty { chart: name.into(), why: "no series to draw".into() });
     }
     let caption = if groups.len() == 1 { "Mean and 5-95% band over replicates" } else { "Each policy's mean and 5-95% band over replicates" };
-    let time = if columns.iter().any(|c| c == "step") { "step" } else { "day" };
+    let time = time.unwrap_or(if columns.iter().any(|c| c == "step") { "step" } else { "day" });
     render(name, caption, &Multiples { title: title.to_string(), groups, series, time })
 }
 
@@ -117,8 +127,17 @@ impl Figure for Multiples<'_> {
             let y1 = if unit.starts_with("share") || unit.starts_with("legitimacy") { y1.min(1.0) } else { y1 };
             let mut chart = axes(panel, label, (x0, x1), (0.0, y1), self.time, unit)?;
             for &(k, b) in &bands {
-                // Several overlapping bands stay readable only when faint.
-                band(&mut chart, &b.day, &b.lo, &b.hi, colour(k), if bands.len() > 1 { 0.12 } else { 0.22 })?;
+                if bands.len() >= OUTLINED {
+                    // Four or more filled bands overlap into mud: each band is drawn as its two
+                    // edges, thin, in its group's colour and dash pattern, under the bold means.
+                    for edge in [&b.lo, &b.hi] {
+                        let pts: Vec<(f64, f64)> = b.day.iter().copied().zip(edge.iter().copied()).collect();
+                        line(&mut chart, &pts, lighter(colour(k)), k, 1)?;
+                    }
+                } else {
+                    // Two or three overlapping bands stay readable when faint.
+                    band(&mut chart, &b.day, &b.lo, &b.hi, colour(k), if bands.len() > 1 { 0.12 } else { 0.22 })?;
+                }
             }
             for &(k, b) in &bands {
                 let pts: Vec<(f64, f64)> = b.day.iter().copied().zip(b.mean.iter().copied()).collect();
@@ -135,6 +154,13 @@ impl Multiples<'_> {
     }
 
     fn labels(&self) -> Vec<String> {
-        self.groups.iter().map(|g| format!("{} (mean of {}; band 5-95%)", g.label, g.replicates)).collect()
+        let band = if self.groups.len() >= OUTLINED { "thin lines: 5% and 95%" } else { "band 5-95%" };
+        self.groups.iter().map(|g| format!("{} (mean of {}; {band})", g.label, g.replicates)).collect()
     }
+}
+
+/// A colour halfway to white: a band's edges under its mean's line.
+fn lighter(c: RGBColor) -> RGBColor {
+    let half = |v: u8| v + (255 - v) / 2;
+    RGBColor(half(c.0), half(c.1), half(c.2))
 }

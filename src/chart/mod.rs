@@ -30,6 +30,8 @@ pub struct Chart {
     pub height: u32,
     pub svg: String,
     pub png: Vec<u8>,
+    /// The numbers drawn, as CSV, for a chart whose values a reader may check (a heatmap's cells).
+    pub data: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +109,7 @@ pub(crate) fn render(name: &str, title: &str, figure: &impl Figure) -> Result<Ch
         root.present().map_err(|e| fail(format!("{e:?}")))?;
     }
     let png = encode_png(&pixels, width, height).map_err(|e| fail(format!("PNG encoding: {e}")))?;
-    Ok(Chart { name: name.to_string(), title: title.to_string(), width, height, svg, png })
+    Ok(Chart { name: name.to_string(), title: title.to_string(), width, height, svg, png, data: None })
 }
 
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {

@@ -72,7 +72,9 @@ const ROWS: [(&str, RGBColor, &[&str]); 7] = [
 ];
 
 /// The overview of a run of the main model.
-pub fn overview(title: &str, series: &Table, events: &[Mark]) -> Result<Chart, ChartError> {
+/// Factions are named by their `label` where `labels` has one (by faction name).
+pub fn overview(title: &str, series: &Table, events: &[Mark], labels: &std::collections::BTreeMap<String, String>) -> Result<Chart, ChartError> {
+    let named = |f: &str| labels.get(f).cloned().unwrap_or_else(|| f.to_string());
     let days = series.column("day").ok_or_else(|| ChartError::Empty { chart: "overview".into(), why: "timeseries.csv has no `day` column".into() })?;
     let col = |name: &str| series.column(name).unwrap_or_else(|| vec![0.0; days.len()]);
     let names = |prefix: &str| -> Vec<String> { series.columns.iter().filter_map(|c| c.strip_prefix(prefix)).map(str::to_string).collect() };
@@ -81,8 +83,8 @@ pub fn overview(title: &str, series: &Table, events: &[Mark]) -> Result<Chart, C
     let tones = [(RGBColor(213, 94, 0), RGBColor(130, 45, 0)), (RGBColor(230, 159, 0), RGBColor(140, 95, 0)), (RGBColor(204, 121, 167), RGBColor(120, 60, 95))];
     for (k, f) in factions.iter().enumerate() {
         let (local, foreign) = tones[k % tones.len()];
-        zoomed.push(Layer { label: format!("{f}: local members"), values: col(&format!("members_local_{f}")), colour: local });
-        zoomed.push(Layer { label: format!("{f}: foreign members"), values: col(&format!("members_foreign_{f}")), colour: foreign });
+        zoomed.push(Layer { label: format!("{}: local members", named(f)), values: col(&format!("members_local_{f}")), colour: local });
+        zoomed.push(Layer { label: format!("{}: foreign members", named(f)), values: col(&format!("members_foreign_{f}")), colour: foreign });
     }
     zoomed.push(Layer { label: "local fighters".into(), values: col("local_fighter"), colour: RGBColor(0, 158, 115) });
     zoomed.push(Layer { label: "ex-members".into(), values: col("ex_member"), colour: RGBColor(240, 228, 66) });
@@ -100,7 +102,7 @@ pub fn overview(title: &str, series: &Table, events: &[Mark]) -> Result<Chart, C
         Layer { label: "efficacy".into(), values: col("efficacy"), colour: colour(4) },
     ];
     for (k, f) in names("grievance_").iter().enumerate() {
-        lines.push(Layer { label: format!("grievance against {f}"), values: col(&format!("grievance_{f}")), colour: colour(2 + 4 * k) });
+        lines.push(Layer { label: format!("grievance against {}", named(f)), values: col(&format!("grievance_{f}")), colour: colour(2 + 4 * k) });
     }
     let strip = ROWS
         .iter()
