@@ -267,7 +267,15 @@ pub fn admit(w: &mut World, i: usize, f: usize, prosecuted: bool) {
     if prosecuted {
         p.flags[i].set(Flags::PROSECUTABLE);
     }
-    w.prisoners.push(Prisoner { person: i as u32, faction: f as u8, since: s_day, handed_over: false, release_day: u32::MAX, convicted: false, holder: NONE_U8 });
+    w.prisoners.push(Prisoner {
+        person: i as u32,
+        faction: f as u8,
+        since: s_day,
+        handed_over: false,
+        release_day: u32::MAX,
+        convicted: false,
+        holder: NONE_U8,
+    });
     w.prisoner_counts.admitted += 1;
 }
 

@@ -126,7 +126,10 @@ pub fn choose(w: &World, s: &Scenario, i: usize, f: usize, ch: &Channels, at_gat
         options[n] = (Pathway::Stay, 0.0);
         n += 1;
     }
-    let home = a.home_constant + a.acceptance_weight * (1.0 - stigma) + a.livelihood_weight * (1.0 - need) + a.outside_ties_weight * (f64::from(outside) + mentors) / k;
+    let home = a.home_constant
+        + a.acceptance_weight * (1.0 - stigma)
+        + a.livelihood_weight * (1.0 - need)
+        + a.outside_ties_weight * (f64::from(outside) + mentors) / k;
     options[n] = (Pathway::Home, home);
     n += 1;
     options[n] = (Pathway::Rejoin, a.rejoin_constant + push + a.need_weight * need + a.ties_weight * f64::from(to_f) / k);

@@ -185,11 +185,8 @@ impl Params {
         )?;
         let raid_kill_share =
             r("raid_kill_share", raw.raid_kill_share, Real { default: 0.05, doc: "Share of raids in which the ex-member is killed.", ..SHARE })?;
-        let raid_stigma = r(
-            "raid_stigma",
-            raw.raid_stigma,
-            Real { default: 0.3, doc: "Share of the way to full stigma a raid moves the raided ex-member.", ..SHARE },
-        )?;
+        let raid_stigma =
+            r("raid_stigma", raw.raid_stigma, Real { default: 0.3, doc: "Share of the way to full stigma a raid moves the raided ex-member.", ..SHARE })?;
         let raid_family_stigma = r(
             "raid_family_stigma",
             raw.raid_family_stigma,
@@ -232,11 +229,8 @@ impl Params {
                 ..SHARE
             },
         )?;
-        let reassurance = r(
-            "reassurance",
-            raw.reassurance,
-            Real { default: 0.05, doc: "Share of an ex-member's fear that full protection lifts each day.", ..DAILY },
-        )?;
+        let reassurance =
+            r("reassurance", raw.reassurance, Real { default: 0.05, doc: "Share of an ex-member's fear that full protection lifts each day.", ..DAILY })?;
         let followup = r(
             "followup",
             raw.followup,
@@ -304,8 +298,11 @@ impl Params {
                 source: "Daly, Paler and Samii 2020 (ties to fellow fighters drive post-demobilisation crime); value: assumption",
             },
         )?;
-        let mentor_destigma =
-            r("mentor_destigma", raw.mentor_destigma, Real { default: 0.01, doc: "Share of an ex-member's stigma that full mentoring lifts each day.", ..DAILY })?;
+        let mentor_destigma = r(
+            "mentor_destigma",
+            raw.mentor_destigma,
+            Real { default: 0.01, doc: "Share of an ex-member's stigma that full mentoring lifts each day.", ..DAILY },
+        )?;
         let enforcement = r(
             "enforcement",
             raw.enforcement,
@@ -321,7 +318,8 @@ impl Params {
             raw.decide_rate,
             Real { default: 0.02, doc: "Daily chance that a followed ex-member weighs their options (staying as they are is one of them).", ..DAILY },
         )?;
-        let home_constant = r("home_constant", raw.home_constant, Real { default: -4.2, doc: "Constant of going home (against staying an ex-member, 0).", ..CONSTANT })?;
+        let home_constant =
+            r("home_constant", raw.home_constant, Real { default: -4.2, doc: "Constant of going home (against staying an ex-member, 0).", ..CONSTANT })?;
         let acceptance_weight = r(
             "acceptance_weight",
             raw.acceptance_weight,
@@ -362,7 +360,11 @@ impl Params {
         let group_constant = r(
             "group_constant",
             raw.group_constant,
-            Real { default: -1.0, doc: "Constant of joining a local armed group, where groups admit ex-members (weighed with need, fear and ties to local fighters).", ..CONSTANT },
+            Real {
+                default: -1.0,
+                doc: "Constant of joining a local armed group, where groups admit ex-members (weighed with need, fear and ties to local fighters).",
+                ..CONSTANT
+            },
         )?;
         let commitment_weight = r(
             "commitment_weight",
@@ -387,12 +389,22 @@ impl Params {
         let stigma_weight = r(
             "stigma_weight",
             raw.stigma_weight,
-            Real { default: 2.0, doc: "Weight of stigma in rejoining or switching (rejection at home pushes people back).", source: "Haid 2017, ch. 6; Marsden 2015 (a ban on return pushes people back to the conflict); value: assumption", ..WEIGHT },
+            Real {
+                default: 2.0,
+                doc: "Weight of stigma in rejoining or switching (rejection at home pushes people back).",
+                source: "Haid 2017, ch. 6; Marsden 2015 (a ban on return pushes people back to the conflict); value: assumption",
+                ..WEIGHT
+            },
         )?;
         let fear_weight = r(
             "fear_weight",
             raw.fear_weight,
-            Real { default: 2.0, doc: "Weight of fear (of reprisals) in rejoining, switching or joining a local group (armed protection).", source: "Haid 2017, ch. 3 and 6 (joining for protection; reprisals); value: assumption", ..WEIGHT },
+            Real {
+                default: 2.0,
+                doc: "Weight of fear (of reprisals) in rejoining, switching or joining a local group (armed protection).",
+                source: "Haid 2017, ch. 3 and 6 (joining for protection; reprisals); value: assumption",
+                ..WEIGHT
+            },
         )?;
         let ties_weight = r(
             "ties_weight",
