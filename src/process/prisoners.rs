@@ -444,7 +444,7 @@ fn follow_released(w: &mut World, s: &Scenario, rng: &mut Rng) {
             w.society.people.flags[i].clear(Flags::WEAPONS_BANNED);
         }
         let year = w.day <= r.day + 365;
-        if !year && !(banned && aftermath::ban_holds(w, s, f)) {
+        if !(year || banned && aftermath::ban_holds(w, s, f)) {
             // A year on: an ordinary ex-member, who reconsiders in step 4.
             if !r.out && w.society.people.status[i] == Status::ExMember {
                 w.society.people.flags[i].clear(Flags::EX_COHORT);

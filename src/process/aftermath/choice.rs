@@ -137,13 +137,13 @@ pub fn choose(w: &World, s: &Scenario, i: usize, f: usize, ch: &Channels, at_gat
     // Other factions' recruiters reach those among whose contacts they have
     // members, or whom their outreach has reached; enforcement keeps them out.
     if u[1] >= a.enforcement {
-        for g in 0..w.factions.len() {
+        for (g, &ties) in to_g.iter().enumerate().take(w.factions.len()) {
             let x = f64::from(p.exposure[g].get(i));
-            if g == f || !in_town(w, g) || (to_g[g] == 0 && x < a.reach_exposure) {
+            if g == f || !in_town(w, g) || (ties == 0 && x < a.reach_exposure) {
                 continue;
             }
             let pay = s.factions[g].pay_per_month / 115.0 * (1.0 - w.factions[g].unpaid);
-            let v = a.switch_constant + push + a.need_weight * need * pay + a.ties_weight * f64::from(to_g[g]) / k + a.exposure_weight * x;
+            let v = a.switch_constant + push + a.need_weight * need * pay + a.ties_weight * f64::from(ties) / k + a.exposure_weight * x;
             options[n] = (Pathway::Switch(g as u8), v);
             n += 1;
         }
