@@ -119,7 +119,9 @@ pub fn check_summary(s: &Summary, last_day: u32) -> Result<(), Violation> {
     for (part, whole, what) in [
         (u.local_abstainers, u.local_members_at_call, "uprising: local abstainers of the local members at the call"),
         (a.reintegrated + a.rejoined + a.switched + a.detained, a.cohort, "aftermath: pathways of the ex-member cohort"),
-        (pr.rejoined + pr.switched, pr.released + pr.escaped, "prisoners: rejoined and switched of those released or escaped"),
+        (pr.rejoined + pr.switched + pr.went_home + pr.redetained, pr.released + pr.escaped, "prisoners: pathways of those released or escaped"),
+        (a.reengaged, a.cohort, "aftermath: the cohort's re-engaged of the cohort"),
+        (a.total_reengaged, a.total_followed, "aftermath: all re-engaged of the cohort and the released"),
     ] {
         if part > whole {
             bad.push(format!("{what}: {part} of {whole}"));

@@ -132,6 +132,19 @@ pub struct AftermathSummary {
     pub switched: u64,
     pub detained: u64,
     pub stigmatised: u64,
+    /// Moves toward recruiters stopped by an intervention (monitoring), within 365 days.
+    pub interventions: u64,
+    /// The cohort's re-engagement within 365 days: rejoined plus switched, and its share of the cohort.
+    pub reengaged: u64,
+    pub reengaged_share: f64,
+    /// Everyone the aftermath follows: the cohort plus those released or
+    /// escaped from custody (per release: a prosecuted cohort member released
+    /// counts in both).
+    pub total_followed: u64,
+    /// Their re-engagement: the cohort's within 365 days plus released
+    /// prisoners who rejoined or switched at the gate or within a year of it.
+    pub total_reengaged: u64,
+    pub total_reengaged_share: f64,
     pub reprisal_raids: u64,
     pub reprisal_deaths: u64,
     pub misidentified_killed: u64,
@@ -351,9 +364,20 @@ fn aftermath_summary(w: &World) -> AftermathSummary {
     let Some(r) = w.reconciliations.first() else {
         return AftermathSummary::default();
     };
+    let pr = &w.prisoner_counts;
+    let reengaged = r.pathways[1] + r.pathways[2];
+    let total_followed = r.size + pr.released + pr.escaped;
+    let total_reengaged = reengaged + pr.rejoined + pr.switched;
+    let share = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
     AftermathSummary {
         reconciliation_day: Some(r.day),
-        cohort: r.cohort.len() as u64,
+        cohort: r.size,
+        interventions: r.interventions,
+        reengaged,
+        reengaged_share: share(reengaged, r.size),
+        total_followed,
+        total_reengaged,
+        total_reengaged_share: share(total_reengaged, total_followed),
         prosecuted: r.prosecuted,
         reintegrated: r.pathways[0],
         rejoined: r.pathways[1],

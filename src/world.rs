@@ -7,7 +7,7 @@ use crate::process::aftermath::Reconciliation;
 use crate::process::confrontation::Battle;
 use crate::process::environment::Crises;
 use crate::process::mobilisation::Uprising;
-use crate::process::prisoners::{Prisoner, PrisonerCounts};
+use crate::process::prisoners::{Prisoner, PrisonerCounts, Released};
 use crate::record::{DayCounts, Event};
 use crate::rng::RunKey;
 use crate::scenario::Scenario;
@@ -39,6 +39,8 @@ pub struct World {
     /// Prisoners in the community's custody, and totals.
     pub prisoners: Vec<Prisoner>,
     pub prisoner_counts: PrisonerCounts,
+    /// Released or escaped prisoners gone home, followed for a year (7.9).
+    pub released: Vec<Released>,
     pub events: Vec<Event>,
 }
 
@@ -61,6 +63,7 @@ impl World {
             reconciliations: Vec::new(),
             prisoners: Vec::new(),
             prisoner_counts: PrisonerCounts::default(),
+            released: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -105,14 +108,18 @@ impl World {
             });
         }
         for r in &mut self.reconciliations {
-            r.cohort.retain_mut(|i| {
-                *i = map[*i as usize];
-                *i != u32::MAX
+            r.cohort.retain_mut(|m| {
+                m.person = map[m.person as usize];
+                m.person != u32::MAX
             });
         }
         self.prisoners.retain_mut(|p| {
             p.person = map[p.person as usize];
             p.person != u32::MAX
+        });
+        self.released.retain_mut(|r| {
+            r.person = map[r.person as usize];
+            r.person != u32::MAX
         });
         s.family_start = starts(&s.people.family, s.family_start.len() - 1);
         s.household_start = starts(&s.people.household, s.household_start.len() - 1);

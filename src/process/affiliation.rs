@@ -460,7 +460,8 @@ fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: usize, rng: 
     }
     let a = &s.affiliation;
     let age = p.age[i];
-    let can_fight = p.fighting_age_man(i);
+    // The disarmed may not bear arms until their ban lapses (7.8).
+    let can_fight = p.fighting_age_man(i) && p.may_bear_arms(i);
     let need = f64::from(environment::need(w, i));
     let fear = f64::from(p.fear.get(i));
     let commitment = f64::from(p.commitment.get(i));

@@ -521,7 +521,8 @@ fn draw_role(w: &World, s: &Scenario, i: usize, rng: &mut Rng) -> u8 {
     if p.status[i] == Status::LocalFighter {
         return FIGHT;
     }
-    let can_fight = p.fighting_age_man(i);
+    // The disarmed may not bear arms until their ban lapses (7.8).
+    let can_fight = p.fighting_age_man(i) && p.may_bear_arms(i);
     let mut roles = s.mobilisation.roles;
     if !can_fight {
         roles[3] = 0.0;

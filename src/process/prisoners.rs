@@ -1,25 +1,39 @@
 //! Prisoners and detention (step 9 of the day): who holds captured fighters
-//! and prosecuted ex-members, and what becomes of them (Haid 2017,
-//! ch. 6; Iraq—and the West—Haven't Finished the Job (2022)).
+//! and prosecuted ex-members, and what becomes of them (Haid 2017, ch. 6;
+//! Iraq—and the West—Haven't Finished the Job (2022); US Director of National
+//! Intelligence 2016).
 //!
 //! Policies: `hand_over` (Atarib: a local group hands its prisoners to a
 //! larger group, which releases them after a while: "the detainees were then
 //! handed over to al-Nusra and later released; some then joined al-Nusra,
 //! while others rejoined ISIS in Raqqa"), `release` (after a while), `hold`
 //! (indefinitely, up to a capacity), and `due_process` (a trial: the
-//! convicted serve a sentence, the others are released under a plan with
-//! follow-up). Without due process, detention hardens: detainees' commitment
-//! grows and their families are ostracised; prison breaks free everyone held
-//! (docs/model.md, pattern 10). A released prisoner rejoins the faction elsewhere,
-//! or switches to a rival faction in town, with a probability that depends on
-//! whether a plan exists; the others return home.
+//! convicted serve a sentence, the others are released with follow-up).
+//! Without due process, detention hardens commitment; a faction-friendly
+//! holder also exposes its prisoners to its members and recruiters, and
+//! releases them into its reach with no follow-up. Detainees' families are
+//! ostracised; prison breaks free everyone held (docs/model.md, pattern 10).
+//! Whoever leaves custody chooses at the gate, from their own state, between
+//! going home, rejoining their faction elsewhere and joining a faction whose
+//! recruiters reach them (the aftermath's choice, 7.8); those who go home are
+//! followed for a year and choose again each day.
 
 use rand::RngExt;
 
+use super::aftermath::{self, Channels, DRAWS, Pathway};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
 use crate::society::people::{Flags, NONE_U8, Origin, Status};
 use crate::world::World;
+
+/// Who takes prisoners at a hand-over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder {
+    /// Another faction in town (the faction-friendly holder of ch. 6: al-Nusra).
+    RivalFaction,
+    /// Another local group: the community keeps them.
+    LocalGroup,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Policy {
@@ -39,8 +53,10 @@ pub struct Raw {
     pub trial_days_mean: Option<f64>,
     pub conviction_share: Option<f64>,
     pub sentence_days: Option<f64>,
-    pub rejoin_without_plan: Option<f64>,
-    pub rejoin_with_plan: Option<f64>,
+    pub hand_over_to: Option<String>,
+    pub holder_exposure: Option<f64>,
+    pub plan_followup: Option<f64>,
+    pub followup_released: Option<f64>,
     pub hardening: Option<f64>,
     pub family_stigma: Option<f64>,
     pub prison_break_rate: Option<f64>,
@@ -56,8 +72,10 @@ pub struct Params {
     pub trial_days_mean: f64,
     pub conviction_share: f64,
     pub sentence_days: f64,
-    pub rejoin_without_plan: f64,
-    pub rejoin_with_plan: f64,
+    pub hand_over_to: Holder,
+    pub holder_exposure: f64,
+    pub plan_followup: f64,
+    pub followup_released: f64,
     pub hardening: f64,
     pub family_stigma: f64,
     pub prison_break_rate: f64,
@@ -76,9 +94,18 @@ impl Params {
             "What happens to prisoners: handed to another group that releases them, released, held indefinitely, or tried (the plan).",
             "Haid 2017, ch. 6 ('there was no clear plan'); Iraq—and the West—Haven't Finished the Job (2022)",
         )?;
+        let hand_over_to = c.choice(
+            "hand_over_to",
+            raw.hand_over_to.as_deref(),
+            &[("rival_faction", Holder::RivalFaction), ("local_group", Holder::LocalGroup)],
+            "rival_faction",
+            "Who takes the prisoners at a hand-over: another faction in town (the first in name order; if none, the community keeps them) or another local group.",
+            "Haid 2017, ch. 6 ('the detainees were then handed over to al-Nusra and later released')",
+        )?;
         let mut r = |k: &str, v: Option<f64>, spec: Real| c.real(k, v, spec);
         Ok(Params {
             policy,
+            hand_over_to,
             capacity: r(
                 "capacity",
                 raw.capacity,
@@ -118,23 +145,34 @@ impl Params {
                 Real { default: 0.3, doc: "Share of tried prisoners convicted (the prosecutable always are).", ..SHARE },
             )?,
             sentence_days: r("sentence_days", raw.sentence_days, Real { default: 1095.0, doc: "A sentence's length.", ..DAYS })?,
-            rejoin_without_plan: r(
-                "rejoin_without_plan",
-                raw.rejoin_without_plan,
+            holder_exposure: r(
+                "holder_exposure",
+                raw.holder_exposure,
                 Real {
-                    default: 0.7,
-                    doc: "Probability that a prisoner released without a plan rejoins the faction or a rival.",
-                    source: "Haid 2017, ch. 6 ('some then joined al-Nusra, while others rejoined ISIS in Raqqa'); value: assumption",
+                    default: 0.03,
+                    unit: "per day",
+                    doc: "Share of the way to full exposure to a holding faction (its members, guards and preachers) a prisoner moves each day it holds them.",
+                    source: "Haid 2017, ch. 6 (handed over to al-Nusra; 'some then joined al-Nusra'); value: assumption",
                     ..SHARE
                 },
             )?,
-            rejoin_with_plan: r(
-                "rejoin_with_plan",
-                raw.rejoin_with_plan,
+            plan_followup: r(
+                "plan_followup",
+                raw.plan_followup,
                 Real {
-                    default: 0.1,
-                    doc: "The same after due process, with vetting and follow-up.",
-                    source: "Saudi rehabilitation programme figures (10% re-engaged in 2010, 12% in 2014); US Director of National Intelligence 2016 (5.6% of Guantanamo releases after January 2009 confirmed re-engaged, after better vetting)",
+                    default: 0.8,
+                    doc: "Follow-up (each channel: livelihood, monitoring, mentoring) that due process gives those it releases, at least.",
+                    source: "US Director of National Intelligence 2016 (5.6% of Guantanamo releases after January 2009 confirmed re-engaged, 21.2% before, with better vetting and follow-up); Saudi rehabilitation programme figures; value: assumption",
+                    ..SHARE
+                },
+            )?,
+            followup_released: r(
+                "followup_released",
+                raw.followup_released,
+                Real {
+                    default: 1.0,
+                    doc: "Share of the aftermath's follow-up (its three channels) that reaches prisoners the community releases; a faction holder and an escape give none.",
+                    source: "a policy lever (docs/model.md, 7.9)",
                     ..SHARE
                 },
             )?,
@@ -174,7 +212,7 @@ impl Params {
     }
 }
 
-/// One prisoner held by the community.
+/// One prisoner in custody.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Prisoner {
     pub person: u32,
@@ -183,6 +221,20 @@ pub struct Prisoner {
     pub handed_over: bool,
     pub release_day: u32,
     pub convicted: bool,
+    /// The faction holding them after a hand-over (`NONE_U8`: the community).
+    pub holder: u8,
+}
+
+/// A released or escaped prisoner gone home, followed for a year.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Released {
+    pub person: u32,
+    pub faction: u8,
+    pub day: u32,
+    /// The follow-up reaching them.
+    pub followup: Channels,
+    /// Whether they have taken a pathway (followed no more).
+    pub out: bool,
 }
 
 /// Totals over the run (summary.json).
@@ -190,9 +242,16 @@ pub struct Prisoner {
 pub struct PrisonerCounts {
     pub admitted: u64,
     pub handed_over: u64,
+    /// Handed over to a faction (the rest of the handed over stay with the community).
+    pub handed_to_faction: u64,
     pub released: u64,
+    /// Of the released and escaped: at the gate or within a year of it.
     pub rejoined: u64,
     pub switched: u64,
+    /// Went home at the gate and neither re-engaged nor were arrested again within the year.
+    pub went_home: u64,
+    /// Arrested again (at the gate or within a year).
+    pub redetained: u64,
     pub escaped: u64,
     pub held_peak: u64,
 }
@@ -208,7 +267,15 @@ pub fn admit(w: &mut World, i: usize, f: usize, prosecuted: bool) {
     if prosecuted {
         p.flags[i].set(Flags::PROSECUTABLE);
     }
-    w.prisoners.push(Prisoner { person: i as u32, faction: f as u8, since: s_day, handed_over: false, release_day: u32::MAX, convicted: false });
+    w.prisoners.push(Prisoner {
+        person: i as u32,
+        faction: f as u8,
+        since: s_day,
+        handed_over: false,
+        release_day: u32::MAX,
+        convicted: false,
+        holder: NONE_U8,
+    });
     w.prisoner_counts.admitted += 1;
 }
 
@@ -221,8 +288,7 @@ pub fn step(w: &mut World, s: &Scenario) {
             continue;
         }
         let i = w.prisoners[k].person as usize;
-        let fam: Vec<u32> = w.society.network.family.row(i).to_vec();
-        for j in fam {
+        for &j in w.society.network.family.row(i) {
             w.society.people.stigma.raise(j as usize, pr.family_stigma as f32);
         }
         let days = match pr.policy {
@@ -252,9 +318,13 @@ pub fn step(w: &mut World, s: &Scenario) {
     while k < w.prisoners.len() {
         let pz = w.prisoners[k];
         let i = pz.person as usize;
-        // Held without due process, detainees harden.
+        // Held without due process, detainees harden; a faction holding them
+        // also exposes them to its members and recruiters.
         if pr.policy != Policy::DueProcess {
             w.society.people.commitment.raise(i, pr.hardening as f32);
+        }
+        if (pz.holder as usize) < w.factions.len() {
+            w.society.people.exposure[pz.holder as usize].raise(i, pr.holder_exposure as f32);
         }
         if w.day < pz.release_day {
             k += 1;
@@ -262,11 +332,18 @@ pub fn step(w: &mut World, s: &Scenario) {
         }
         match pr.policy {
             Policy::HandOver if !pz.handed_over => {
+                let holder = match pr.hand_over_to {
+                    Holder::RivalFaction => (0..w.factions.len()).find(|&g| g != pz.faction as usize && aftermath::in_town(w, g)),
+                    Holder::LocalGroup => None,
+                };
                 w.prisoners[k].handed_over = true;
+                w.prisoners[k].holder = holder.map_or(NONE_U8, |g| g as u8);
                 w.prisoners[k].release_day = w.day + exp_days(&mut rng, pr.release_days_mean);
                 w.prisoner_counts.handed_over += 1;
+                w.prisoner_counts.handed_to_faction += u64::from(holder.is_some());
                 let id = w.society.people.id[i];
-                w.event("prisoner_handed_over", "community", Some(id), 1.0, "");
+                let to = holder.map_or("community", |g| s.factions[g].name.as_str());
+                w.event("prisoner_handed_over", "community", Some(id), 1.0, to);
                 k += 1;
                 continue;
             }
@@ -286,43 +363,122 @@ pub fn step(w: &mut World, s: &Scenario) {
         leave_prison(w, s, pz, false, &mut rng);
     }
     w.prisoner_counts.held_peak = w.prisoner_counts.held_peak.max(w.prisoners.len() as u64);
+    follow_released(w, s, &mut rng);
 }
 
-/// A prisoner leaves custody: rejoins the faction elsewhere, switches to a
-/// rival in town, or goes home.
-fn leave_prison(w: &mut World, s: &Scenario, pz: Prisoner, escaped: bool, rng: &mut Rng) {
+/// The follow-up reaching someone who leaves custody: none after an escape or
+/// from a faction holder; otherwise the aftermath's, as far as
+/// `followup_released` carries it, and at least the plan's after due process.
+fn followup(s: &Scenario, pz: &Prisoner, escaped: bool) -> Channels {
     let pr = &s.prisoners;
+    if escaped || pz.holder != NONE_U8 {
+        return Channels::default();
+    }
+    let ch = Channels::of(&s.aftermath).scaled(pr.followup_released);
+    if pr.policy == Policy::DueProcess { ch.at_least(pr.plan_followup) } else { ch }
+}
+
+/// A prisoner leaves custody and chooses at the gate: home, their faction
+/// elsewhere, or a faction whose recruiters reach them (7.8's choice).
+fn leave_prison(w: &mut World, s: &Scenario, pz: Prisoner, escaped: bool, rng: &mut Rng) {
+    let u: [f64; DRAWS + 1] = rng.random();
     let i = pz.person as usize;
     if w.society.people.status[i] != Status::Detained {
         return;
     }
     let f = pz.faction as usize;
-    let plan = pr.policy == Policy::DueProcess;
-    let p_rejoin = if escaped {
-        1.0
-    } else if plan {
-        pr.rejoin_with_plan
-    } else {
-        pr.rejoin_without_plan
-    };
-    let rival = (0..w.factions.len()).find(|&g| g != f && w.factions[g].arrived);
-    let (u, v) = (rng.random::<f64>(), rng.random::<f64>());
-    let local = w.society.people.origin[i] == Origin::Local;
+    let ch = followup(s, &pz, escaped);
     let id = w.society.people.id[i];
-    let p = &mut w.society.people;
-    if u < p_rejoin {
-        if let (Some(g), true) = (rival, local && v < 0.5) {
-            p.assign(i, Status::Fighter, g as u8);
-            p.register(i, g as u8);
-            w.prisoner_counts.switched += 1;
-        } else {
-            p.assign(i, Status::Elsewhere, f as u8);
-            w.prisoner_counts.rejoined += 1;
-        }
-    } else if local {
-        p.assign(i, Status::ExMember, f as u8);
-    } else {
-        p.assign(i, Status::Elsewhere, NONE_U8);
-    }
     w.event(if escaped { "prisoner_escaped" } else { "prisoner_released" }, "community", Some(id), 1.0, "");
+    let local = w.society.people.origin[i] == Origin::Local;
+    // Out of custody as an ex-member of their faction, then they choose.
+    let p = &mut w.society.people;
+    p.assign(i, Status::ExMember, f as u8);
+    if aftermath::ban_holds(w, s, f) && w.society.people.flags[i].has(Flags::ARMED) {
+        let p = &mut w.society.people;
+        p.flags[i].clear(Flags::ARMED);
+        p.flags[i].set(Flags::WEAPONS_BANNED);
+    }
+    let draws: [f64; DRAWS] = u[..DRAWS].try_into().expect("DRAWS uniforms");
+    let pathway = aftermath::choose(w, s, i, f, &ch, true, &draws);
+    count(w, pathway);
+    match pathway {
+        Pathway::Home if local => {
+            // Home as an ex-member, followed for a year (not by step 4).
+            w.society.people.flags[i].set(Flags::EX_COHORT);
+            w.released.push(Released { person: i as u32, faction: f as u8, day: w.day, followup: ch, out: false });
+        }
+        // A detected move stopped at the gate: home, followed.
+        Pathway::Stopped if local => {
+            w.society.people.flags[i].set(Flags::EX_COHORT);
+            w.released.push(Released { person: i as u32, faction: f as u8, day: w.day, followup: ch, out: false });
+        }
+        Pathway::Stopped => aftermath::enter(w, i, f, Pathway::Home, u[DRAWS]),
+        pw => aftermath::enter(w, i, f, pw, u[DRAWS]),
+    }
+}
+
+fn count(w: &mut World, pathway: Pathway) {
+    let c = &mut w.prisoner_counts;
+    match pathway {
+        Pathway::Home | Pathway::Stopped => c.went_home += 1,
+        Pathway::Rejoin => c.rejoined += 1,
+        Pathway::Switch(_) => c.switched += 1,
+        Pathway::Detained => c.redetained += 1,
+        Pathway::Stay | Pathway::Group => {}
+    }
+}
+
+/// The released gone home choose each day for a year, like the cohort (7.8).
+/// An entry is kept while its year or its weapons ban lasts.
+fn follow_released(w: &mut World, s: &Scenario, rng: &mut Rng) {
+    let a = &s.aftermath;
+    let mut keep = 0;
+    for k in 0..w.released.len() {
+        let mut r = w.released[k];
+        let i = r.person as usize;
+        let f = r.faction as usize;
+        let u: [f64; DRAWS + 3] = rng.random();
+        let banned = w.society.people.flags[i].has(Flags::WEAPONS_BANNED);
+        if banned && !aftermath::ban_holds(w, s, f) {
+            w.society.people.flags[i].clear(Flags::WEAPONS_BANNED);
+        }
+        let year = w.day <= r.day + 365;
+        if !(year || banned && aftermath::ban_holds(w, s, f)) {
+            // A year on: an ordinary ex-member, who reconsiders in step 4.
+            if !r.out && w.society.people.status[i] == Status::ExMember {
+                w.society.people.flags[i].clear(Flags::EX_COHORT);
+            }
+            continue;
+        }
+        let p = &w.society.people;
+        if year && !r.out && p.status[i] == Status::ExMember && p.faction[i] as usize == f {
+            aftermath::tend(w, a, i, &r.followup);
+            let draws: [f64; DRAWS] = u[2..2 + DRAWS].try_into().expect("DRAWS uniforms");
+            let pathway = if u[0] < a.evidence_rate {
+                Pathway::Detained
+            } else if u[1] < a.decide_rate {
+                aftermath::choose(w, s, i, f, &r.followup, false, &draws)
+            } else {
+                Pathway::Stay
+            };
+            if pathway.index().is_some() {
+                // Going home again is not counted: they went home at the gate.
+                if !matches!(pathway, Pathway::Home | Pathway::Group) {
+                    count(w, pathway);
+                    w.prisoner_counts.went_home -= 1;
+                }
+                aftermath::enter(w, i, f, pathway, u[2 + DRAWS]);
+                r.out = true;
+            }
+        } else {
+            if !year && !r.out && p.status[i] == Status::ExMember {
+                w.society.people.flags[i].clear(Flags::EX_COHORT);
+            }
+            r.out = true;
+        }
+        w.released[keep] = r;
+        keep += 1;
+    }
+    w.released.truncate(keep);
 }

@@ -308,6 +308,14 @@ impl People {
         self.sex[i] == Sex::Male && matches!(self.age[i], AgeClass::Youth | AgeClass::Adult)
     }
 
+    /// Whether person `i` may bear arms: not under the weapons ban of a
+    /// reconciliation (docs/model.md, 7.8). The banned can neither fight nor
+    /// be taken on as fighters until it lapses.
+    #[inline]
+    pub fn may_bear_arms(&self, i: usize) -> bool {
+        !self.flags[i].has(Flags::WEAPONS_BANNED)
+    }
+
     /// Efficacy of person `i`.
     #[inline]
     pub fn efficacy(&self, i: usize) -> f32 {
