@@ -39,6 +39,7 @@ pub struct Raw {
     pub execution_town_fear: Option<f64>,
     pub surveillance_fear: Option<f64>,
     pub infighting_half_life_days: Option<f64>,
+    pub menace_half_life_days: Option<f64>,
 }
 
 /// Town-level parameters of coercion's effects (`[coercion]`).
@@ -52,6 +53,8 @@ pub struct Params {
     pub execution_town_fear: f64,
     pub surveillance_fear: f64,
     pub infighting_half_life_days: f64,
+    /// Half-life of the town's memory of a faction's violent acts (its menace).
+    pub menace_half_life_days: f64,
 }
 
 const SHARE: Real = Real::SHARE;
@@ -138,6 +141,18 @@ impl Params {
                     source: "assumption",
                 },
             )?,
+            menace_half_life_days: c.real(
+                "menace_half_life_days",
+                raw.menace_half_life_days,
+                Real {
+                    default: 60.0,
+                    min: 1.0,
+                    max: 100_000.0,
+                    unit: "days",
+                    doc: "Half-life of the town's memory of a faction's violent acts (kidnappings, assassinations, arrests, executions): its menace, which makes joining it a way to protect oneself.",
+                    source: "Haid 2017, ch. 3-4 (people joined 'to protect themselves' from a faction that kidnapped and killed); value: assumption",
+                },
+            )?,
         })
     }
 }
@@ -214,6 +229,7 @@ pub struct RawCoercion {
     pub target_opponents: Option<f64>,
     pub held_days_mean: Option<f64>,
     pub kidnapped_killed_share: Option<f64>,
+    pub hostility_response: Option<f64>,
 }
 
 /// A faction's coercion (`[factions.<name>.coercion]`).
@@ -226,6 +242,8 @@ pub struct Coercion {
     pub targets: [f64; 3],
     pub held_days_mean: f64,
     pub kidnapped_killed_share: f64,
+    /// How far its acts rise with the town's grievance toward it (its answer to hostility).
+    pub hostility_response: f64,
 }
 
 pub const ACT_KINDS: [&str; 5] = ["kidnapping", "assassination", "arrest", "execution", "rule_enforcement"];
@@ -318,6 +336,18 @@ impl Coercion {
                     ..SHARE
                 },
             )?,
+            hostility_response: c.real(
+                "hostility_response",
+                raw.hostility_response,
+                Real {
+                    default: 2.0,
+                    min: 0.0,
+                    max: 1000.0,
+                    unit: "factor per unit of mean grievance",
+                    doc: "The faction's answer to the town's hostility: its rate of acts is multiplied by 1 + hostility_response x (the town's mean grievance toward it). 0: a faction that does not escalate against resistance.",
+                    source: "Haid 2017, ch. 4 (repression 'provoked hostility and anger towards ISIS, which in turn responded by stepping up arrests, abductions, intimidation and assassinations'); ch. 7 (al-Nusra 'learned from ISIS's mistakes'); value: assumption",
+                },
+            )?,
         })
     }
 }
@@ -346,15 +376,20 @@ pub fn step(w: &mut World, s: &Scenario) {
         // cannot commit more acts in a day than it has members here, however
         // steep its escalation.
         let in_town = p.tally.members_in_town(f) as f64;
-        let rate = (fp.coercion.acts_per_week / 7.0 * strength.powf(fp.escalation)).min(in_town);
+        // Its answer to the town's hostility: the angrier the town, the more it
+        // arrests and kidnaps (a decision from its state, not a trigger).
+        let hostility = p.grievance[f].sum() / present;
+        let rate = (fp.coercion.acts_per_week / 7.0 * strength.powf(fp.escalation) * (1.0 + fp.coercion.hostility_response * hostility)).min(in_town);
         let acts = if rate > 0.0 { Poisson::new(rate).map(|d| (d.sample(&mut rng) as u32).min(in_town as u32)).unwrap_or(0) } else { 0 };
         for _ in 0..acts {
             act(w, s, f, &mut rng);
         }
     }
     let fade = crate::attitude::daily_factor(s.coercion.infighting_half_life_days);
+    let menace_fade = crate::attitude::daily_factor(s.coercion.menace_half_life_days);
     for st in &mut w.factions {
         st.infighting *= fade;
+        st.menace *= menace_fade;
     }
 }
 
@@ -392,8 +427,15 @@ fn recruit_informants(w: &mut World, f: usize, fp: &crate::faction::Params, rng:
 }
 
 /// Find a target of the drawn class; None if the class has no one present.
+/// Where the faction has informants, activists and opponents are found
+/// through them: among the family and peer contacts of its informants
+/// (Haid 2017, ch. 3: informants 'created mistrust between people');
+/// without informants it draws from the whole town.
 fn target(w: &World, f: usize, class: usize, rng: &mut Rng) -> Option<usize> {
     let p = &w.society.people;
+    if class != 1 && p.tally.by_faction[f][Status::Informant as usize] > 0 {
+        return informed_target(w, f, class, rng);
+    }
     match class {
         0 => (0..200).map(|_| rng.random_range(0..p.len())).find(|&i| p.status[i] == Status::Activist),
         1 => {
@@ -412,6 +454,37 @@ fn target(w: &World, f: usize, class: usize, rng: &mut Rng) -> Option<usize> {
             None
         }
     }
+}
+
+/// An activist (class 0) or opponent (class 2) known to the faction's
+/// informants: drawn uniformly among the informants' contacts of that class
+/// (an opponent accepted with probability their grievance, up to 200 tries).
+fn informed_target(w: &World, f: usize, class: usize, rng: &mut Rng) -> Option<usize> {
+    let p = &w.society.people;
+    let net = &w.society.network;
+    let known = |i: usize| {
+        let opponent = p.status[i].present() && p.status[i] != Status::Detained && !p.status[i].member() && p.origin[i] == Origin::Local;
+        if class == 0 { p.status[i] == Status::Activist } else { opponent }
+    };
+    let mut candidates: Vec<u32> = Vec::new();
+    for i in 0..p.len() {
+        if p.status[i] == Status::Informant && p.faction[i] as usize == f {
+            candidates.extend(net.family.row(i).iter().chain(net.peers.row(i)).filter(|&&j| known(j as usize)));
+        }
+    }
+    if candidates.is_empty() {
+        return None;
+    }
+    if class == 0 {
+        return Some(candidates[rng.random_range(0..candidates.len())] as usize);
+    }
+    for _ in 0..200 {
+        let i = candidates[rng.random_range(0..candidates.len())] as usize;
+        if rng.random::<f32>() < p.grievance[f].get(i) {
+            return Some(i);
+        }
+    }
+    None
 }
 
 fn act(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
@@ -443,6 +516,7 @@ fn act(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
             let st = &p.status;
             p.grievance[f].raise_all(s.coercion.known_victim_town_grievance, |i| st[i].present());
             w.factions[f].infighting += 1.0;
+            w.factions[f].menace += 1.0;
             w.today.acts[f] += 1;
             w.event("execution", name, None, 1.0, "outsider");
         }
@@ -487,6 +561,9 @@ fn act(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
         _ => {}
     }
     w.today.acts[f] += 1;
+    if kind != 4 {
+        w.factions[f].menace += 1.0;
+    }
     if local {
         w.today.acts_local[f] += 1;
     }
