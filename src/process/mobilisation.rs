@@ -151,7 +151,7 @@ impl Params {
             "mistrust_weight",
             raw.mistrust_weight,
             Real {
-                default: 0.1,
+                default: 0.05,
                 min: 0.0,
                 max: 100.0,
                 unit: "threshold per percentage point of informants",

@@ -99,6 +99,8 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: u
     let mut civil_open = true;
     let mut k = 1;
     let mut max_grievance = 0.0f64;
+    // The pushes on staying with one's own faction (a member's reasons to leave).
+    let mut own_pushes = [0.0f64; 5];
     for (f, v) in views.iter().enumerate().take(s.factions.len()) {
         let g = f64::from(p.grievance[f].get(i));
         max_grievance = max_grievance.max(g);
@@ -129,6 +131,9 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: u
             if paid { a.unpaid * v.unpaid } else { 0.0 },
         ];
         let base = a.age_pull[age as usize] + pulls.iter().sum::<f64>() - pushes.iter().sum::<f64>() - a.stigma * stigma;
+        if member_here {
+            own_pushes = pushes;
+        }
         let reason = argmax(&pushes) as u8;
         let support = a.support_constant + base;
         options[k] = (Status::Supporter, f as u8, support, argmax(&pulls) as u8, reason);
@@ -174,7 +179,13 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: u
         return Some(Decision { person: i as u32, status, faction: p.faction[i], group: p.group[i], motive: 0, reason: 0 });
     }
     // A member leaving: why, from the pushes of staying with their own faction.
-    let leaving_reason = options[..k].iter().find(|x| current(x)).map(|x| x.4).unwrap_or(0);
+    // Defectors give several reasons (ICSR 2015): the one recorded is drawn
+    // in proportion to the pushes, not always the largest.
+    let leaving_reason = if own_pushes.iter().sum::<f64>() > 0.0 {
+        crate::rng::weighted(&own_pushes, rng.random()) as u8
+    } else {
+        options[..k].iter().find(|x| current(x)).map(|x| x.4).unwrap_or(0)
+    };
     let group = if o.0 == Status::LocalFighter { pick_group(w, i, rng) } else { NONE_U16 };
     Some(Decision { person: i as u32, status: o.0, faction: o.1, group, motive: o.3, reason: leaving_reason })
 }
