@@ -287,11 +287,11 @@ impl Summary {
         let mut joins_by_motive = [0u64; 4];
         let mut leaves_by_reason = [0u64; 5];
         for r in records {
-            for k in 0..4 {
-                joins_by_motive[k] += r.counts.joins_by_motive[k];
+            for (total, day) in joins_by_motive.iter_mut().zip(&r.counts.joins_by_motive) {
+                *total += day;
             }
-            for k in 0..5 {
-                leaves_by_reason[k] += r.counts.leaves_by_reason[k];
+            for (total, day) in leaves_by_reason.iter_mut().zip(&r.counts.leaves_by_reason) {
+                *total += day;
             }
         }
         Summary {

@@ -199,8 +199,8 @@ fn over_700_days_the_rivals_purse_holds_and_no_departure_reason_dominates() {
     assert!(mean_ci(&empty).1 < 0.1, "share of the rival's days with an empty purse: {:?}", mean_ci(&empty));
     let mut reasons = [0u64; 5];
     for r in &runs {
-        for k in 0..5 {
-            reasons[k] += r.1[k];
+        for (total, k) in reasons.iter_mut().zip(&r.1) {
+            *total += k;
         }
     }
     let total: u64 = reasons.iter().sum();

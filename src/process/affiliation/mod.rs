@@ -112,4 +112,3 @@ fn skip(rng: &mut Rng, rate: f64) -> usize {
     let u: f64 = rng.random::<f64>().max(1e-300);
     (u.ln() / (1.0 - rate).ln()).floor().min(1e15) as usize
 }
-

@@ -211,7 +211,6 @@ impl Params {
                 unit: "acts",
                 doc: "A faction's recent violent acts (its menace, 7.3) at which joining it for protection has half its full pull: people join to protect themselves from the faction that threatens them, not from any armed faction.",
                 source: "Haid 2017, ch. 3 ('many people joined ISIS in order to protect themselves'; informants and arrests); value: assumption",
-                ..WEIGHT
             },
         )?;
         let flight_cost = r(
@@ -269,7 +268,12 @@ impl Params {
         let unpaid = r(
             "unpaid",
             raw.unpaid,
-            Real { default: 3.0, doc: "Push on paid members (fighters) times the unpaid share of the payroll: a departure reason of its own (`unpaid`).", source: "ICSR 2015, narrative 4 (promised goods that did not materialise); weight: assumption", ..WEIGHT },
+            Real {
+                default: 3.0,
+                doc: "Push on paid members (fighters) times the unpaid share of the payroll: a departure reason of its own (`unpaid`).",
+                source: "ICSR 2015, narrative 4 (promised goods that did not materialise); weight: assumption",
+                ..WEIGHT
+            },
         )?;
         let join_commitment_gain = r(
             "join_commitment_gain",
