@@ -25,6 +25,8 @@ pub struct Raw {
     pub strength_elsewhere: Option<i64>,
     pub foreign_inflow_per_month: Option<f64>,
     pub budget_per_day: Option<f64>,
+    pub income_per_local_member: Option<f64>,
+    pub income_per_institution: Option<f64>,
     pub pay_per_month: Option<f64>,
     pub member_commitment: Option<f64>,
     pub strictness: Option<f64>,
@@ -55,6 +57,10 @@ pub struct Params {
     pub strength_elsewhere: u32,
     pub foreign_inflow_per_month: f64,
     pub budget_per_day: f64,
+    /// Daily income per local member in town (local support: dues, donations, families).
+    pub income_per_local_member: f64,
+    /// Daily income per institution it holds (fees, taxes, the spoils of a base).
+    pub income_per_institution: f64,
     pub pay_per_month: f64,
     pub member_commitment: f64,
     pub strictness: f64,
@@ -160,6 +166,30 @@ impl Params {
                 unit: "USD per day",
                 doc: "Money the faction can spend in town each day on pay, prizes and informants; unspent money carries over.",
                 source: "assumption",
+            },
+        )?;
+        let income_per_local_member = c.real(
+            "income_per_local_member",
+            raw.income_per_local_member,
+            Real {
+                default: 0.0,
+                min: 0.0,
+                max: 1e6,
+                unit: "USD per local member per day",
+                doc: "Income the faction draws each day from each local member in town (dues, donations, the support of members' families): a faction rooted in the town pays its way as it grows.",
+                source: "Haid 2017, ch. 3 and 7 (al-Nusra was 'able to retain enough local members' and had local support); value: assumption",
+            },
+        )?;
+        let income_per_institution = c.real(
+            "income_per_institution",
+            raw.income_per_institution,
+            Real {
+                default: 0.0,
+                min: 0.0,
+                max: 1e9,
+                unit: "USD per institution per day",
+                doc: "Income the faction draws each day from each institution it holds (court fees, checkpoint tolls, the stores of a base).",
+                source: "Haid 2017, ch. 7 (al-Nusra took ISIS's bases and weapons); value: assumption",
             },
         )?;
         let pay_per_month = c.real(
@@ -278,6 +308,8 @@ impl Params {
             strength_elsewhere,
             foreign_inflow_per_month,
             budget_per_day,
+            income_per_local_member,
+            income_per_institution,
             pay_per_month,
             member_commitment,
             strictness,
@@ -332,6 +364,10 @@ pub struct State {
     /// Recent coercion against local armed groups, fading (members' first
     /// reason to leave: fighting other rebels rather than the regime).
     pub infighting: f64,
+    /// Recent violent acts (all but rule enforcement), fading with
+    /// `coercion.menace_half_life_days`: how far people see it as a threat to
+    /// protect themselves from (7.3, 7.4).
+    pub menace: f64,
     /// Fractional foreign entrants carried to the next day.
     pub inflow_carry: f64,
     /// Heavy weapons it holds.

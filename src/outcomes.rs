@@ -11,7 +11,7 @@ use serde::ser::{SerializeMap, Serializer};
 /// The four motives of a join (`joins_by_motive`), in the model's order.
 pub const MOTIVES: [&str; 4] = ["money", "protection", "ideology", "social"];
 /// The defectors' four reasons for leaving (`leaves_by_reason`).
-pub const REASONS: [&str; 4] = ["infighting", "brutality", "corruption", "harshness"];
+pub const REASONS: [&str; 5] = ["infighting", "brutality", "corruption", "harshness", "unpaid"];
 /// The four age classes (`joins_by_age`).
 pub const AGES: [&str; 4] = ["child", "youth", "adult", "elder"];
 
@@ -29,7 +29,7 @@ pub fn motives<S: Serializer>(v: &[u64; 4], s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// `leaves_by_reason` by reason.
-pub fn reasons<S: Serializer>(v: &[u64; 4], s: S) -> Result<S::Ok, S::Error> {
+pub fn reasons<S: Serializer>(v: &[u64; 5], s: S) -> Result<S::Ok, S::Error> {
     named(&REASONS, v, s)
 }
 

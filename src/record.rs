@@ -37,7 +37,7 @@ pub struct DayCounts {
     pub joins_by_motive: [u64; 4],
     pub leaves: [u64; MAX_FACTIONS],
     /// Departures by reason: infighting, brutality, corruption, harshness.
-    pub leaves_by_reason: [u64; 4],
+    pub leaves_by_reason: [u64; 5],
     /// People who mobilised today.
     pub mobilised: u64,
     /// Local fighters who joined against their commander's orders.

@@ -106,9 +106,9 @@ pub struct Summary {
     /// Joins by motive: money, protection, ideology, social.
     #[serde(serialize_with = "crate::outcomes::motives")]
     pub joins_by_motive: [u64; 4],
-    /// Departures by reason: infighting, brutality, corruption, harshness.
+    /// Departures by reason: infighting, brutality, corruption, harshness, unpaid.
     #[serde(serialize_with = "crate::outcomes::reasons")]
-    pub leaves_by_reason: [u64; 4],
+    pub leaves_by_reason: [u64; 5],
     pub uprising: UprisingSummary,
     pub aftermath: AftermathSummary,
     pub prisoners: crate::process::prisoners::PrisonerCounts,
@@ -192,6 +192,13 @@ pub struct UprisingSummary {
     pub local_abstainers: u64,
     /// Local abstainers over local members at the call.
     pub abstention_rate: Option<f64>,
+    /// Local fighters of the faction at the call (supporters and informants
+    /// apart), those of them who abstained, and their share.
+    pub local_fighters_at_call: u64,
+    pub local_fighter_abstainers: u64,
+    pub fighter_abstention_rate: Option<f64>,
+    /// People already demonstrating when the call went out.
+    pub mobilised_at_call: u64,
     pub turned: u64,
     pub local_members_fighting: u64,
     pub fought_against_orders: u64,
@@ -300,11 +307,13 @@ impl Summary {
             })
             .collect();
         let mut joins_by_motive = [0u64; 4];
-        let mut leaves_by_reason = [0u64; 4];
+        let mut leaves_by_reason = [0u64; 5];
         for r in records {
-            for k in 0..4 {
-                joins_by_motive[k] += r.counts.joins_by_motive[k];
-                leaves_by_reason[k] += r.counts.leaves_by_reason[k];
+            for (total, day) in joins_by_motive.iter_mut().zip(&r.counts.joins_by_motive) {
+                *total += day;
+            }
+            for (total, day) in leaves_by_reason.iter_mut().zip(&r.counts.leaves_by_reason) {
+                *total += day;
             }
         }
         Summary {
@@ -438,6 +447,10 @@ fn uprising_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> UprisingS
         local_members_at_call: local_at_call,
         local_abstainers: abstainers,
         abstention_rate: (local_at_call > 0).then(|| abstainers as f64 / local_at_call as f64),
+        local_fighters_at_call: u.local_fighters_at_call,
+        local_fighter_abstainers: u.local_fighter_abstainers,
+        fighter_abstention_rate: (u.local_fighters_at_call > 0).then(|| u.local_fighter_abstainers as f64 / u.local_fighters_at_call as f64),
+        mobilised_at_call: u.mobilised_at_call,
         turned,
         local_members_fighting: b.map_or(0, |b| b.local_fighting),
         fought_against_orders: sum(&|r| r.counts.against_orders),

@@ -78,7 +78,7 @@ impl World {
         let n = self.society.people.len();
         let dead = self.society.people.dead_in_columns() as f64;
         // Not while the town is mobilised: the cascade holds indices.
-        let mobilised = self.uprising.call_day.is_some() && !self.uprising.over;
+        let mobilised = (self.uprising.call_day.is_some() && !self.uprising.over) || !self.uprising.contacts.is_empty();
         if n > 0 && dead / n as f64 >= COMPACT_AT_SHARE_DEAD && !mobilised {
             self.compact();
         }

@@ -55,9 +55,10 @@ fn pattern_2_mobilisation_cascades_from_under_5_percent_to_its_peak_within_days(
         // When the cascade has done its work: 90% of the peak.
         let peak_at = v.iter().position(|&x| x >= 0.9 * peak).unwrap();
         let jump = v.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
-        // Under 5% the day before the call; above 20% at a peak, 90% of it reached within 5 days;
-        // and a jump of at least 10 points in one day (a cascade, not a drift).
-        if before < 0.05 && peak > 0.2 && peak_at <= 5 && jump >= 0.1 {
+        // Under 8% the day before the call (people may demonstrate before it, docs/model.md 7.5);
+        // above 20% at a peak, 90% of it reached within 5 days; and a jump of at least 8 points in
+        // one day (a cascade, not a drift; 8 rather than 10 since informants' mistrust, 7.5, slows it).
+        if before < 0.08 && peak > 0.2 && peak_at <= 5 && jump >= 0.08 {
             cascades += 1;
         } else {
             eprintln!("call on day {day}: {v:?}");
@@ -122,4 +123,99 @@ fn a_night_attack_before_the_town_mobilises_wins_the_base_more_often_than_by_day
     let day = replicates(&attack(false), SEED, REPS, 150, taken);
     let d = diff_ci(&night, &day);
     assert!(d.0 > 0.0, "base taken at night minus by day: {d:?} (night {:.2}, day {:.2})", mean(&night), mean(&day));
+}
+
+/// Pattern 2's ablation twin: without coercion against locals, grievance does
+/// not build up and the town is rarely called out.
+#[test]
+fn pattern_2_ablation_without_coercion_grievance_stays_low_and_uprisings_are_rarer() {
+    let on = scenario("scenarios/atarib.toml");
+    let off = variant("atarib.toml", "[factions.isis.coercion]\nacts_per_week = 0.0\n");
+    let keep = |o: &RunOutput| {
+        let f = o.summary.factions.iter().position(|f| f.name == "isis").unwrap();
+        (o.records[150].grievance[f], f64::from(u8::from(o.summary.uprising.day.is_some())))
+    };
+    let (a, b) = (replicates(&on, SEED, REPS, DAYS, keep), replicates(&off, SEED, REPS, DAYS, keep));
+    let col = |v: &[(f64, f64)], k: usize| v.iter().map(|r| [r.0, r.1][k]).collect::<Vec<f64>>();
+    let grievance = diff_ci(&col(&a, 0), &col(&b, 0));
+    assert!(grievance.0 > 0.0, "grievance at day 150, with minus without coercion: {grievance:?}");
+    let calls = diff_ci(&col(&a, 1), &col(&b, 1));
+    assert!(calls.0 > 0.0, "uprisings, with minus without coercion: {calls:?}");
+}
+
+/// Before a call, people demonstrate (a trigger brings out the instigators
+/// and their contacts); the call amplifies: the peak after it is several
+/// times the street before it.
+#[test]
+fn pattern_2_people_demonstrate_before_the_call_and_the_call_amplifies() {
+    let s = scenario("scenarios/atarib.toml");
+    let runs = replicates(&s, SEED, REPS, DAYS, |o| {
+        let u = &o.summary.uprising;
+        u.day.map(|d| (u.mobilised_at_call as f64 / o.records[d as usize].present.max(1) as f64, u.peak_mobilised_share))
+    });
+    let runs: Vec<(f64, f64)> = runs.into_iter().flatten().collect();
+    let before = runs.iter().filter(|r| r.0 > 0.0).count();
+    // Some replicates have people in the street before the call (at least 20%), and the peak is
+    // at least three times the street at the call in nine of ten uprisings.
+    assert!(before as f64 >= 0.2 * runs.len() as f64, "demonstrations before the call in {before} of {}", runs.len());
+    let amplified = runs.iter().filter(|r| r.1 >= 3.0 * r.0).count();
+    assert!(amplified as f64 >= 0.9 * runs.len() as f64, "amplified in {amplified} of {}", runs.len());
+}
+
+/// Pattern 3's ablation twin: without the family relay the offer reaches
+/// fewer members in time, and fewer abstain. The summary reports the
+/// abstention of the faction's local fighters apart from all its members.
+#[test]
+fn pattern_3_ablation_without_the_family_relay_fewer_local_members_abstain() {
+    let on = scenario("scenarios/atarib.toml");
+    let off = variant("atarib.toml", "[amnesty]\nfamily_relay = 0.0\n");
+    let keep = |o: &RunOutput| {
+        let u = &o.summary.uprising;
+        assert!(u.local_fighter_abstainers <= u.local_fighters_at_call && u.local_fighter_abstainers <= u.local_abstainers);
+        (u.abstention_rate, u.fighter_abstention_rate)
+    };
+    let (a, b) = (replicates(&on, SEED, REPS, DAYS, keep), replicates(&off, SEED, REPS, DAYS, keep));
+    let rates = |v: &[(Option<f64>, Option<f64>)]| v.iter().filter_map(|r| r.0).collect::<Vec<f64>>();
+    let d = diff_ci(&rates(&a), &rates(&b));
+    assert!(d.0 > 0.0, "abstention with minus without the family relay: {d:?}");
+    let fighters: Vec<f64> = a.iter().filter_map(|r| r.1).collect();
+    assert!(fighters.len() >= 50, "local fighters at the call in {} replicates", fighters.len());
+    assert!(mean_ci(&fighters).0 > 0.3, "local fighters' abstention {:?}", mean_ci(&fighters));
+}
+
+/// Over 700 days at the defaults the rival's (al-Nusra-like) purse holds: its
+/// peak-to-trough loss is no budget artefact, and no departure reason takes
+/// over 60% of departures.
+#[test]
+fn over_700_days_the_rivals_purse_holds_and_no_departure_reason_dominates() {
+    let s = scenario("scenarios/atarib.toml");
+    let runs = replicates(&s, SEED, REPS, 700, |o| {
+        let f = o.summary.factions.iter().position(|f| f.name == "nusra").unwrap();
+        let present: Vec<&resist::record::DayRecord> = o.records.iter().filter(|r| r.members[f][0] + r.members[f][1] > 0).collect();
+        let empty = present.iter().filter(|r| r.budget[f] <= 0.0).count() as f64 / present.len().max(1) as f64;
+        (empty, o.summary.leaves_by_reason)
+    });
+    let empty: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    assert!(mean_ci(&empty).1 < 0.1, "share of the rival's days with an empty purse: {:?}", mean_ci(&empty));
+    let mut reasons = [0u64; 5];
+    for r in &runs {
+        for (total, k) in reasons.iter_mut().zip(&r.1) {
+            *total += k;
+        }
+    }
+    let total: u64 = reasons.iter().sum();
+    assert!(total > 0);
+    assert!(reasons.iter().all(|&k| (k as f64) <= 0.6 * total as f64), "departures by reason {reasons:?}");
+    assert!((reasons[4] as f64) < 0.05 * total as f64, "unpaid departures {reasons:?}");
+}
+
+/// Joins to the de-escalatory faction come mostly from money, services,
+/// ideology and kin, not fear: protection is a minority motive overall.
+#[test]
+fn joins_for_protection_are_a_minority_at_the_defaults() {
+    let s = scenario("scenarios/atarib.toml");
+    let motives = replicates(&s, SEED, REPS, 700, |o| o.summary.joins_by_motive);
+    let sum = |k: usize| motives.iter().map(|m| m[k]).sum::<u64>() as f64;
+    let total: f64 = (0..4).map(sum).sum();
+    assert!(sum(1) < 0.3 * total, "joins for protection {} of {total}", sum(1));
 }

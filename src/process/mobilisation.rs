@@ -38,7 +38,8 @@ pub struct Raw {
     pub trigger_memory_days: Option<f64>,
     pub trigger_town_grievance: Option<f64>,
     pub arrest_resistance: Option<f64>,
-    pub threat_after_resistance: Option<f64>,
+    pub threat_strength_half: Option<f64>,
+    pub mistrust_weight: Option<f64>,
     pub call_reach: Option<f64>,
     pub call_reach_daily: Option<f64>,
     pub call_push: Option<f64>,
@@ -63,7 +64,10 @@ pub struct Params {
     pub trigger_memory_days: f64,
     pub trigger_town_grievance: f64,
     pub arrest_resistance: f64,
-    pub threat_after_resistance: f64,
+    /// The faction's strength against the town's at which it threatens to storm with probability 1/2.
+    pub threat_strength_half: f64,
+    /// Rise of everyone's threshold per percentage point of the town who are the faction's informants.
+    pub mistrust_weight: f64,
     pub call_reach: f64,
     pub call_reach_daily: f64,
     pub call_push: f64,
@@ -131,14 +135,28 @@ impl Params {
                 ..SHARE
             },
         )?;
-        let threat_after_resistance = r(
-            "threat_after_resistance",
-            raw.threat_after_resistance,
+        let threat_strength_half = r(
+            "threat_strength_half",
+            raw.threat_strength_half,
             Real {
-                default: 0.5,
-                doc: "Probability that the faction threatens to storm the town after an arrest is resisted.",
+                default: 1.0,
+                min: 0.0,
+                max: 1000.0,
+                unit: "ratio",
+                doc: "The faction's decision to threaten to storm the town after an arrest is resisted: it threatens with probability r / (r + threat_strength_half), r its members in town over the town's local fighters (plus one). A strong faction escalates; a weak one backs down.",
                 source: "Haid 2017, ch. 4 ('threatened to storm the city if the group's demands were not met'); value: assumption",
-                ..SHARE
+            },
+        )?;
+        let mistrust_weight = r(
+            "mistrust_weight",
+            raw.mistrust_weight,
+            Real {
+                default: 0.05,
+                min: 0.0,
+                max: 100.0,
+                unit: "threshold per percentage point of informants",
+                doc: "Mistrust sown by the faction's informants: everyone's mobilisation threshold against it rises by this much per percentage point of the people present who inform for it.",
+                source: "Haid 2017, ch. 3 (informants 'created mistrust between people'); value: assumption",
             },
         )?;
         let call_reach = r(
@@ -263,7 +281,8 @@ impl Params {
             trigger_memory_days,
             trigger_town_grievance,
             arrest_resistance,
-            threat_after_resistance,
+            threat_strength_half,
+            mistrust_weight,
             call_reach,
             call_reach_daily,
             call_push,
@@ -309,6 +328,11 @@ pub struct Uprising {
     /// Local members at the call who abstained, and who turned, under the offer.
     pub local_abstainers: u64,
     pub local_turned: u64,
+    /// Local fighters of the faction in town at the call, and those of them who abstained.
+    pub local_fighters_at_call: u64,
+    pub local_fighter_abstainers: u64,
+    /// People already in the street (demonstrating) when the call went out.
+    pub mobilised_at_call: u64,
 }
 
 pub fn step(w: &mut World, s: &Scenario) {
@@ -323,6 +347,11 @@ pub fn step(w: &mut World, s: &Scenario) {
         spread_call(w, s, &mut rng);
         cascade(w, s, &mut rng);
         groups(w, s);
+    } else if demonstrating(w) {
+        disperse_if_stale(w, s);
+        if demonstrating(w) {
+            cascade(w, s, &mut rng);
+        }
     }
 }
 
@@ -362,7 +391,11 @@ fn triggers(w: &mut World, s: &Scenario, rng: &mut Rng) {
             let id = w.society.people.id[v];
             w.event("arrest_resisted", "community", Some(id), 1.0, &s.factions[f].name);
             trigger(w, s, f, "arrest_resisted");
-            if rng.random::<f64>() < m.threat_after_resistance {
+            // The faction's move: it threatens to storm when it judges itself
+            // strong against the town's armed men.
+            let t = &w.society.people.tally;
+            let ratio = t.members_in_town(f) as f64 / (t.status[Status::LocalFighter as usize] as f64 + 1.0);
+            if rng.random::<f64>() < ratio / (ratio + m.threat_strength_half).max(1e-12) {
                 trigger(w, s, f, "threat_to_storm");
             }
         }
@@ -381,6 +414,35 @@ fn trigger(w: &mut World, s: &Scenario, f: usize, kind: &'static str) {
     }
     if w.uprising.against.is_none() {
         w.uprising.against = Some(f as u8);
+    }
+    demonstrate(w);
+}
+
+/// Before any call, a trigger brings people into the street: the cascade
+/// runs without the call's push, from the instigators outward (Haid 2017,
+/// ch. 4: 'This chain of events provoked demonstrations against ISIS').
+fn demonstrate(w: &mut World) {
+    let u = &mut w.uprising;
+    if u.call_day.is_some() || !u.contacts.is_empty() {
+        return;
+    }
+    let n = w.society.people.len();
+    u.contacts = vec![0; n];
+    u.frontier = (0..n as u32).collect();
+}
+
+/// Whether people demonstrate before any call.
+fn demonstrating(w: &World) -> bool {
+    w.uprising.call_day.is_none() && !w.uprising.contacts.is_empty()
+}
+
+/// Demonstrations with no call within the trigger's memory disperse.
+fn disperse_if_stale(w: &mut World, s: &Scenario) {
+    let stale = w.uprising.last_trigger_day.is_none_or(|d| f64::from(w.day - d) > s.mobilisation.trigger_memory_days);
+    if stale {
+        w.uprising.contacts = Vec::new();
+        w.uprising.frontier = Vec::new();
+        w.society.people.stand_down_all();
     }
 }
 
@@ -418,20 +480,33 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
         }
     }
     let n = w.society.people.len();
+    // Demonstrations against this faction carry into the call: those in the
+    // street stay there, and their contacts' counts stand.
+    let carried = demonstrating(w) && w.uprising.against == Some(f as u8) && w.uprising.contacts.len() == n;
+    if demonstrating(w) && !carried {
+        w.society.people.stand_down_all();
+    }
     let u = &mut w.uprising;
     u.against = Some(f as u8);
     u.call_day = Some(w.day);
-    u.contacts = vec![0; n];
+    if !carried {
+        u.contacts = vec![0; n];
+    }
+    u.mobilised_at_call = w.society.people.tally.mobilised;
     u.local_members_at_call = w.society.people.tally.members[f][Origin::Local as usize];
     // Mark them: the abstention rate counts these people only, not those who
     // join the faction after the call (its numerator and denominator must
     // count the same people).
     let p = &mut w.society.people;
+    let mut fighters = 0;
     for i in 0..n {
         if p.status[i].member() && p.faction[i] as usize == f && p.origin[i] == Origin::Local {
             p.flags[i].set(Flags::MEMBER_AT_CALL);
+            fighters += u64::from(p.status[i] == Status::Fighter);
         }
     }
+    let u = &mut w.uprising;
+    u.local_fighters_at_call = fighters;
     u.groups_joined = vec![false; w.society.groups.len()];
     // Everyone is examined in the first round.
     u.frontier = (0..n as u32).collect();
@@ -479,6 +554,14 @@ fn threshold(w: &World, s: &Scenario, f: usize, i: usize) -> f64 {
         - m.efficacy_weight * (f64::from(p.efficacy(i)) - 0.5)
         - m.grievance_weight * f64::from(p.grievance[f].get(i))
         + m.localness_weight * (1.0 - s.factions[f].foreign_share)
+        + mistrust(w, s, f)
+}
+
+/// The rise of everyone's threshold from the mistrust the faction's
+/// informants sow (Haid 2017, ch. 3).
+fn mistrust(w: &World, s: &Scenario, f: usize) -> f64 {
+    let t = &w.society.people.tally;
+    s.mobilisation.mistrust_weight * 100.0 * t.by_faction[f][Status::Informant as usize] as f64 / t.present().max(1) as f64
 }
 
 fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
@@ -509,7 +592,8 @@ fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
         w.uprising.frontier = frontier;
     }
     let share = w.society.people.tally.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
-    if share > w.uprising.peak_share {
+    // The uprising's peak counts from the call.
+    if w.uprising.call_day.is_some() && share > w.uprising.peak_share {
         w.uprising.peak_share = share;
         w.uprising.peak_day = w.day;
     }

@@ -326,8 +326,11 @@ fn payday(w: &mut World, f: usize, fp: &crate::faction::Params) {
     let t = &w.society.people.tally;
     let fighters = t.by_faction[f][Status::Fighter as usize] as f64;
     let informants = t.by_faction[f][Status::Informant as usize] as f64;
+    let local_members = t.members[f][crate::society::people::Origin::Local as usize] as f64;
+    let held = w.society.institutions.iter().filter(|i| i.controller == crate::society::institutions::Controller::Faction(f as u8)).count() as f64;
     let st = &mut w.factions[f];
-    st.budget += fp.budget_per_day;
+    // Income: its purse from outside, its local support, what it holds.
+    st.budget += fp.budget_per_day + fp.income_per_local_member * local_members + fp.income_per_institution * held;
     let payroll = fighters * fp.pay_per_month / 30.0 + informants * fp.informants.pay_per_month / 30.0;
     if payroll <= st.budget {
         st.budget -= payroll;

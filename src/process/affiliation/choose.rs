@@ -1,0 +1,206 @@
+//! One person's affiliation choice: the options open to them, their
+//! utilities (pulls and pushes), and the multinomial logit draw.
+
+use rand::RngExt;
+
+use super::{Decision, View};
+use crate::process::environment;
+use crate::rng::Rng;
+use crate::scenario::Scenario;
+use crate::society::people::{MAX_FACTIONS, NONE_U8, NONE_U16, Origin, Status};
+use crate::world::World;
+
+pub(super) fn views(w: &World, s: &Scenario) -> [View; MAX_FACTIONS] {
+    let t = &w.society.people.tally;
+    let local_fighters = t.status[Status::LocalFighter as usize] as f64;
+    let mut v = [View::default(); MAX_FACTIONS];
+    for (f, fp) in s.factions.iter().enumerate() {
+        let st = &w.factions[f];
+        let members = t.members_in_town(f) as f64;
+        v[f] = View {
+            // Nobody joins a faction the town is up in arms against.
+            in_town: st.arrived && !(w.uprising.against == Some(f as u8) && w.uprising.call_day.is_some() && !w.uprising.over),
+            dominance: {
+                let seen = members + s.affiliation.perceived_elsewhere * f64::from(fp.strength_elsewhere);
+                seen / (seen + local_fighters + 1.0)
+            },
+            threat: st.menace / (st.menace + s.affiliation.protection_menace_half).max(1e-9),
+            standing: st.standing,
+            services_on: st.services_on,
+            foreign_share: t.members[f][Origin::Foreign as usize] as f64 / members.max(1.0),
+            infighting: st.infighting,
+            unpaid: st.unpaid,
+            pay: fp.pay_per_month / 115.0,
+
+            strictness: fp.strictness,
+        };
+    }
+    v
+}
+
+pub(super) fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: usize, rng: &mut Rng) -> Option<Decision> {
+    let p = &w.society.people;
+    let status = p.status[i];
+    // While the town is up in arms, the mobilised, abstainers and turned stay put.
+    // Commanders stay with the group they command.
+    // Informants are paid agents, not choosers (see coercion's informants).
+    // While the town is up in arms against their faction, its members stay
+    // put (they abstain, turn or fight: the amnesty step decides).
+    let up = w.uprising.call_day.is_some() && !w.uprising.over;
+    let fought = up && status.member() && w.uprising.against == Some(p.faction[i]);
+    // Ex-members of a reconciliation's cohort follow the aftermath's pathways.
+    let cohort = status == Status::ExMember && p.flags[i].has(crate::society::people::Flags::EX_COHORT);
+    let settled = p.mobilised[i] != 0
+        || fought
+        || cohort
+        || (up && p.flags[i].has(crate::society::people::Flags::OFFERED))
+        || p.flags[i].has(crate::society::people::Flags::COMMANDER);
+    let local = p.origin[i] == Origin::Local;
+    // Foreign members in town reconsider too: they can desert and flee
+    // (ICSR 2015); other foreigners (the pools) do not.
+    let reconsiders = !settled
+        && if local {
+            matches!(status, Status::Civilian | Status::Activist | Status::LocalFighter | Status::Supporter | Status::Fighter | Status::ExMember)
+        } else {
+            matches!(status, Status::Supporter | Status::Fighter)
+        };
+    if !reconsiders {
+        return None;
+    }
+    let a = &s.affiliation;
+    let age = p.age[i];
+    // The disarmed may not bear arms until their ban lapses (7.8).
+    let can_fight = p.fighting_age_man(i) && p.may_bear_arms(i);
+    let need = f64::from(environment::need(w, i));
+    let fear = f64::from(p.fear.get(i));
+    let commitment = f64::from(p.commitment.get(i));
+    let stigma = f64::from(p.stigma.get(i));
+    // What family and contacts do.
+    let (fam, peers) = (w.society.network.family.row(i), w.society.network.peers.row(i));
+    let degree = (fam.len() + peers.len()).max(1) as f64;
+    let mut members_near = [0u32; MAX_FACTIONS];
+    let mut fighters_near = 0u32;
+    for &j in fam.iter().chain(peers) {
+        let (sj, fj) = (p.status[j as usize], p.faction[j as usize]);
+        if sj.member() && (fj as usize) < MAX_FACTIONS {
+            members_near[fj as usize] += 1;
+        }
+        fighters_near += u32::from(sj == Status::LocalFighter);
+    }
+    // Options: 0 stay civilian (or ex-member), then per faction support and fight, then a local group.
+    let mut options: [(Status, u8, f64, u8, u8); 2 * MAX_FACTIONS + 2] = [(Status::Civilian, NONE_U8, 0.0, 0, 0); 2 * MAX_FACTIONS + 2];
+    let civil = if status == Status::ExMember || status == Status::Activist { status } else { Status::Civilian };
+    let civil_faction = if status == Status::ExMember { p.faction[i] } else { NONE_U8 };
+    // A foreign member's way out is to desert and flee the town, at a cost.
+    options[0] = if local { (civil, civil_faction, 0.0, 0, 0) } else { (Status::Displaced, NONE_U8, -a.flight_cost, 0, 0) };
+    // A local fighter does not drift back to civilian life: the texts name no
+    // such loss; groups lose men to battle, to a faction's recruitment and pay,
+    // and to disarming (docs/model.md, 7.4). His options are his group and the
+    // factions.
+    let mut civil_open = true;
+    let mut k = 1;
+    let mut max_grievance = 0.0f64;
+    // The pushes on staying with one's own faction (a member's reasons to leave).
+    let mut own_pushes = [0.0f64; 5];
+    for (f, v) in views.iter().enumerate().take(s.factions.len()) {
+        let g = f64::from(p.grievance[f].get(i));
+        max_grievance = max_grievance.max(g);
+        if !v.in_town {
+            continue;
+        }
+        // A foreign member weighs only his own faction.
+        let own = status.member() && p.faction[i] as usize == f;
+        if !local && !own {
+            continue;
+        }
+        let reg = f64::from(u8::from(p.registered[i] as usize == f));
+        let pulls = [
+            a.services * reg * f64::from(u8::from(v.services_on)),
+            a.protection * fear * v.dominance * v.threat,
+            a.ideology * commitment + a.exposure * f64::from(p.exposure[f].get(i)),
+            a.social * f64::from(members_near[f]) / degree + a.standing * v.standing + a.registered * reg,
+        ];
+        let member_here = status.member() && p.faction[i] as usize == f;
+        // Pay stopping pushes those who are paid (fighters; informants quit on their own).
+        let paid = member_here && status == Status::Fighter;
+        // Foreigners' privileges push locals only: foreigners hold them.
+        let pushes = [
+            if member_here { a.infighting * v.infighting } else { 0.0 },
+            a.grievance * g,
+            if member_here && local { a.corruption * v.foreign_share } else { 0.0 },
+            if member_here { a.harshness * v.strictness * (1.0 - commitment) } else { 0.0 },
+            if paid { a.unpaid * v.unpaid } else { 0.0 },
+        ];
+        let base = a.age_pull[age as usize] + pulls.iter().sum::<f64>() - pushes.iter().sum::<f64>() - a.stigma * stigma;
+        if member_here {
+            own_pushes = pushes;
+        }
+        let reason = argmax(&pushes) as u8;
+        let support = a.support_constant + base;
+        options[k] = (Status::Supporter, f as u8, support, argmax(&pulls) as u8, reason);
+        k += 1;
+        if can_fight {
+            let pay = a.money * need * v.pay * (1.0 - v.unpaid);
+            let mut with_pay = pulls;
+            with_pay[0] += pay;
+            options[k] = (Status::Fighter, f as u8, a.fight_constant + base + pay - a.fight_risk, argmax(&with_pay) as u8, reason);
+            k += 1;
+        }
+    }
+    // Ex-members join local groups only where groups admit them.
+    if local && can_fight && !w.society.groups.is_empty() && (status != Status::ExMember || s.aftermath.groups_admit) {
+        // The cost of taking up arms (`group_constant`) is paid on joining,
+        // not again by a man already in his group.
+        let entry = if status == Status::LocalFighter { 0.0 } else { a.group_constant };
+        let u = entry + a.group_social * f64::from(fighters_near) / degree + a.group_resistance * max_grievance - 0.5 * a.fight_risk;
+        options[k] = (Status::LocalFighter, NONE_U8, u, 0, 0);
+        k += 1;
+        civil_open = status != Status::LocalFighter;
+    }
+    // The incumbent option: informants count as supporters of their faction.
+    let current = |o: &(Status, u8, f64, u8, u8)| match status {
+        Status::Informant => o.0 == Status::Supporter && o.1 == p.faction[i],
+        Status::Supporter | Status::Fighter => o.0 == status && o.1 == p.faction[i],
+        Status::LocalFighter => o.0 == Status::LocalFighter,
+        _ => o.0 == civil,
+    };
+
+    if !civil_open {
+        options[0].2 = f64::NEG_INFINITY;
+    }
+    let top = options[..k].iter().map(|o| o.2 + if current(o) { a.inertia } else { 0.0 }).fold(f64::MIN, f64::max);
+    let mut weights = [0.0f64; 2 * MAX_FACTIONS + 2];
+    for (wgt, o) in weights.iter_mut().zip(&options[..k]) {
+        *wgt = (o.2 + if current(o) { a.inertia } else { 0.0 } - top).exp();
+    }
+    let chosen = crate::rng::weighted(&weights[..k], rng.random());
+    let o = options[chosen];
+    if current(&o) {
+        // Unchanged; committed exposure still deepens commitment.
+        return Some(Decision { person: i as u32, status, faction: p.faction[i], group: p.group[i], motive: 0, reason: 0 });
+    }
+    // A member leaving: why, from the pushes of staying with their own faction.
+    // Defectors give several reasons (ICSR 2015): the one recorded is drawn
+    // in proportion to the pushes, not always the largest.
+    let leaving_reason = if own_pushes.iter().sum::<f64>() > 0.0 {
+        crate::rng::weighted(&own_pushes, rng.random()) as u8
+    } else {
+        options[..k].iter().find(|x| current(x)).map(|x| x.4).unwrap_or(0)
+    };
+    let group = if o.0 == Status::LocalFighter { pick_group(w, i, rng) } else { NONE_U16 };
+    Some(Decision { person: i as u32, status: o.0, faction: o.1, group, motive: o.3, reason: leaving_reason })
+}
+
+fn argmax(v: &[f64]) -> usize {
+    (0..v.len()).fold(0, |b, k| if v[k] > v[b] { k } else { b })
+}
+
+/// The group of a contact who is a local fighter, else any group.
+fn pick_group(w: &World, i: usize, rng: &mut Rng) -> u16 {
+    let p = &w.society.people;
+    let fam = w.society.network.family.row(i);
+    if let Some(&j) = fam.iter().chain(w.society.network.peers.row(i)).find(|&&j| p.status[j as usize] == Status::LocalFighter) {
+        return p.group[j as usize];
+    }
+    rng.random_range(0..w.society.groups.len()) as u16
+}
