@@ -98,7 +98,8 @@ pub fn sound(w: &World, s: &Scenario, f: usize, n: u32, rng: &mut Rng) -> Soundi
         .map(|g| {
             let men = f64::from(g.members);
             let armed = men + s.confrontation.weapon_value * f64::from(g.weapons);
-            if m.group_pressure * x > f64::from(g.reluctance) + ally * m.group_pressure {
+            // Attacked by a faction they do not see as an ally, all join at once (7.7).
+            if ally < 0.5 || m.group_pressure * x > f64::from(g.reluctance) + ally * m.group_pressure {
                 armed
             } else {
                 // Its garrison still holds the base; the rest come only through their families.

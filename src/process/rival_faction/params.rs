@@ -42,7 +42,7 @@ impl Strategy {
             Int {
                 default: 200,
                 min: 1,
-                max: 1_000_000,
+                max: 10_000,
                 unit: "people",
                 doc: "People whose readiness to resist the faction sounds out each day (its contacts and informants): its estimate of the resistance it would meet comes from them, so fewer give a noisier estimate.",
                 source: "assumption (imperfect information; Haid 2017, ch. 7: the notables' warnings 'conveyed' to al-Nusra's district leader)",
