@@ -124,11 +124,23 @@ pub struct Weighing {
     pub base: f64,
 }
 
-/// Weigh storming the town with `force` (fighters and weapons, reinforcements
-/// it can count on included; `local` of them locals) and seizing the base with
-/// `base_force`, against what the soundings promise. `lesson` is the peak
-/// share mobilised in the uprising that drove out its rival or itself.
-pub fn weigh(w: &World, s: &Scenario, f: usize, force: f64, local: f64, base_force: f64, lesson: f64, rng: &mut Rng) -> Weighing {
+/// The forces a faction weighs with, in fighters (heavy weapons counted).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Forces {
+    /// For a storm, the reinforcements it can count on included.
+    pub storm: f64,
+    /// Locals among them.
+    pub local: f64,
+    /// For the base (no reinforcements).
+    pub base: f64,
+    /// The peak share mobilised in the uprising that drove out its rival or itself.
+    pub lesson: f64,
+}
+
+/// Weigh storming the town and seizing the base with `forces`, against what
+/// the soundings promise.
+pub fn weigh(w: &World, s: &Scenario, f: usize, forces: Forces, rng: &mut Rng) -> Weighing {
+    let Forces { storm: force, local, base: base_force, lesson } = forces;
     let st = &s.factions[f].strategy;
     let c = &s.confrontation;
     let sounding = sound(w, s, f, st.soundings, rng);
@@ -199,7 +211,7 @@ pub fn step(w: &mut World, s: &Scenario) {
         let armed = n + s.confrontation.weapon_value * st.weapons;
         let elsewhere = w.society.people.tally.by_faction[f][Status::Elsewhere as usize] as f64;
         let storm_force = armed + elsewhere.min(f64::from(fp.fighting.reinforcements));
-        let wg = weigh(w, s, f, storm_force, local, armed, lesson(w, g), &mut rng);
+        let wg = weigh(w, s, f, Forces { storm: storm_force, local, base: armed, lesson: lesson(w, g) }, &mut rng);
         // It storms when that is worth more than waiting and than the base; it
         // takes the base alone when that is worth the move and the town is out
         // of its reach however strong it grows; otherwise it waits.
@@ -245,6 +257,6 @@ pub fn weigh_return(w: &World, s: &Scenario, f: usize) -> Option<u32> {
     let foreign = t.by_faction[f][Status::Elsewhere as usize] as f64 - locals;
     let force = locals + foreign.min(fp.strategy.backing_per_local * locals);
     let mut rng = w.key.stream(Stream::RivalFaction, w.day, 2 * f as u32 + 1);
-    let wg = weigh(w, s, f, force, locals, 0.0, lesson(w, f), &mut rng);
+    let wg = weigh(w, s, f, Forces { storm: force, local: locals, base: 0.0, lesson: lesson(w, f) }, &mut rng);
     (wg.storm > 0.0).then_some(force.round() as u32)
 }
