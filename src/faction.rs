@@ -6,7 +6,7 @@
 //! the process that does it (`[factions.<name>.outreach]` with soft power,
 //! `[factions.<name>.coercion]` with coercion, and so on).
 
-use crate::process::{confrontation, soft_power, surveillance_and_coercion};
+use crate::process::{confrontation, rival_faction, soft_power, surveillance_and_coercion};
 use rand::RngExt;
 
 use crate::rng::Stream;
@@ -41,8 +41,7 @@ pub struct Raw {
     pub wakes_when_expelled: Option<String>,
     pub weapons_taken_share: Option<f64>,
     pub seen_as_ally: Option<f64>,
-    pub takeover_after_days: Option<i64>,
-    pub storm_below_efficacy: Option<f64>,
+    pub strategy: Option<rival_faction::RawStrategy>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -76,8 +75,7 @@ pub struct Params {
     pub wakes_when_expelled: Option<String>,
     pub weapons_taken_share: f64,
     pub seen_as_ally: f64,
-    pub takeover_after_days: u32,
-    pub storm_below_efficacy: f64,
+    pub strategy: rival_faction::Strategy,
 }
 
 const SHARE: Real = Real::SHARE;
@@ -276,28 +274,7 @@ impl Params {
                 ..SHARE
             },
         )?;
-        let takeover_after_days = c.int(
-            "takeover_after_days",
-            raw.takeover_after_days,
-            Int {
-                default: 300,
-                min: 0,
-                max: 100_000,
-                unit: "days",
-                doc: "Days in town before a woken rival considers a takeover.",
-                source: "Haid 2017, ch. 7 (the move on Regiment 46 came about a year after ISIS's defeat); value: assumption",
-            },
-        )? as u32;
-        let storm_below_efficacy = c.real(
-            "storm_below_efficacy",
-            raw.storm_below_efficacy,
-            Real {
-                default: 0.55,
-                doc: "A rival storms the town only when the town's mean efficacy is below this; otherwise it seizes the base at night and stands down.",
-                source: "Haid 2017, ch. 7 ('they were scared of facing the same fate'); value: assumption",
-                ..SHARE
-            },
-        )?;
+        let strategy = c.section("strategy", |c| rival_faction::Strategy::resolve(&raw.strategy.clone().unwrap_or_default(), c))?;
         Ok(Params {
             name: name.to_string(),
             label,
@@ -324,8 +301,7 @@ impl Params {
             wakes_when_expelled,
             weapons_taken_share,
             seen_as_ally,
-            takeover_after_days,
-            storm_below_efficacy,
+            strategy,
         })
     }
 
@@ -355,6 +331,8 @@ pub struct State {
     pub arrived: bool,
     /// The day it was driven out of town.
     pub expelled_day: Option<u32>,
+    /// The day it came back after being driven out, if it did.
+    pub returned_day: Option<u32>,
     /// The family that holds its pool elsewhere.
     pub pool_family: u32,
     /// Attendance of its last outreach event.
@@ -403,11 +381,24 @@ pub struct Held {
     pub killed: bool,
 }
 
-/// The faction's arrival and the foreign fighters who keep coming.
+/// The faction's arrival, the fighters who keep coming, and the return of a
+/// faction driven out.
 pub fn arrivals(w: &mut World, s: &Scenario) {
     for (f, fp) in s.factions.iter().enumerate() {
-        // A faction driven out does not come back by itself.
-        if !(fp.in_town(w.day) || w.factions[f].woken) || w.factions[f].expelled_day.is_some() {
+        // A faction driven out comes back only by its own decision, when its
+        // people elsewhere and the town's weakness allow (Ingram and Mohammed
+        // 2022: 'strategic anchor points to which the group often returns').
+        if w.factions[f].expelled_day.is_some() && !w.factions[f].arrived {
+            if let Some(force) = rival_faction::weigh_return(w, s, f) {
+                let (locals, pool) = w.bring_back(f, force);
+                let st = &mut w.factions[f];
+                st.arrived = true;
+                st.returned_day = Some(w.day);
+                w.event("faction_returns", &fp.name, None, f64::from(locals + pool), format!("{locals} local, {pool} from the pool"));
+            }
+            continue;
+        }
+        if !(fp.in_town(w.day) || w.factions[f].woken) || w.factions[f].expelled_day.is_some() && w.factions[f].returned_day.is_none() {
             continue;
         }
         if !w.factions[f].arrived {
@@ -432,12 +423,14 @@ pub fn arrivals(w: &mut World, s: &Scenario) {
             w.event("arrival", &fp.name, None, f64::from(moved + recruited), format!("{moved} foreign, {recruited} local"));
             continue;
         }
+        // The inflow: its people elsewhere who come to join it, the town's
+        // own (rejoiners, the released and escaped) first.
         let st = &mut w.factions[f];
         st.inflow_carry += fp.foreign_inflow_per_month / 30.0;
         let whole = st.inflow_carry.floor();
         st.inflow_carry -= whole;
         if whole >= 1.0 {
-            w.bring_from_pool(f, whole as u32);
+            w.bring_back(f, whole as u32);
         }
     }
 }

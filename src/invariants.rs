@@ -102,6 +102,10 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
     if !w.society.people.tally.agrees(&recount) {
         return fail("the incremental head counts disagree with a count from scratch".to_string());
     }
+    let t = &w.society.people.tally;
+    if let Some(f) = (0..MAX_FACTIONS).find(|&f| t.elsewhere_local[f] > t.by_faction[f][Status::Elsewhere as usize]) {
+        return fail(format!("faction {f} has {} locals elsewhere but {} people elsewhere", t.elsewhere_local[f], t.by_faction[f][Status::Elsewhere as usize]));
+    }
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use crate::record::{DayCounts, Event};
 use crate::rng::RunKey;
 use crate::scenario::Scenario;
 use crate::society::Society;
-use crate::society::people::Status;
+use crate::society::people::{Origin, Status};
 
 /// Compact the dead away once they are this share of the columns.
 const COMPACT_AT_SHARE_DEAD: f64 = 0.05;
@@ -127,6 +127,28 @@ impl World {
 }
 
 impl World {
+    /// Bring up to `count` of faction `f`'s people elsewhere back into town as
+    /// fighters: first the town's own (locals who fled, rejoined elsewhere or
+    /// left custody for it; they know the place), in index order, then the
+    /// pool's rows. Returns (locals, from the pool). The scan of the town's
+    /// rows runs only while some local of `f` is elsewhere.
+    pub fn bring_back(&mut self, f: usize, count: u32) -> (u32, u32) {
+        let mut locals = 0;
+        let want = (self.society.people.tally.elsewhere_local[f].min(u64::from(count))) as u32;
+        let mut i = 0;
+        while locals < want && i < self.society.people.len() {
+            let p = &mut self.society.people;
+            if p.status[i] == Status::Elsewhere && p.faction[i] as usize == f && p.origin[i] == Origin::Local {
+                p.assign(i, Status::Fighter, f as u8);
+                p.register(i, f as u8);
+                locals += 1;
+            }
+            i += 1;
+        }
+        let pool = self.bring_from_pool(f, count - locals);
+        (locals, pool)
+    }
+
     /// Move up to `count` of faction `f`'s pool elsewhere into town as
     /// fighters; returns how many came.
     pub fn bring_from_pool(&mut self, f: usize, count: u32) -> u32 {

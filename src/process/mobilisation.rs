@@ -546,8 +546,9 @@ fn eligible(w: &World, f: usize, i: usize) -> bool {
         && (!member_of_f || p.flags[i].has(Flags::TURNED))
 }
 
-/// A person's effective threshold against faction `f`.
-fn threshold(w: &World, s: &Scenario, f: usize, i: usize) -> f64 {
+/// A person's effective threshold against faction `f` (also what a faction
+/// sounds out before it moves, rival_faction).
+pub fn threshold(w: &World, s: &Scenario, f: usize, i: usize) -> f64 {
     let m = &s.mobilisation;
     let p = &w.society.people;
     f64::from(p.threshold[i]) + m.fear_weight * f64::from(p.fear.get(i))

@@ -190,6 +190,10 @@ pub struct Tally {
     /// People in town mobilised against a faction (any role): whoever dies or
     /// leaves town stands down, so this never exceeds those present.
     pub mobilised: u64,
+    /// `elsewhere_local[f]`: locals of the town elsewhere with faction `f`
+    /// (fled fighters, rejoiners, released and escaped prisoners): the people
+    /// who know the town, whom a faction's return draws on first.
+    pub elsewhere_local: [u64; MAX_FACTIONS],
 }
 
 impl Tally {
@@ -198,6 +202,9 @@ impl Tally {
         step(&mut self.status[s as usize]);
         if (faction as usize) < MAX_FACTIONS {
             step(&mut self.by_faction[faction as usize][s as usize]);
+            if s == Status::Elsewhere && origin == Origin::Local {
+                step(&mut self.elsewhere_local[faction as usize]);
+            }
             if s.member() {
                 step(&mut self.members[faction as usize][origin as usize]);
             }
@@ -253,6 +260,7 @@ impl Tally {
             && self.members == other.members
             && self.registered == other.registered
             && self.mobilised == other.mobilised
+            && self.elsewhere_local == other.elsewhere_local
             && self.registered_unmet.iter().zip(&other.registered_unmet).all(|(a, b)| (a - b).abs() < 1e-3)
     }
 }

@@ -27,7 +27,7 @@
 //! driven from the town (a partial result).
 
 use rand::RngExt;
-use rand_distr::{Distribution, Poisson};
+use rand_distr::{Binomial, Distribution, Poisson};
 
 use super::mobilisation::{self, FIGHT};
 use crate::rng::{Rng, Stream};
@@ -195,11 +195,12 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         let delay = fp.fighting.reinforcement_delay_days + c.checkpoint_delay_days * checkpoints as f64;
         b.reinforcements_day = Some(w.day + delay.ceil() as u32);
         if b.by_faction {
-            // The contest for the base: the garrison, fewer ready at night.
-            let locals = w.society.people.tally.status[Status::LocalFighter as usize] as f64;
-            let weapons: f64 = w.society.groups.iter().map(|g| f64::from(g.weapons)).sum();
-            let readiness = if b.night { c.night_readiness } else { 1.0 };
-            let defence = c.base_defence * c.garrison_share * (locals + c.weapon_value * weapons) * readiness;
+            // The contest for the base: tonight's garrison and whoever turns
+            // out to defend it, the fewer the later at night.
+            let civilians = armed_civilians.min(arms);
+            let groups = (town_side.len() as f64 - armed_civilians) + c.weapon_value * joined_weapons;
+            let ready = garrison_ready(w, s, b.night, rng);
+            let defence = base_defence(w, s, b.night, ready, civilians, groups);
             let attack = faction_force * fp.fighting.effectiveness / c.town_effectiveness.max(1e-9);
             if rng.random::<f64>() < attack * attack / (attack * attack + defence * defence).max(1e-9) {
                 b.base_taken = true;
@@ -291,6 +292,34 @@ fn kill(w: &mut World, i: usize) {
     // Death stands the person down (People::assign).
     let faction = w.society.people.faction[i];
     w.society.people.assign(i, Status::Dead, faction);
+}
+
+/// The share of the base's garrison awake and ready: all by day; at night
+/// each of its men with probability `night_readiness`.
+pub fn garrison_ready(w: &World, s: &Scenario, night: bool, rng: &mut Rng) -> f64 {
+    let c = &s.confrontation;
+    if !night {
+        return 1.0;
+    }
+    let men = (c.garrison_share * w.society.people.tally.status[Status::LocalFighter as usize] as f64).round() as u64;
+    match Binomial::new(men, c.night_readiness) {
+        Ok(d) if men > 0 => d.sample(rng) as f64 / men as f64,
+        _ => c.night_readiness,
+    }
+}
+
+/// The base's defence: its fortifications (`base_defence`) times the ready
+/// garrison (a `garrison_share` of all local fighters and heavy weapons) plus
+/// those who turn out: `civilians` (armed mobilised civilians) and the rest of
+/// `groups` (mobilised local fighters and joined groups' weapons, in
+/// fighters), all by day, `awake_at_night` of them at night.
+pub fn base_defence(w: &World, s: &Scenario, night: bool, ready: f64, civilians: f64, groups: f64) -> f64 {
+    let c = &s.confrontation;
+    let locals = w.society.people.tally.status[Status::LocalFighter as usize] as f64;
+    let weapons: f64 = w.society.groups.iter().map(|g| f64::from(g.weapons)).sum();
+    let garrison = c.garrison_share * (locals + c.weapon_value * weapons) * ready;
+    let awake = if night { c.awake_at_night } else { 1.0 };
+    c.base_defence * (garrison + awake * (civilians + (1.0 - c.garrison_share) * groups))
 }
 
 fn take(w: &mut World, f: usize, kind: Kind) {

@@ -20,6 +20,7 @@ pub struct Raw {
     pub garrison_share: Option<f64>,
     pub base_defence: Option<f64>,
     pub night_readiness: Option<f64>,
+    pub awake_at_night: Option<f64>,
     pub checkpoint_delay_days: Option<f64>,
     pub max_days: Option<i64>,
     pub success_efficacy: Option<f64>,
@@ -42,6 +43,7 @@ pub struct Params {
     pub garrison_share: f64,
     pub base_defence: f64,
     pub night_readiness: f64,
+    pub awake_at_night: f64,
     pub checkpoint_delay_days: f64,
     pub max_days: u32,
     pub success_efficacy: f64,
@@ -145,8 +147,18 @@ impl Params {
             raw.night_readiness,
             Real {
                 default: 0.3,
-                doc: "Share of the garrison ready to fight at night.",
+                doc: "Chance that each man of the garrison is awake and ready at night (the garrison ready on a given night is drawn).",
                 source: "Haid 2017, ch. 7 (the night move on Regiment 46); value: assumption",
+                ..SHARE
+            },
+        )?;
+        let awake_at_night = r(
+            "awake_at_night",
+            raw.awake_at_night,
+            Real {
+                default: 0.1,
+                doc: "Share of the town's mobilised fighters, and of the joined groups' men off the base, who are awake and hear of a night attack on the base in time to defend it (by day, all of them).",
+                source: "Haid 2017, ch. 7 ('seized while people were sleeping ... It would have been completely different if the fighting had happened during the day'); value: assumption",
                 ..SHARE
             },
         )?;
@@ -194,6 +206,7 @@ impl Params {
             garrison_share,
             base_defence,
             night_readiness,
+            awake_at_night,
             checkpoint_delay_days,
             max_days,
             success_efficacy,
