@@ -95,7 +95,7 @@ fn every_chart_kind_is_a_valid_png_and_svg_of_its_stated_size_and_not_blank() {
         "run/overview",
         "run/ensemble",
         "epstein/overview",
-        "grid/outcomes-vs-affiliation-protection",
+        "grid/outcomes-vs-affiliation-money",
         "grid/outcomes-vs-population-activist_share",
         "grid/heatmap",
         "grid/policies",
@@ -283,8 +283,11 @@ fn an_ensemble_is_also_aligned_on_the_council_call_where_mobilisation_does_not_s
     ok(tmp.path(), &["run", &atarib, "--days", "400", "--replicates", "6", "--out", "a", "--plot"]);
     let aligned = means(&tmp.path().join("a/ensemble-from-call.csv"), "mobilised");
     let calendar = means(&tmp.path().join("a/ensemble.csv"), "mobilised");
-    // Day 0 is the call: nobody is mobilised a month before it, every aligned replicate on the days after.
-    assert_eq!(aligned.first().map(|r| (r.0, r.1)), Some((-30.0, 0.0)), "{:?}", &aligned[..3]);
+    // Day 0 is the call. A month before it few are out (people may demonstrate after a
+    // trigger before any call, docs/model.md 7.5): under 5% of the aligned peak.
+    let peak_aligned = aligned.iter().map(|r| r.1).fold(0.0, f64::max);
+    assert_eq!(aligned.first().map(|r| r.0), Some(-30.0), "{:?}", &aligned[..3]);
+    assert!(aligned[0].1 < 0.05 * peak_aligned, "{} mobilised a month before the call, against a peak of {peak_aligned}", aligned[0].1);
     let n = aligned[0].2;
     assert!(n >= 3, "only {n} of 6 replicates had a call to align on");
     let peak = |v: &[(f64, f64, u64)]| v.iter().map(|r| r.1).fold(0.0, f64::max);
