@@ -43,6 +43,7 @@ pub struct Raw {
     pub call_reach: Option<f64>,
     pub call_reach_daily: Option<f64>,
     pub call_push: Option<f64>,
+    pub word_of_mouth: Option<f64>,
     pub fear_weight: Option<f64>,
     pub efficacy_weight: Option<f64>,
     pub grievance_weight: Option<f64>,
@@ -71,6 +72,8 @@ pub struct Params {
     pub call_reach: f64,
     pub call_reach_daily: f64,
     pub call_push: f64,
+    /// Share of the call's push felt by someone the broadcasts missed who has a contact in the street.
+    pub word_of_mouth: f64,
     pub fear_weight: f64,
     pub efficacy_weight: f64,
     pub grievance_weight: f64,
@@ -179,6 +182,16 @@ impl Params {
             raw.call_push,
             Real { default: 0.15, doc: "What hearing the call adds to the share of one's contacts mobilised, in a person's own count.", ..SHARE },
         )?;
+        let word_of_mouth = r(
+            "word_of_mouth",
+            raw.word_of_mouth,
+            Real {
+                default: 1.0,
+                doc: "Share of the call's push felt by a local the broadcasts have not reached but who has at least one contact in the street: those out tell their kin and friends of the call. 0: only the broadcasts carry it.",
+                source: "Haid 2017, ch. 5 (hostilities began 'within hours of ISIS's threat to storm the city'; the meeting 'convened via walkie-talkies and broadcasts from the city's mosques'); value: assumption",
+                ..SHARE
+            },
+        )?;
         let fear_weight = r(
             "fear_weight",
             raw.fear_weight,
@@ -286,6 +299,7 @@ impl Params {
             call_reach,
             call_reach_daily,
             call_push,
+            word_of_mouth,
             fear_weight,
             efficacy_weight,
             grievance_weight,
@@ -576,7 +590,15 @@ fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
                 if !eligible(world, f, i) {
                     return false;
                 }
-                let push = if world.society.people.flags[i].has(Flags::CALLED) { s.mobilisation.call_push } else { 0.0 };
+                // The call is heard from the broadcasts or, after it, from a contact in the street.
+                let m = &s.mobilisation;
+                let push = if world.society.people.flags[i].has(Flags::CALLED) {
+                    m.call_push
+                } else if k > 0 && world.uprising.call_day.is_some() {
+                    m.word_of_mouth * m.call_push
+                } else {
+                    0.0
+                };
                 f64::from(k) / f64::from(degree.max(1)) + push >= threshold(world, s, f, i)
             })
         };
