@@ -178,7 +178,10 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         .filter(|(g, _)| w.uprising.groups_joined.get(*g).copied().unwrap_or(false))
         .map(|(_, g)| f64::from(g.weapons))
         .sum();
-    let faction_force = faction_side.len() as f64 + c.weapon_value * w.factions[f].weapons;
+    // Heavy weapons need men: a faction with no fighters left cannot hold with its guns alone.
+    let weapons = c.weapon_value * w.factions[f].weapons;
+    let manned = |fighters: usize| fighters as f64 + if fighters > 0 { weapons } else { 0.0 };
+    let faction_force = manned(faction_side.len());
     // Civilians fight with the arms there are; the local groups bring their own.
     let p = &w.society.people;
     let armed_civilians = town_side.iter().filter(|&&i| p.status[i as usize] != Status::LocalFighter).count() as f64;
@@ -223,6 +226,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         if m > 0.0 { Poisson::new(m).map(|d| d.sample(rng) as usize).unwrap_or(0) } else { 0 }
     };
     let faction_losses = draw(rng, town_fire).min(faction_side.len());
+    let fighters_left = faction_side.len() - faction_losses;
     let town_losses = draw(rng, faction_fire).min(town_side.len());
     let civilians = draw(rng, c.collateral * faction_force);
     let misidentified = draw(rng, c.misidentified * faction_losses as f64);
@@ -257,7 +261,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         }
     }
     let deaths = (faction_losses + town_losses) as f64 + (w.today.deaths_civilian + w.today.deaths_misidentified) as f64;
-    let (faction_left, town_left) = (faction_force - faction_losses as f64, town_force - town_losses as f64);
+    let (faction_left, town_left) = (manned(fighters_left), town_force - town_losses as f64);
     w.event("battle_day", &fp.name, None, deaths, format!("town {town_left:.0} faction {faction_left:.0}"));
     w.today.battle_deaths_town += town_losses as u64;
     w.today.battle_deaths_faction += faction_losses as u64;
