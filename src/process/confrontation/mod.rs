@@ -204,7 +204,12 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
             let groups = (town_side.len() as f64 - armed_civilians) + c.weapon_value * joined_weapons;
             let ready = garrison_ready(w, s, b.night, rng);
             let defence = base_defence(w, s, b.night, ready, civilians, groups);
-            let attack = faction_force * fp.fighting.effectiveness / c.town_effectiveness.max(1e-9);
+            // A move on the base alone is a siege prepared over the days
+            // before (Hazem's bases surrounded): the faction's fighters from
+            // its pool elsewhere take part, then go back to "their designated
+            // areas" (Haid 2017, ch. 7). A storm's reinforcements come later.
+            let siege = if b.storm { 0.0 } else { siege_force(w, f, fp) };
+            let attack = (faction_force + siege) * fp.fighting.effectiveness / c.town_effectiveness.max(1e-9);
             if rng.random::<f64>() < attack * attack / (attack * attack + defence * defence).max(1e-9) {
                 b.base_taken = true;
                 take(w, f, Kind::Base);
@@ -296,6 +301,13 @@ fn kill(w: &mut World, i: usize) {
     // Death stands the person down (People::assign).
     let faction = w.society.people.faction[i];
     w.society.people.assign(i, Status::Dead, faction);
+}
+
+/// Fighters of faction `f`'s pool elsewhere who join a siege of the base:
+/// as many as it sends as reinforcements, if it has them.
+pub fn siege_force(w: &World, f: usize, fp: &crate::faction::Params) -> f64 {
+    let elsewhere = w.society.people.tally.by_faction[f][Status::Elsewhere as usize] as f64;
+    elsewhere.min(f64::from(fp.fighting.reinforcements))
 }
 
 /// The share of the base's garrison awake and ready: all by day; at night

@@ -131,7 +131,7 @@ pub struct Forces {
     pub storm: f64,
     /// Locals among them.
     pub local: f64,
-    /// For the base (no reinforcements).
+    /// For the base (with the pool's fighters who join the siege).
     pub base: f64,
     /// The peak share mobilised in the uprising that drove out its rival or itself.
     pub lesson: f64,
@@ -209,9 +209,10 @@ pub fn step(w: &mut World, s: &Scenario) {
             continue;
         }
         let armed = n + s.confrontation.weapon_value * st.weapons;
-        let elsewhere = w.society.people.tally.by_faction[f][Status::Elsewhere as usize] as f64;
-        let storm_force = armed + elsewhere.min(f64::from(fp.fighting.reinforcements));
-        let wg = weigh(w, s, f, Forces { storm: storm_force, local, base: armed, lesson: lesson(w, g) }, &mut rng);
+        // Its pool elsewhere backs a storm as reinforcements and a move on the
+        // base as the siege (confrontation's `siege_force`).
+        let backing = super::confrontation::siege_force(w, f, fp);
+        let wg = weigh(w, s, f, Forces { storm: armed + backing, local, base: armed + backing, lesson: lesson(w, g) }, &mut rng);
         // It storms when that is worth more than waiting and than the base; it
         // takes the base alone when that is worth the move and the town is out
         // of its reach however strong it grows; otherwise it waits.
