@@ -298,9 +298,13 @@ impl Figure for ByPolicy {
         let columns = self.panels.len().clamp(1, 3);
         let panels = root.split_evenly((self.panels.len().div_ceil(columns), columns));
         let n = self.policies.len();
+        // Each policy's name in its slot of the axis: cut to the characters
+        // that fit (about 7 pixels each at size 12), so that neighbours do not
+        // run into each other; the colours and the report's table give them whole.
+        let fit = panels.first().map_or(usize::MAX, |a| ((a.dim_in_pixel().0 as f64 - 100.0) / n as f64 / 7.0).floor().max(4.0) as usize);
         let name = |v: &f64| {
             let k = v.round();
-            if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < n { self.policies[k as usize].clone() } else { String::new() }
+            if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < n { cut(&self.policies[k as usize], fit) } else { String::new() }
         };
         for ((label, points), area) in self.panels.iter().zip(&panels) {
             let lo = points.iter().map(|p| p.1.mean - p.1.half()).fold(f64::INFINITY, f64::min).min(0.0);
@@ -338,4 +342,9 @@ impl Figure for ByPolicy {
         }
         Ok(())
     }
+}
+
+/// `text` cut to at most `most` characters, an ellipsis marking the cut.
+fn cut(text: &str, most: usize) -> String {
+    if text.chars().count() <= most { text.to_string() } else { format!("{}…", text.chars().take(most.saturating_sub(1)).collect::<String>()) }
 }
