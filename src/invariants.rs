@@ -118,6 +118,8 @@ pub fn check_summary(s: &Summary, last_day: u32) -> Result<(), Violation> {
     let pr = &s.prisoners;
     for (part, whole, what) in [
         (u.local_abstainers, u.local_members_at_call, "uprising: local abstainers of the local members at the call"),
+        (u.local_fighter_abstainers, u.local_fighters_at_call, "uprising: abstaining local fighters of the local fighters at the call"),
+        (u.local_fighter_abstainers, u.local_abstainers, "uprising: abstaining local fighters of all local abstainers"),
         (a.reintegrated + a.rejoined + a.switched + a.detained, a.cohort, "aftermath: pathways of the ex-member cohort"),
         (pr.rejoined + pr.switched + pr.went_home + pr.redetained, pr.released + pr.escaped, "prisoners: pathways of those released or escaped"),
         (a.reengaged, a.cohort, "aftermath: the cohort's re-engaged of the cohort"),

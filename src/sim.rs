@@ -193,6 +193,11 @@ pub struct UprisingSummary {
     /// Local abstainers over local members at the call.
     pub abstention_rate: Option<f64>,
     pub turned: u64,
+    /// Local fighters of the faction at the call (supporters and informants
+    /// apart), those of them who abstained, and their share.
+    pub local_fighters_at_call: u64,
+    pub local_fighter_abstainers: u64,
+    pub fighter_abstention_rate: Option<f64>,
     pub local_members_fighting: u64,
     pub fought_against_orders: u64,
     #[serde(flatten)]
@@ -439,6 +444,9 @@ fn uprising_summary(s: &Scenario, w: &World, records: &[DayRecord]) -> UprisingS
         local_abstainers: abstainers,
         abstention_rate: (local_at_call > 0).then(|| abstainers as f64 / local_at_call as f64),
         turned,
+        local_fighters_at_call: u.local_fighters_at_call,
+        local_fighter_abstainers: u.local_fighter_abstainers,
+        fighter_abstention_rate: (u.local_fighters_at_call > 0).then(|| u.local_fighter_abstainers as f64 / u.local_fighters_at_call as f64),
         local_members_fighting: b.map_or(0, |b| b.local_fighting),
         fought_against_orders: sum(&|r| r.counts.against_orders),
         toll: b.map(|b| b.toll).unwrap_or_default(),

@@ -19,7 +19,7 @@ use rand::RngExt;
 
 use crate::rng::Stream;
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
-use crate::society::people::{Flags, Origin};
+use crate::society::people::{Flags, Origin, Status};
 use crate::world::World;
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -188,6 +188,9 @@ pub fn step(w: &mut World, s: &Scenario) {
             Flags::ABSTAINING => {
                 w.today.abstained += 1;
                 w.uprising.local_abstainers += u64::from(local);
+                // Members do not change status while the town is up in arms,
+                // so a fighter now was a fighter at the call.
+                w.uprising.local_fighter_abstainers += u64::from(local && w.society.people.status[i] == Status::Fighter);
             }
             Flags::TURNED => {
                 w.today.turned += 1;

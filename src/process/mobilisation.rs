@@ -309,6 +309,9 @@ pub struct Uprising {
     /// Local members at the call who abstained, and who turned, under the offer.
     pub local_abstainers: u64,
     pub local_turned: u64,
+    /// Local fighters of the faction in town at the call, and those of them who abstained.
+    pub local_fighters_at_call: u64,
+    pub local_fighter_abstainers: u64,
 }
 
 pub fn step(w: &mut World, s: &Scenario) {
@@ -427,11 +430,14 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
     // join the faction after the call (its numerator and denominator must
     // count the same people).
     let p = &mut w.society.people;
+    let mut fighters = 0;
     for i in 0..n {
         if p.status[i].member() && p.faction[i] as usize == f && p.origin[i] == Origin::Local {
             p.flags[i].set(Flags::MEMBER_AT_CALL);
+            fighters += u64::from(p.status[i] == Status::Fighter);
         }
     }
+    u.local_fighters_at_call = fighters;
     u.groups_joined = vec![false; w.society.groups.len()];
     // Everyone is examined in the first round.
     u.frontier = (0..n as u32).collect();
