@@ -236,7 +236,9 @@ fn a_three_parameter_heatmap_shows_the_means_over_the_third_parameter() {
     // 2 x 2 cells of peak membership for each policy at least.
     assert!(checked >= 8, "{checked} cells checked");
     let svg = fs::read_to_string(tmp.path().join("g/charts/heatmap-base.svg")).unwrap();
-    assert!(svg.contains("averaged over amnesty.credibility"), "the title says what the cells are");
+    // The title may break onto more lines (draw::titled): its words, in order, say what the cells are.
+    let text: String = svg.split('<').filter_map(|t| t.split_once('>').map(|(_, x)| x.trim())).filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(text.contains("averaged over amnesty.credibility"), "the title says what the cells are: {text}");
 }
 
 #[test]
