@@ -15,6 +15,12 @@ use crate::analysis::sobol::Indices;
 /// A parameter's row: its name, and (estimate, low, high) of each of two measures.
 type BarRow = (String, [(f64, f64, f64); 2]);
 
+/// The name of the row at tick `v` of a chart whose rows are named (none between rows).
+fn row_name(v: f64, names: &[String]) -> String {
+    let k = v.round();
+    if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < names.len() { names[k as usize].clone() } else { String::new() }
+}
+
 /// Room for parameter names left of a chart whose rows are parameters.
 const NAMES_W: u32 = 260;
 
@@ -60,11 +66,9 @@ impl Figure for Bars {
         let lo = self.rows.iter().flat_map(|(_, v)| v.iter().flat_map(|t| [t.0, t.1])).filter(|v| v.is_finite()).fold(0.0f64, f64::min).max(-0.5);
         let n = self.rows.len();
         let names: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let mut chart = ChartBuilder::on(&body)
-            .margin_right(20)
-            .x_label_area_size(40)
-            .y_label_area_size(NAMES_W)
-            .build_cartesian_2d(range((lo, hi)).0..range((lo, hi)).1, -0.5..n as f64 - 0.5)?;
+        let (x0, x1) = range((lo, hi));
+        let mut chart =
+            ChartBuilder::on(&body).margin_right(20).x_label_area_size(40).y_label_area_size(NAMES_W).build_cartesian_2d(x0..x1, -0.5..n as f64 - 0.5)?;
         chart
             .configure_mesh()
             .x_desc("share of the outcome's variance")
@@ -73,10 +77,7 @@ impl Figure for Bars {
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(LIGHT)
             .y_labels(n.max(1))
-            .y_label_formatter(&|v| {
-                let k = v.round();
-                if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < names.len() { names[k as usize].clone() } else { String::new() }
-            })
+            .y_label_formatter(&|v| row_name(*v, &names))
             .x_label_formatter(&|v| tick(*v, hi - lo))
             .draw()?;
         for (r, (_, values)) in self.rows.iter().enumerate() {
@@ -248,10 +249,7 @@ impl Figure for BoxLimits {
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(LIGHT)
             .y_labels(n.max(1))
-            .y_label_formatter(&|v| {
-                let k = v.round();
-                if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < names.len() { names[k as usize].clone() } else { String::new() }
-            })
+            .y_label_formatter(&|v| row_name(*v, &names))
             .draw()?;
         for j in 0..n {
             let (lo, hi) = (self.whole.limits.lower[j], self.whole.limits.upper[j]);
