@@ -189,7 +189,7 @@ impl Calibration {
     pub fn scenario(&self, theta: &[f64]) -> Result<Scenario, ScenarioError> {
         let mut table: toml::Table = toml::from_str(&self.base).expect("a resolved scenario parses");
         for (k, v) in self.keys.iter().zip(theta) {
-            set_numeric(&mut table, k, *v);
+            set_numeric(&mut table, k, *v, &self.keys);
         }
         Scenario::from_text("calibration particle", &toml::to_string(&table).expect("a table serialises"))
     }

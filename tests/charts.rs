@@ -236,7 +236,9 @@ fn a_three_parameter_heatmap_shows_the_means_over_the_third_parameter() {
     // 2 x 2 cells of peak membership for each policy at least.
     assert!(checked >= 8, "{checked} cells checked");
     let svg = fs::read_to_string(tmp.path().join("g/charts/heatmap-base.svg")).unwrap();
-    assert!(svg.contains("averaged over amnesty.credibility"), "the title says what the cells are");
+    // The title may break onto more lines (draw::titled): its words, in order, say what the cells are.
+    let text: String = svg.split('<').filter_map(|t| t.split_once('>').map(|(_, x)| x.trim())).filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(text.contains("averaged over amnesty.credibility"), "the title says what the cells are: {text}");
 }
 
 #[test]
@@ -317,4 +319,33 @@ fn a_swept_choice_is_charted_by_its_place_and_named_in_the_key() {
     assert!(tmp.path().join("g/charts/outcomes-vs-population-activist_share.svg").is_file(), "the chart against the choice");
     let html = fs::read_to_string(tmp.path().join("g/report/index.html")).unwrap();
     assert!(html.contains("population.activist_share (0 = none, 1 = some)"), "the key names the choices");
+}
+
+#[test]
+fn a_sweep_aligns_each_point_on_its_council_call_beside_the_calendar() {
+    let tmp = tempfile::tempdir().unwrap();
+    let atarib = root().join("scenarios/atarib.toml").display().to_string();
+    let no_offer = root().join("scenarios/atarib-no-amnesty.toml").display().to_string();
+    fs::write(
+        tmp.path().join("s.toml"),
+        format!("scenario = \"{atarib}\"\nseed = 7\nreplicates = 6\ndays = 300\n[policies]\noffer = \"{atarib}\"\nno_offer = \"{no_offer}\"\n"),
+    )
+    .unwrap();
+    ok(tmp.path(), &["sweep", "s.toml", "--out", "s", "--plot"]);
+    let rows = runs_csv(&tmp.path().join("s/aggregates.csv"));
+    let aligned: Vec<_> = rows.iter().filter(|r| r["column"] == "mobilised@call").collect();
+    let days: Vec<i64> = aligned.iter().map(|r| r["day"].parse().unwrap()).collect();
+    assert_eq!((days.iter().min(), days.iter().max()), (Some(&-30), Some(&150)), "a month before the call to half the run after it");
+    // Replicates whose call leaves room for the window: those called on days 30 to 149.
+    let runs = runs_csv(&tmp.path().join("s/runs.csv"));
+    let fit = runs.iter().filter(|r| r["point"] == "0" && r["uprising.day"].parse::<i64>().is_ok_and(|d| (30..=149).contains(&d))).count();
+    assert!(fit > 0, "no replicate to align: {runs:?}");
+    assert!(aligned.iter().filter(|r| r["point"] == "0").all(|r| r["replicates"] == fit.to_string()));
+    // Aligned, each point's mobilisation peaks where the calendar mean smears it.
+    let peak =
+        |col: &str, p: &str| rows.iter().filter(|r| r["column"] == col && r["point"] == p).map(|r| r["mean"].parse::<f64>().unwrap()).fold(0.0, f64::max);
+    for p in ["0", "1"] {
+        assert!(peak("mobilised@call", p) >= peak("mobilised", p), "point {p}: aligned peak below the calendar's");
+    }
+    assert!(tmp.path().join("s/charts/policies-from-call.png").is_file() && tmp.path().join("s/charts/policies.png").is_file());
 }

@@ -291,3 +291,26 @@ fn summaries_name_their_counts_and_carry_shares_beside_them() {
         assert!(p["rejoined_share"].is_null());
     }
 }
+
+#[test]
+fn the_local_fighters_abstention_is_reported_apart_from_all_local_members() {
+    let s = common::scenario("scenarios/atarib.toml");
+    let mut seen = 0;
+    for r in 0..4 {
+        let o = resist::sim::run(&s, resist::rng::RunKey::new(2014, r), 250);
+        let u = &o.summary.uprising;
+        if u.local_members_at_call == 0 {
+            continue;
+        }
+        seen += 1;
+        assert!(u.local_fighters_at_call <= u.local_members_at_call && u.local_fighter_abstainers <= u.local_fighters_at_call);
+        assert!(u.local_fighter_abstainers <= u.local_abstainers);
+        let rate = u.fighter_abstention_rate.expect("a rate when fighters were at the call");
+        assert!((rate - u.local_fighter_abstainers as f64 / u.local_fighters_at_call as f64).abs() < 1e-12);
+        // Supporters and informants are members who never fight: the fighters are fewer than the members.
+        assert!(u.local_fighters_at_call < u.local_members_at_call, "{} fighters of {} members", u.local_fighters_at_call, u.local_members_at_call);
+        let v: serde_json::Value = serde_json::from_str(&resist::render::summary_json(&o.summary)).unwrap();
+        assert_eq!(v["uprising"]["fighter_abstention_rate"].as_f64(), Some(rate));
+    }
+    assert!(seen >= 2, "uprisings in {seen} of 4 runs");
+}

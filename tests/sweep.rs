@@ -200,3 +200,23 @@ fn check_validates_sweep_files() {
         &["s.toml:3:1:", "design.kind", "\"grid\" is not one of the allowed values"],
     );
 }
+
+#[test]
+fn sweeping_followup_changes_the_runs_through_its_channels() {
+    // Follow-up's channels are filled in from `followup` when a policy is
+    // resolved; a sweep over `followup` must move them with it.
+    let tmp = tempfile::tempdir().unwrap();
+    let atarib = root().join("scenarios/atarib.toml").display().to_string();
+    std::fs::write(
+        tmp.path().join("f.toml"),
+        format!("scenario = \"{atarib}\"\nseed = 3\nreplicates = 1\ndays = 400\n[[parameters]]\nkey = \"aftermath.followup\"\nvalues = [0.0, 0.8]\n"),
+    )
+    .unwrap();
+    run_sweep(tmp.path(), &["sweep", "f.toml", "--out", "f"]);
+    let text = std::fs::read_to_string(tmp.path().join("f/runs.csv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert!(rows[0][at("uprising.day")].parse::<u32>().is_ok(), "the town rose, so there is an aftermath to follow up");
+    assert_ne!(rows[0][at("fingerprint")], rows[1][at("fingerprint")], "followup 0 and 0.8 ran the same");
+}

@@ -25,6 +25,7 @@ use resist::calibrate::{Calibration, RawCalibration};
 use resist::rng::RunKey;
 use resist::scenario::{Layer, ScenarioError};
 
+use super::analyze::number;
 use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
 use super::files::write_atomic;
 use super::guard::{Lock, refuse_overlap};
@@ -123,14 +124,6 @@ fn outcomes(o: &resist::sim::Outcome) -> Vec<(String, String)> {
     let mut row = Vec::new();
     resist::sweep::aggregate::flatten("", &o.summary_value(), &mut row);
     row
-}
-
-fn number(cell: &str) -> Option<f64> {
-    match cell {
-        "true" => Some(1.0),
-        "false" => Some(0.0),
-        _ => cell.parse::<f64>().ok().filter(|v| v.is_finite()),
-    }
 }
 
 /// A proposal's distance: its runs' outcomes averaged over replicates; None if Ctrl-C stopped it.

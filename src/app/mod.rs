@@ -1,6 +1,7 @@
 //! Everything around the core: the command line, reading scenario files,
 //! writing outputs atomically, manifests, replays and fixtures.
 
+pub mod aligned;
 pub mod analyze;
 pub mod bench;
 pub mod calibrate;

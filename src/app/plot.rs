@@ -162,13 +162,23 @@ pub fn draw(dir: &Path, choice: &Choice) -> Result<Vec<Chart>, Failure> {
             // aggregates.csv holds daily series unless the sweep reduced only its outcomes (no `day` column) or wrote none.
             if point_names.len() <= 8 && daily(&dir.join("aggregates.csv")) {
                 let groups = read_aggregates(&dir.join("aggregates.csv"), &point_names)?;
-                let (file, title) = if groups.len() == 1 {
+                // Rows aligned on the council's call (column names ending in "@call") are charted apart.
+                let (calendar, aligned) = split_aligned(groups, &aligned_replicates(&dir.join("aggregates.csv"))?);
+                let (file, title) = if calendar.len() == 1 {
                     ("ensemble", format!("{name}: one design point"))
                 } else {
                     ("policies", format!("{name}: design points side by side"))
                 };
-                if !groups.is_empty() {
-                    charts.push(resist::chart::bands::multiples(file, &title, &groups, &labels).map_err(chart_failure)?);
+                if !calendar.is_empty() {
+                    charts.push(resist::chart::bands::multiples(file, &title, &calendar, &labels).map_err(chart_failure)?);
+                }
+                if aligned.iter().any(|g| !g.series.is_empty()) {
+                    let title = format!(
+                        "{name}: {title_of}, aligned on the council's call",
+                        title_of = if aligned.len() == 1 { "one design point" } else { "design points side by side" }
+                    );
+                    let time = Some("days from the council's call");
+                    charts.push(resist::chart::bands::multiples_over(&format!("{file}-from-call"), &title, &aligned, &labels, time).map_err(chart_failure)?);
                 }
             }
             if charts.is_empty() {
@@ -295,6 +305,47 @@ pub fn read_aggregates(path: &Path, labels: &BTreeMap<usize, String>) -> Result<
         b.hi.push(num(q95));
     }
     Ok(groups.into_values().collect())
+}
+
+/// Each group's series by calendar day, and (apart) those aligned on the
+/// council's call, named without their suffix; a group with no aligned
+/// series (no replicate called) keeps an empty one.
+fn split_aligned(groups: Vec<Group>, counts: &[u64]) -> (Vec<Group>, Vec<Group>) {
+    let suffix = super::aligned::SUFFIX;
+    let mut calendar = Vec::with_capacity(groups.len());
+    let mut aligned = Vec::with_capacity(groups.len());
+    for g in groups {
+        let (mut cal, mut al) = (BTreeMap::new(), BTreeMap::new());
+        for (name, band) in g.series {
+            match name.strip_suffix(suffix) {
+                Some(base) => al.insert(base.to_string(), band),
+                None => cal.insert(name, band),
+            };
+        }
+        let called = counts.get(calendar.len()).copied().unwrap_or(0);
+        calendar.push(Group { label: g.label.clone(), replicates: g.replicates, series: cal });
+        aligned.push(Group { label: g.label, replicates: called, series: al });
+    }
+    (calendar, aligned)
+}
+
+/// For each design point in order, how many of its replicates were aligned
+/// on a call (the `replicates` of its first aligned row; 0 if none).
+fn aligned_replicates(path: &Path) -> Result<Vec<u64>, Failure> {
+    let mut r = reader(path)?;
+    let h: Vec<String> = r.headers().map_err(|e| bad_csv(path, e))?.iter().map(str::to_string).collect();
+    let at = |name: &str| h.iter().position(|c| c == name).ok_or_else(|| bad_csv(path, format!("no `{name}` column")));
+    let (point, column, reps) = (at("point")?, at("column")?, at("replicates")?);
+    let mut counts: BTreeMap<usize, u64> = BTreeMap::new();
+    let mut rec = csv::StringRecord::new();
+    while r.read_record(&mut rec).map_err(|e| bad_csv(path, e))? {
+        let p = rec.get(point).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+        let e = counts.entry(p).or_insert(0);
+        if *e == 0 && rec.get(column).is_some_and(|c| c.ends_with(super::aligned::SUFFIX)) {
+            *e = rec.get(reps).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        }
+    }
+    Ok(counts.into_values().collect())
 }
 
 /// A summary value as a number: booleans count as 1 and 0 (so their mean is a share of runs).

@@ -17,6 +17,7 @@ use resist::scenario::{Model, Scenario};
 use resist::sim::Simulation;
 use resist::sweep::aggregate::{AGGREGATE_COLUMNS, Reduction, flatten};
 
+use super::aligned::{days_from_call, since_call};
 use super::cli::{EXIT_OK, Failure, bad_input, interrupted, io_failure, was_interrupted};
 use super::files::{Staged, StreamedFile, inputs_read, load_scenario_with};
 use super::guard::refuse_overlap;
@@ -258,7 +259,7 @@ fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Sta
     if from_call.replicates() > 0 {
         let mut rows = String::new();
         from_call.write_rows(0, &scenario.name, &[], &columns, &mut rows);
-        let agg = format!("{AGGREGATE_COLUMNS}\n{}", days_from_call(&rows));
+        let agg = format!("{AGGREGATE_COLUMNS}\n{}", days_from_call(&rows, 0));
         staged.write("ensemble-from-call.csv", agg.as_bytes())?;
     }
     let scratch = summaries.finish()?.0;
@@ -266,38 +267,6 @@ fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Sta
     std::fs::remove_file(&scratch).map_err(|e| io_failure(e.into()))?;
     let first = first.expect("replicate 0 always runs");
     Ok((first, format!("{} replicates", a.replicates)))
-}
-
-/// Days before and after the council's call that ensemble-from-call.csv covers (after: at most half the run).
-const BEFORE_CALL: usize = 30;
-const AFTER_CALL: usize = 150;
-
-/// A replicate's daily values (`width` a day) from [`BEFORE_CALL`] days
-/// before the council's call to [`AFTER_CALL`] days after it. Mobilisation
-/// starts on a different day in each replicate; aligned on the call, the
-/// ensemble's mean shows its course instead of smearing it over the
-/// calendar. Every replicate gives the same days (a reduction's cells are
-/// fixed), so one whose call comes too early or too late in the run to fill
-/// them is left out (None).
-fn since_call(series: &[f64], width: usize, call: usize, days: usize) -> Option<Vec<f64>> {
-    let start = call.checked_sub(BEFORE_CALL)?;
-    let end = call + AFTER_CALL.min(days / 2) + 1;
-    (end * width <= series.len()).then(|| series[start * width..end * width].to_vec())
-}
-
-/// Rows of a reduction of [`since_call`] windows with the day counted from the call (negative before it).
-fn days_from_call(rows: &str) -> String {
-    let mut out = String::with_capacity(rows.len());
-    for line in rows.lines() {
-        let mut f: Vec<&str> = line.splitn(4, ',').collect();
-        let day = f.get(2).and_then(|d| d.parse::<i64>().ok()).map(|d| (d - BEFORE_CALL as i64).to_string());
-        if let Some(d) = &day {
-            f[2] = d;
-        }
-        out.push_str(&f.join(","));
-        out.push('\n');
-    }
-    out
 }
 
 /// The columns of replicates.csv: every key in order of first appearance.

@@ -366,6 +366,10 @@ fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, aggregates:
     let (runs_file, agg_file) = point_files(out, p);
     let mut runs = StreamedFile::create(&runs_file)?;
     let mut reduction = Reduction::default();
+    // The same series aligned on each replicate's council call (rows whose column ends in "@call").
+    let mut from_call = Reduction::default();
+    let width = scenario.as_ref().map(|s| timeseries_columns(s).len()).unwrap_or(0);
+    let days = scenario.as_ref().map(|s| sweep.days.unwrap_or(s.days) as usize).unwrap_or(0);
     let chunk = 4 * rayon::current_num_threads() as u64;
     let mut r0 = 0;
     while r0 < sweep.replicates {
@@ -379,6 +383,10 @@ fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, aggregates:
             }
             // Only a daily aggregates.csv needs the series reduced.
             if let Some(values) = result.values.filter(|_| aggregates == Aggregates::Daily) {
+                let call = result.row.iter().find(|(k, _)| k == "uprising.day").and_then(|(_, v)| v.parse::<usize>().ok());
+                if let Some(window) = call.and_then(|c| super::aligned::since_call(&values, width, c, days)) {
+                    from_call.push(r, window);
+                }
                 reduction.push(r, values);
             }
             let mut line = serde_json::to_string(&result.row).expect("plain data");
@@ -392,6 +400,12 @@ fn run_point(out: &Path, sweep: &Sweep, p: usize, keep_series: bool, aggregates:
     let mut agg = String::new();
     if aggregates == Aggregates::Daily {
         reduction.write_rows(p, &sweep.policies[sweep.points[p].0].name, &sweep.shown_values(p), &columns, &mut agg);
+        if from_call.replicates() > 0 {
+            let aligned: Vec<String> = columns.iter().map(|c| format!("{c}{}", super::aligned::SUFFIX)).collect();
+            let mut rows = String::new();
+            from_call.write_rows(p, &sweep.policies[sweep.points[p].0].name, &sweep.shown_values(p), &aligned, &mut rows);
+            agg.push_str(&super::aligned::days_from_call(&rows, sweep.keys.len()));
+        }
     }
     write_atomic(&agg_file, agg.as_bytes())?;
     // The point's record, written after both files (record_point), marks it done.

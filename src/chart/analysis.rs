@@ -15,6 +15,12 @@ use crate::analysis::sobol::Indices;
 /// A parameter's row: its name, and (estimate, low, high) of each of two measures.
 type BarRow = (String, [(f64, f64, f64); 2]);
 
+/// The name of the row at tick `v` of a chart whose rows are named (none between rows).
+fn row_name(v: f64, names: &[String]) -> String {
+    let k = v.round();
+    if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < names.len() { names[k as usize].clone() } else { String::new() }
+}
+
 /// Room for parameter names left of a chart whose rows are parameters.
 const NAMES_W: u32 = 260;
 
@@ -60,11 +66,9 @@ impl Figure for Bars {
         let lo = self.rows.iter().flat_map(|(_, v)| v.iter().flat_map(|t| [t.0, t.1])).filter(|v| v.is_finite()).fold(0.0f64, f64::min).max(-0.5);
         let n = self.rows.len();
         let names: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let mut chart = ChartBuilder::on(&body)
-            .margin_right(20)
-            .x_label_area_size(40)
-            .y_label_area_size(NAMES_W)
-            .build_cartesian_2d(range((lo, hi)).0..range((lo, hi)).1, -0.5..n as f64 - 0.5)?;
+        let (x0, x1) = range((lo, hi));
+        let mut chart =
+            ChartBuilder::on(&body).margin_right(20).x_label_area_size(40).y_label_area_size(NAMES_W).build_cartesian_2d(x0..x1, -0.5..n as f64 - 0.5)?;
         chart
             .configure_mesh()
             .x_desc("share of the outcome's variance")
@@ -73,10 +77,7 @@ impl Figure for Bars {
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(LIGHT)
             .y_labels(n.max(1))
-            .y_label_formatter(&|v| {
-                let k = v.round();
-                if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < names.len() { names[k as usize].clone() } else { String::new() }
-            })
+            .y_label_formatter(&|v| row_name(*v, &names))
             .x_label_formatter(&|v| tick(*v, hi - lo))
             .draw()?;
         for (r, (_, values)) in self.rows.iter().enumerate() {
@@ -248,10 +249,7 @@ impl Figure for BoxLimits {
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(LIGHT)
             .y_labels(n.max(1))
-            .y_label_formatter(&|v| {
-                let k = v.round();
-                if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < names.len() { names[k as usize].clone() } else { String::new() }
-            })
+            .y_label_formatter(&|v| row_name(*v, &names))
             .draw()?;
         for j in 0..n {
             let (lo, hi) = (self.whole.limits.lower[j], self.whole.limits.upper[j]);
@@ -273,46 +271,62 @@ impl Figure for BoxLimits {
 /// A weighted sample of parameter vectors: (values, weight).
 pub type Weighted = (Vec<f64>, f64);
 
-/// The posterior's marginals: a panel per parameter, the weighted histogram
-/// of its particles over its prior range (20 bins).
-pub fn marginals(name: &str, title: &str, parameters: &[String], bounds: &[(f64, f64)], particles: &[Weighted]) -> Result<Chart, ChartError> {
-    if particles.is_empty() || parameters.is_empty() {
-        return Err(ChartError::Empty { chart: name.into(), why: "no particles".into() });
-    }
-    render(name, title, &Marginals { title: title.into(), parameters: parameters.to_vec(), bounds: bounds.to_vec(), particles: particles.to_vec() })
-}
-
-struct Marginals {
+/// A calibration's last generation, as the posterior charts draw it.
+struct Posterior {
     title: String,
     parameters: Vec<String>,
     bounds: Vec<(f64, f64)>,
     particles: Vec<Weighted>,
 }
 
+/// A posterior chart of `kind` (marginals or pairs), refused when there is nothing to draw.
+fn posterior<F: Figure>(
+    name: &str,
+    title: &str,
+    parameters: &[String],
+    bounds: &[(f64, f64)],
+    particles: &[Weighted],
+    kind: fn(Posterior) -> F,
+) -> Result<Chart, ChartError> {
+    if particles.is_empty() || parameters.is_empty() {
+        return Err(ChartError::Empty { chart: name.into(), why: "no particles".into() });
+    }
+    let p = Posterior { title: title.into(), parameters: parameters.to_vec(), bounds: bounds.to_vec(), particles: particles.to_vec() };
+    render(name, title, &kind(p))
+}
+
+/// The posterior's marginals: a panel per parameter, the weighted histogram
+/// of its particles over its prior range (20 bins).
+pub fn marginals(name: &str, title: &str, parameters: &[String], bounds: &[(f64, f64)], particles: &[Weighted]) -> Result<Chart, ChartError> {
+    posterior(name, title, parameters, bounds, particles, Marginals)
+}
+
+struct Marginals(Posterior);
+
 const BINS: usize = 20;
 
 impl Figure for Marginals {
     fn size(&self) -> (u32, u32) {
-        let rows = self.parameters.len().div_ceil(2) as u32;
+        let rows = self.0.parameters.len().div_ceil(2) as u32;
         (1000, 50 + 300 * rows)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let (head, body) = root.split_vertically(50);
-        head.draw(&Text::new(self.title.clone(), (12, 12), font(15)))?;
-        let rows = self.parameters.len().div_ceil(2);
+        head.draw(&Text::new(self.0.title.clone(), (12, 12), font(15)))?;
+        let rows = self.0.parameters.len().div_ceil(2);
         let panels = body.split_evenly((rows, 2));
-        for (j, area) in panels.iter().enumerate().take(self.parameters.len()) {
-            let (lo, hi) = self.bounds[j];
+        for (j, area) in panels.iter().enumerate().take(self.0.parameters.len()) {
+            let (lo, hi) = self.0.bounds[j];
             let width = (hi - lo) / BINS as f64;
             let mut mass = [0.0; BINS];
-            for (theta, w) in &self.particles {
+            for (theta, w) in &self.0.particles {
                 let b = (((theta[j] - lo) / width).floor().max(0.0) as usize).min(BINS - 1);
                 mass[b] += w;
             }
             let top = mass.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.1;
             let mut chart = ChartBuilder::on(area)
-                .caption(&self.parameters[j], font(13))
+                .caption(&self.0.parameters[j], font(13))
                 .margin(10)
                 .x_label_area_size(30)
                 .y_label_area_size(50)
@@ -339,22 +353,14 @@ impl Figure for Marginals {
 /// The posterior's pairs: a panel per pair of parameters (the first five),
 /// each particle a point whose size grows with its weight.
 pub fn pairs(name: &str, title: &str, parameters: &[String], bounds: &[(f64, f64)], particles: &[Weighted]) -> Result<Chart, ChartError> {
-    if particles.is_empty() || parameters.is_empty() {
-        return Err(ChartError::Empty { chart: name.into(), why: "no particles".into() });
-    }
-    render(name, title, &Pairs { title: title.into(), parameters: parameters.to_vec(), bounds: bounds.to_vec(), particles: particles.to_vec() })
+    posterior(name, title, parameters, bounds, particles, Pairs)
 }
 
-struct Pairs {
-    title: String,
-    parameters: Vec<String>,
-    bounds: Vec<(f64, f64)>,
-    particles: Vec<Weighted>,
-}
+struct Pairs(Posterior);
 
 impl Pairs {
     fn pairs(&self) -> Vec<(usize, usize)> {
-        let k = self.parameters.len().min(5);
+        let k = self.0.parameters.len().min(5);
         let mut v: Vec<(usize, usize)> = (0..k).flat_map(|a| (a + 1..k).map(move |b| (a, b))).collect();
         if v.is_empty() {
             v.push((0, 0));
@@ -371,18 +377,18 @@ impl Figure for Pairs {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let (head, body) = root.split_vertically(50);
-        head.draw(&Text::new(self.title.clone(), (12, 12), font(15)))?;
+        head.draw(&Text::new(self.0.title.clone(), (12, 12), font(15)))?;
         let pairs = self.pairs();
         let panels = body.split_evenly((pairs.len().div_ceil(2), 2));
-        let most = self.particles.iter().map(|p| p.1).fold(0.0f64, f64::max).max(1e-300);
+        let most = self.0.particles.iter().map(|p| p.1).fold(0.0f64, f64::max).max(1e-300);
         for (area, &(a, b)) in panels.iter().zip(&pairs) {
-            let (xa, xb) = self.bounds[a];
-            let (ya, yb) = self.bounds[b];
+            let (xa, xb) = self.0.bounds[a];
+            let (ya, yb) = self.0.bounds[b];
             let mut chart = ChartBuilder::on(area).margin(12).x_label_area_size(40).y_label_area_size(60).build_cartesian_2d(xa..xb, ya..yb)?;
             chart
                 .configure_mesh()
-                .x_desc(self.parameters[a].as_str())
-                .y_desc(self.parameters[b].as_str())
+                .x_desc(self.0.parameters[a].as_str())
+                .y_desc(self.0.parameters[b].as_str())
                 .label_style(font(11))
                 .axis_desc_style(font(12))
                 .light_line_style(WHITE.mix(0.0))
@@ -390,7 +396,7 @@ impl Figure for Pairs {
                 .x_label_formatter(&|v| tick(*v, xb - xa))
                 .y_label_formatter(&|v| tick(*v, yb - ya))
                 .draw()?;
-            for (theta, w) in &self.particles {
+            for (theta, w) in &self.0.particles {
                 let r = 1 + (4.0 * (w / most).sqrt()).round() as i32;
                 chart.draw_series(std::iter::once(Circle::new((theta[a], theta[b]), r, colour(0).mix(0.5).filled())))?;
             }

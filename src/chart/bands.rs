@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::draw::{Entry, Swatch, axes, band, font, legend_height, legend_row, line, top};
+use super::draw::{Entry, Swatch, axes, band, legend_height, legend_row, line, top};
 use super::style::colour;
 use super::{Chart, ChartError, DrawResult, Figure, render};
 
@@ -113,7 +113,7 @@ impl Figure for Multiples<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let root = root.titled(&self.title, font(18))?;
+        let root = super::draw::titled(root, &self.title, 18)?;
         let (top_row, grid) = root.split_vertically(self.legend_height());
         let entries: Vec<Entry> = self.labels().into_iter().enumerate().map(|(k, label)| Entry { label, colour: colour(k), swatch: Swatch::Line(k) }).collect();
         legend_row(&top_row, &entries)?;

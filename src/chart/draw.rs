@@ -36,6 +36,34 @@ pub fn font(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&INK)
 }
 
+/// A figure's title across the top of `root`, on one line if it fits (about
+/// 0.6 em a character) and otherwise broken at spaces into as many centred
+/// lines as it needs, so that no title runs off the edges; the area below it.
+pub fn titled<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, title: &str, size: u32) -> Result<DrawingArea<DB, Shift>, DrawError<DB>> {
+    let (w, _) = root.dim_in_pixel();
+    let per_line = ((f64::from(w) - 24.0) / (0.6 * f64::from(size))).max(10.0) as usize;
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in title.split(' ') {
+        let last = lines.last_mut().expect("one line");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > per_line {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    let line_h = (f64::from(size) * 1.3) as u32;
+    let height = line_h * lines.len() as u32 + 8;
+    let (head, body) = root.split_vertically(height);
+    for (k, line) in lines.iter().enumerate() {
+        let style = font(size).pos(plotters::style::text_anchor::Pos::new(plotters::style::text_anchor::HPos::Center, plotters::style::text_anchor::VPos::Top));
+        head.draw(&Text::new(line.clone(), ((w / 2) as i32, 4 + (k as u32 * line_h) as i32), style))?;
+    }
+    Ok(body)
+}
+
 /// Axes on `area` with the given ranges and descriptions.
 pub fn axes<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
@@ -47,7 +75,10 @@ pub fn axes<'a, DB: DrawingBackend>(
 ) -> Result<Plot<'a, DB>, DrawError<DB>> {
     let mut b = ChartBuilder::on(area);
     if !caption.is_empty() {
-        b.caption(caption, font(15));
+        // A caption wider than its panel is set smaller (down to 10 px) rather than cut at the edges.
+        let room = f64::from(area.dim_in_pixel().0) - 8.0;
+        let size = (room / (0.52 * caption.chars().count() as f64)).floor().clamp(10.0, 15.0) as u32;
+        b.caption(caption, font(size));
     }
     let (x0, x1) = range(x);
     let (y0, y1) = range(y);

@@ -190,7 +190,7 @@ impl Figure for Overview {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let root = root.titled(&self.title, font(18))?;
+        let root = super::draw::titled(root, &self.title, 18)?;
         // One day past the last, so that the last day's events show.
         let x = (self.days.first().copied().unwrap_or(0.0), last(&self.days).max(1.0) + 1.0);
         let (whole, rest) = root.split_vertically(230);

@@ -471,7 +471,7 @@ impl Sweep {
     /// Set a design point's values into its policy's resolved table.
     fn set_point(&self, table: &mut toml::Table, point: usize) {
         for (sw, v) in self.swept.iter().zip(&self.points[point].1) {
-            set_value(table, &sw.key, sw.value(*v));
+            set_following(table, &sw.key, sw.value(*v), &self.keys);
         }
     }
 
@@ -534,7 +534,7 @@ pub fn recorded_scenario(policy: &Policy, keys: &[String], shown: &[String]) -> 
             (None, x) => toml::Value::Float(x.parse::<f64>().map_err(|_| format!("`{key}`: \"{x}\" is not a number"))?),
         };
         let v = sw.index(&written).map_err(|m| format!("`{key}`: {m}"))?;
-        set_value(&mut table, key, sw.value(v));
+        set_following(&mut table, key, sw.value(v), keys);
     }
     let text = toml::to_string(&table).expect("a table serialises");
     Scenario::from_text(&format!("policy {}", policy.name), &text).map_err(|e| e.to_string())
@@ -778,7 +778,66 @@ fn set_value(t: &mut toml::Table, key: &str, v: toml::Value) {
     cur.insert(last.to_string(), value);
 }
 
-/// Set a number into a resolved table (a calibration's particle).
-pub(crate) fn set_numeric(t: &mut toml::Table, key: &str, v: f64) {
-    set_value(t, key, toml::Value::Float(v));
+/// Set a number into a resolved table (a calibration's particle; `keys`: all the free keys).
+pub(crate) fn set_numeric(t: &mut toml::Table, key: &str, v: f64, keys: &[String]) {
+    set_following(t, key, toml::Value::Float(v), keys);
+}
+
+/// The value at a dotted key of a table.
+fn get_value<'a>(t: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
+    let mut segs = key.split('.').peekable();
+    let mut cur = t;
+    while let Some(seg) = segs.next() {
+        let v = cur.get(seg)?;
+        if segs.peek().is_none() {
+            return Some(v);
+        }
+        cur = v.as_table()?;
+    }
+    None
+}
+
+/// Set `key` in a resolved table, and with it each key that takes its value
+/// from it when not set (`aftermath::SHORTHANDS`), where that key still
+/// holds the value it took (it was not set apart) and is not itself among
+/// the `set` keys. Without this, sweeping `aftermath.followup` would change
+/// nothing: its channels were filled in from it when the policy was resolved.
+fn set_following(t: &mut toml::Table, key: &str, v: toml::Value, set: &[String]) {
+    let before = get_value(t, key).cloned();
+    for (source, followers) in crate::process::aftermath::SHORTHANDS {
+        if source != key {
+            continue;
+        }
+        for f in followers {
+            let taken = get_value(t, f).cloned();
+            let same = match (&taken, &before) {
+                (Some(a), Some(b)) => a.as_float().or(a.as_integer().map(|i| i as f64)) == b.as_float().or(b.as_integer().map(|i| i as f64)),
+                _ => false,
+            };
+            if same && !set.iter().any(|k| k == f) {
+                set_value(t, f, v.clone());
+            }
+        }
+    }
+    set_value(t, key, v);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setting_followup_moves_the_channels_that_took_its_value_but_not_those_set_apart() {
+        let resolved = Scenario::from_text("s.toml", "name = \"s\"\n[aftermath]\nfollowup = 0.2\nmonitoring = 0.5\n").unwrap().resolved;
+        let mut t: toml::Table = toml::from_str(&resolved).unwrap();
+        set_following(&mut t, "aftermath.followup", toml::Value::Float(0.8), &["aftermath.followup".into()]);
+        let a = t["aftermath"].as_table().unwrap();
+        assert_eq!(a["followup"].as_float(), Some(0.8));
+        assert_eq!((a["livelihood"].as_float(), a["mentoring"].as_float()), (Some(0.8), Some(0.8)), "channels that took followup's value follow it");
+        assert_eq!(a["monitoring"].as_float(), Some(0.5), "a channel set apart keeps its value");
+        // A channel swept beside followup is the sweep's to set.
+        let mut t: toml::Table = toml::from_str(&resolved).unwrap();
+        set_following(&mut t, "aftermath.followup", toml::Value::Float(0.8), &["aftermath.followup".into(), "aftermath.livelihood".into()]);
+        assert_eq!(t["aftermath"]["livelihood"].as_float(), Some(0.2));
+    }
 }

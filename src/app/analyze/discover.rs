@@ -16,9 +16,10 @@ use anyhow::anyhow;
 use clap::Args;
 use resist::analysis::prim;
 
-use super::{SweepRuns, cell, num, number, read_sweep};
+use super::{SweepRuns, num, number, read_sweep};
 use crate::app::cli::{EXIT_OK, Failure, bad_input};
 use crate::app::files::write_atomic;
+use resist::render::csv_field as cell;
 
 #[derive(Args)]
 pub struct Options {

@@ -70,7 +70,7 @@ struct Row {
 
 /// A cell as a number: numbers as such, `true`/`false` as 1/0; None for
 /// anything else (a word, an empty cell).
-fn number(cell: &str) -> Option<f64> {
+pub(crate) fn number(cell: &str) -> Option<f64> {
     match cell {
         "true" => Some(1.0),
         "false" => Some(0.0),
@@ -172,11 +172,6 @@ impl SweepRuns {
     fn points_per_policy(&self) -> usize {
         self.points / self.policies.len().max(1)
     }
-}
-
-/// A CSV cell: quoted if it holds a comma, a quote or a line break.
-fn cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 /// A number as CSV writes it: empty for NaN.

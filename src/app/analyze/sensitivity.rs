@@ -19,9 +19,10 @@ use resist::analysis::{self, AnalysisError, morris, sobol};
 use resist::chart::Chart;
 use resist::sweep::{morris_design, morris_settings};
 
-use super::{SweepRuns, cell, num, number, read_sweep};
+use super::{SweepRuns, num, number, read_sweep};
 use crate::app::cli::{EXIT_OK, Failure, bad_input};
 use crate::app::files::write_atomic;
+use resist::render::csv_field as cell;
 
 #[derive(Args)]
 pub struct Options {

@@ -133,7 +133,9 @@ pub fn against_parameters(title: &str, points: &Points, outcomes: &[(String, Str
         if panels.is_empty() {
             continue;
         }
-        let averaged_over = others.iter().filter(|&&o| Some(o) != by_other).map(|&o| points.keys[o].as_str()).collect::<Vec<_>>().join(", ");
+        let over: Vec<&str> = others.iter().filter(|&&o| Some(o) != by_other).map(|&o| points.keys[o].as_str()).collect();
+        // Named when they fit on the note's line; counted when there are many.
+        let averaged_over = if over.len() <= 2 { over.join(", ") } else { format!("the other {} parameters", over.len()) };
         let note = match mode {
             Mode::Plain => "Each design point's mean over its replicates, with its 95% confidence interval.".to_string(),
             Mode::Averaged => format!("Line: the mean over {averaged_over} at each value (each point weighs by its replicates); band: the lowest to the highest point mean over them."),
@@ -213,7 +215,7 @@ impl Figure for Against {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let root = root.titled(&self.title, font(18))?;
+        let root = super::super::draw::titled(root, &self.title, 18)?;
         let (top_row, grid) = root.split_vertically(self.legend_height());
         let (note_row, legend_area) = top_row.split_vertically(24);
         note_row.draw(&Text::new(self.note.clone(), (70, 4), font(12)))?;
@@ -294,13 +296,17 @@ impl Figure for ByPolicy {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let root = root.titled(&self.title, font(18))?;
+        let root = super::super::draw::titled(root, &self.title, 18)?;
         let columns = self.panels.len().clamp(1, 3);
         let panels = root.split_evenly((self.panels.len().div_ceil(columns), columns));
         let n = self.policies.len();
+        // Each policy's name in its slot of the axis: cut to the characters
+        // that fit (about 7 pixels each at size 12), so that neighbours do not
+        // run into each other; the colours and the report's table give them whole.
+        let fit = panels.first().map_or(usize::MAX, |a| ((a.dim_in_pixel().0 as f64 - 100.0) / n as f64 / 7.0).floor().max(4.0) as usize);
         let name = |v: &f64| {
             let k = v.round();
-            if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < n { self.policies[k as usize].clone() } else { String::new() }
+            if (v - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < n { cut(&self.policies[k as usize], fit) } else { String::new() }
         };
         for ((label, points), area) in self.panels.iter().zip(&panels) {
             let lo = points.iter().map(|p| p.1.mean - p.1.half()).fold(f64::INFINITY, f64::min).min(0.0);
@@ -338,4 +344,9 @@ impl Figure for ByPolicy {
         }
         Ok(())
     }
+}
+
+/// `text` cut to at most `most` characters, an ellipsis marking the cut.
+fn cut(text: &str, most: usize) -> String {
+    if text.chars().count() <= most { text.to_string() } else { format!("{}…", text.chars().take(most.saturating_sub(1)).collect::<String>()) }
 }

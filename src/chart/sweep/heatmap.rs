@@ -204,7 +204,7 @@ impl Figure for Heatmap<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let root = root.titled(&self.title, font(18))?;
+        let root = super::super::draw::titled(root, &self.title, 18)?;
         let areas = root.split_evenly((self.panels.len().div_ceil(2), 2));
         for (panel, area) in self.panels.iter().zip(&areas) {
             let (w, _) = area.dim_in_pixel();

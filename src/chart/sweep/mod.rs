@@ -105,8 +105,10 @@ impl Points {
 
 /// Outcomes charted by default, with their labels, when a sweep has them. A
 /// `*` stands for any one part of the key (a faction's number or name).
-pub const OUTCOMES: [(&str, &str); 18] = [
+pub const OUTCOMES: [(&str, &str); 20] = [
     ("uprising.abstention_rate", "local members abstaining (share)"),
+    ("uprising.local_members_fighting_share", "local members fighting (share of those at the call)"),
+    ("aftermath.reengaged_share", "ex-members re-engaged within a year (share of the cohort)"),
     ("uprising.peak_mobilised_share", "peak mobilised (share of town)"),
     ("uprising.days_to_decision", "days from the call to the decision"),
     ("uprising.deaths_town", "town deaths in the uprising"),

@@ -27,7 +27,7 @@ mod choice;
 mod params;
 
 pub use choice::{Channels, DRAWS, Pathway, choose, enter, in_town, tend};
-pub use params::{Params, Raw};
+pub use params::{Params, Raw, SHORTHANDS};
 
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};

@@ -109,6 +109,12 @@ const WEIGHT: Real = Real { default: 0.0, min: 0.0, max: 50.0, unit: "utility", 
 const CONSTANT: Real = Real { default: 0.0, min: -50.0, max: 50.0, unit: "utility", doc: "", source: "assumption" };
 const DAILY: Real = Real { default: 0.0, min: 0.0, max: 1.0, unit: "per day", doc: "", source: "assumption" };
 const CH6: &str = "Haid 2017, ch. 6";
+/// Keys that take their value from another when not set: follow-up's three
+/// channels from `followup`. A resolved scenario holds them filled in, so a
+/// sweep or a calibration that changes `aftermath.followup` on it must
+/// change them too (`crate::sweep` does, where they still equal it).
+pub const SHORTHANDS: [(&str, &[&str]); 1] = [("aftermath.followup", &["aftermath.livelihood", "aftermath.monitoring", "aftermath.mentoring"])];
+
 const FOLLOWUP: &str = "Haid 2017, ch. 6 ('no defined follow-up mechanism'); re-engagement of 2-5% with follow-up and support, 20-30% without (Renard 2020, Belgium; Saudi rehabilitation programme figures; US Director of National Intelligence 2016); Humphreys and Weinstein 2007 (no measurable effect of a DDR programme in Sierra Leone)";
 
 impl Params {
