@@ -219,6 +219,12 @@ pub struct FactionSummary {
     /// The faction's readable name (`label`), for charts and reports.
     pub label: String,
     pub arrival_day: Option<u32>,
+    /// The day it was driven out, and the day it came back (revival, 7.10).
+    pub expelled_day: Option<u32>,
+    pub returned_day: Option<u32>,
+    /// Locals of the town with the faction elsewhere at the end (fled,
+    /// rejoined, escaped or released): those who would lead a return.
+    pub locals_elsewhere_end: u64,
     pub members_peak: u64,
     pub members_peak_day: u32,
     pub members_end_local: u64,
@@ -287,6 +293,9 @@ impl Summary {
                     name: fp.name.clone(),
                     label: fp.label.clone(),
                     arrival_day: w.events.iter().find(|e| e.kind == "arrival" && e.actor == fp.name).map(|e| e.day),
+                    expelled_day: w.factions[f].expelled_day,
+                    returned_day: w.factions[f].returned_day,
+                    locals_elsewhere_end: w.society.people.tally.elsewhere_local[f],
                     members_peak: peak,
                     members_peak_day: peak_day,
                     members_end_local: last.members[f][0],

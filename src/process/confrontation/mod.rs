@@ -344,6 +344,29 @@ fn take(w: &mut World, f: usize, kind: Kind) {
     }
 }
 
+/// A faction that holds the town demands the surrender of the local armed
+/// groups (Haid 2017, ch. 2 and 7: al-Nusra's "campaign to eliminate" Haraket
+/// Hazem "demanded the surrender of locals who were members"): their heavy
+/// weapons pass to it and their men lay down their arms and go home. Men may
+/// take up arms in a group again later (affiliation), without its weapons.
+fn surrender_groups(w: &mut World, f: usize) {
+    let p = &mut w.society.people;
+    for i in 0..p.len() {
+        if p.status[i] == Status::LocalFighter {
+            p.group[i] = crate::society::people::NONE_U16;
+            p.flags[i].clear(crate::society::people::Flags::ARMED);
+            p.assign(i, Status::Civilian, crate::society::people::NONE_U8);
+        }
+    }
+    let mut weapons = 0.0;
+    for g in w.society.groups.iter_mut() {
+        weapons += f64::from(g.weapons);
+        g.weapons = 0;
+        g.members = 0;
+    }
+    w.factions[f].weapons += weapons;
+}
+
 fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
     let c = &s.confrontation;
     let name = s.factions[f].name.clone();
@@ -387,6 +410,7 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
             for inst in w.society.institutions.iter_mut() {
                 inst.controller = Controller::Faction(f as u8);
             }
+            surrender_groups(w, f);
             let p = &mut w.society.people;
             for i in 0..p.len() {
                 let e = p.efficacy_lift.get(i);

@@ -42,11 +42,14 @@ pub struct Sounding {
     pub civilians: f64,
     /// Expected local fighters and heavy weapons (in fighters) that would fight it.
     pub groups: f64,
+    /// Fighters and heavy weapons of other factions in town, who would defend
+    /// what they hold against it.
+    pub holders: f64,
 }
 
 impl Sounding {
     pub fn town_force(&self) -> f64 {
-        self.civilians + self.groups
+        self.civilians + self.groups + self.holders
     }
 }
 
@@ -108,7 +111,11 @@ pub fn sound(w: &World, s: &Scenario, f: usize, n: u32, rng: &mut Rng) -> Soundi
             }
         })
         .sum();
-    Sounding { mobilised: x, civilians, groups }
+    let holders = (0..s.factions.len())
+        .filter(|&h| h != f && w.factions[h].arrived)
+        .map(|h| w.society.people.tally.by_faction[h][Status::Fighter as usize] as f64 + s.confrontation.weapon_value * w.factions[h].weapons)
+        .sum();
+    Sounding { mobilised: x, civilians, groups, holders }
 }
 
 /// The options a faction weighs, with their worth (0: waiting).
@@ -135,12 +142,16 @@ pub struct Forces {
     pub base: f64,
     /// The peak share mobilised in the uprising that drove out its rival or itself.
     pub lesson: f64,
+    /// Its people who would rule the town once taken: the storming force and
+    /// its members in town who do not fight (supporters and informants run
+    /// its offices, courts and checkpoints as well as fighters do).
+    pub rule: f64,
 }
 
 /// Weigh storming the town and seizing the base with `forces`, against what
 /// the soundings promise.
 pub fn weigh(w: &World, s: &Scenario, f: usize, forces: Forces, rng: &mut Rng) -> Weighing {
-    let Forces { storm: force, local, base: base_force, lesson } = forces;
+    let Forces { storm: force, local, base: base_force, lesson, rule } = forces;
     let st = &s.factions[f].strategy;
     let c = &s.confrontation;
     let sounding = sound(w, s, f, st.soundings, rng);
@@ -157,7 +168,7 @@ pub fn weigh(w: &World, s: &Scenario, f: usize, forces: Forces, rng: &mut Rng) -
     let base_odds = odds(base_force * e_f / c.town_effectiveness.max(1e-9), defence);
     let fear = 1.0 + st.lesson_weight * lesson;
     let need = st.hold_per_1000 * w.society.people.tally.present() as f64 / 1000.0;
-    let hold = force / (force + need).max(1e-9);
+    let hold = rule / (rule + need).max(1e-9);
     let costs = (1.0 - storm_odds) * st.defeat_cost * fear + st.resistance_cost * sounding.mobilised * fear + st.move_cost;
     let storm = hold * storm_odds - costs;
     // Were it strong enough to win and to rule, only the resistance would stand in its way.
@@ -212,7 +223,10 @@ pub fn step(w: &mut World, s: &Scenario) {
         // Its pool elsewhere backs a storm as reinforcements and a move on the
         // base as the siege (confrontation's `siege_force`).
         let backing = super::confrontation::siege_force(w, f, fp);
-        let wg = weigh(w, s, f, Forces { storm: armed + backing, local, base: armed + backing, lesson: lesson(w, g) }, &mut rng);
+        let t = &w.society.people.tally;
+        let others = (t.members[f][0] + t.members[f][1]) as f64 - n;
+        let forces = Forces { storm: armed + backing, local, base: armed + backing, lesson: lesson(w, g), rule: armed + backing + others.max(0.0) };
+        let wg = weigh(w, s, f, forces, &mut rng);
         // It storms when that is worth more than waiting and than the base; it
         // takes the base alone when that is worth the move and the town is out
         // of its reach however strong it grows; otherwise it waits.
@@ -258,6 +272,6 @@ pub fn weigh_return(w: &World, s: &Scenario, f: usize) -> Option<u32> {
     let foreign = t.by_faction[f][Status::Elsewhere as usize] as f64 - locals;
     let force = locals + foreign.min(fp.strategy.backing_per_local * locals);
     let mut rng = w.key.stream(Stream::RivalFaction, w.day, 2 * f as u32 + 1);
-    let wg = weigh(w, s, f, Forces { storm: force, local: locals, base: 0.0, lesson: lesson(w, f) }, &mut rng);
+    let wg = weigh(w, s, f, Forces { storm: force, local: locals, base: 0.0, lesson: lesson(w, f), rule: force }, &mut rng);
     (wg.storm > 0.0).then_some(force.round() as u32)
 }

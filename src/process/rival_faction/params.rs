@@ -126,7 +126,7 @@ impl Strategy {
             "backing_per_local",
             raw.backing_per_local,
             Real {
-                default: 4.0,
+                default: 8.0,
                 min: 0.0,
                 max: 1000.0,
                 unit: "fighters per local",
