@@ -127,3 +127,66 @@ fn a_calibration_refuses_an_unknown_target_and_a_free_key_out_of_range() {
     assert!(stderr(&o).contains("c.toml:") && stderr(&o).contains("free[0].max"), "{}", stderr(&o));
     assert!(!tmp.path().join("out").exists(), "nothing written for a refused file");
 }
+
+#[test]
+fn the_shipped_atarib_calibration_runs_and_names_only_outcomes_the_model_reports() {
+    // scenarios/calibration/atarib-targets.toml, cut to two particles and one
+    // generation: its free keys, ranges and targets are valid and it runs end
+    // to end (the full calibration takes about 15 minutes on two cores;
+    // docs/model.md, section 9).
+    let tmp = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(common::root().join("scenarios/calibration/atarib-targets.toml")).unwrap();
+    let base = common::root().join("scenarios/atarib.toml");
+    let text: String = shipped
+        .lines()
+        .map(|l| match l.split('=').next().map(str::trim) {
+            Some("scenario") => format!("scenario = \"{}\"", base.display()),
+            Some("particles") => "particles = 2".to_string(),
+            Some("generations") => "generations = 1".to_string(),
+            Some("replicates") => "replicates = 1".to_string(),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains("[[target]]") && text.contains("[[free]]"), "the shipped file has targets and free parameters");
+    std::fs::write(tmp.path().join("atarib.toml"), text).unwrap();
+    let o = resist(tmp.path(), &["calibrate", "atarib.toml", "--out", "out"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let head = std::fs::read_to_string(tmp.path().join("out/posterior.csv")).unwrap();
+    for key in ["mobilisation.anger_threshold", "factions.nusra.strategy.move_cost", "aftermath.rejoin_constant"] {
+        assert!(head.lines().next().unwrap().contains(key), "{key} is a free parameter");
+    }
+}
+
+#[test]
+fn a_posterior_sweep_rounds_integer_parameters_as_the_calibration_ran_them() {
+    // The shipped Atarib posterior moves `factions.nusra.fighting.reinforcements`
+    // (an integer) continuously; the calibration's runs rounded it, and a sweep
+    // over the posterior must read the particles the same way, not refuse them.
+    let shipped = std::fs::read_to_string(common::root().join("scenarios/calibration/atarib-posterior.csv")).unwrap();
+    let header = shipped.lines().next().unwrap();
+    let c = header.split(',').position(|k| k == "factions.nusra.fighting.reinforcements").expect("an integer parameter among the free ones");
+    assert!(
+        shipped.lines().skip(1).any(|l| l.split(',').nth(c).is_some_and(|x| x.parse::<f64>().unwrap().fract() != 0.0)),
+        "some particle holds a non-whole value"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("post.toml"),
+        format!(
+            "scenario = \"{}\"\nseed = 3\nreplicates = 1\ndays = 5\n[design]\nkind = \"posterior\"\nposterior = \"{}\"\nsamples = 3\n",
+            common::root().join("scenarios/atarib.toml").display(),
+            common::root().join("scenarios/calibration/atarib-posterior.csv").display()
+        ),
+    )
+    .unwrap();
+    let o = resist(tmp.path(), &["sweep", "post.toml", "--out", "post"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runs = std::fs::read_to_string(tmp.path().join("post/runs.csv")).unwrap();
+    let cols: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let k = cols.iter().position(|x| *x == "factions.nusra.fighting.reinforcements").expect("the swept key is a column");
+    for l in runs.lines().skip(1) {
+        let v: f64 = l.split(',').nth(k).unwrap().parse().unwrap();
+        assert_eq!(v.fract(), 0.0, "a whole number of fighters: {v}");
+    }
+}

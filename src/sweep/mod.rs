@@ -417,7 +417,7 @@ impl Sweep {
                 if !params.is_empty() {
                     return Err(fail("parameters", "a matrix design takes its parameters from the matrix's header: allowed no [[parameters]]".into()));
                 }
-                let (swept, values) = matrix(mname, mtext, &reference, &named, size)?;
+                let (swept, values) = matrix(mname, mtext, &reference, &named, size, false)?;
                 let sweep = Self::expand(raw, seed as u64, seeding, replicates as u64, days, Kind::Matrix, swept, policies, &values);
                 return Ok(Sweep { base: inp.base.resolved.clone(), ..sweep });
             }
@@ -636,6 +636,7 @@ fn matrix(
     reference: &[crate::scenario::ParamDoc],
     named: &[(&str, &toml::Table)],
     size: Size,
+    round_integers: bool,
 ) -> Result<(Vec<Swept>, Vec<Vec<f64>>), ScenarioError> {
     let at = |line: usize, column: usize| Location { file: mname.to_string(), line, column };
     let mut lines = mtext.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
@@ -681,7 +682,10 @@ fn matrix(
                 };
                 swept[c].index(&written).map_err(cell)?
             } else {
-                let f = x.parse::<f64>().map_err(|_| cell(format!("\"{x}\" is not a number: allowed {}", swept[c].allowed())))?;
+                let mut f = x.parse::<f64>().map_err(|_| cell(format!("\"{x}\" is not a number: allowed {}", swept[c].allowed())))?;
+                if round_integers && swept[c].integer {
+                    f = f.round();
+                }
                 swept[c].check(f).map_err(cell)?;
                 f
             };
@@ -754,7 +758,9 @@ fn posterior(
             message: "the weights sum to 0: allowed a posterior with some weight".into(),
         });
     }
-    let (keys, particles) = matrix(pname, &text, reference, named, size)?;
+    // A calibration moves an integer parameter continuously and its runs
+    // round it (`set_value`): its particles are read the same way.
+    let (keys, particles) = matrix(pname, &text, reference, named, size, true)?;
     Ok((keys, particles, weights))
 }
 
