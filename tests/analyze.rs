@@ -122,3 +122,31 @@ fn prim_finds_that_low_legitimacy_holds_the_unrest() {
     assert!(stdout(&o).contains("epstein.legitimacy from"), "{}", stdout(&o));
     assert!(out.join("charts/discover-trajectory.svg").is_file() && out.join("charts/discover-box.svg").is_file());
 }
+
+#[test]
+fn sensitivity_of_an_outcome_some_points_lack_needs_drop_missing_and_keeps_the_complete_base_samples() {
+    // Atarib over 250 days with the council's anger threshold up to 0.6: at
+    // some points no uprising comes, so `uprising.day` is missing there.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!(
+        "scenario = \"{}\"\nname = \"t\"\nseed = 5\nreplicates = 1\ndays = 250\n[design]\nkind = \"saltelli\"\nsamples = 16\n\
+         [[parameters]]\nkey = \"mobilisation.anger_threshold\"\nmin = 0.15\nmax = 0.6\n\
+         [[parameters]]\nkey = \"amnesty.credibility\"\nmin = 0.3\nmax = 1.0\n",
+        common::root().join("scenarios/atarib.toml").display()
+    );
+    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    let o = resist(tmp.path(), &["sweep", "s.toml", "--out", "out"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = tmp.path().join("out");
+    let o = resist(tmp.path(), &["analyze", "sensitivity", "out", "--outcome", "uprising.day"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--drop-missing"), "the error says what to do: {}", stderr(&o));
+    let o = resist(tmp.path(), &["analyze", "sensitivity", "out", "--outcome", "uprising.day", "--drop-missing"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = table(&dir, "uprising.day");
+    let kept = rows.iter().find(|r| r.1 == "kept").expect("the kept base samples are reported").2;
+    assert!((2.0..16.0).contains(&kept), "some but not all of 16 base samples kept: {kept}");
+    // The anger threshold decides when the council calls: it leads the total index.
+    let total = |p: &str| rows.iter().find(|r| r.0 == p && r.1 == "total").unwrap().2;
+    assert!(total("mobilisation.anger_threshold") > total("amnesty.credibility"), "{rows:?}");
+}

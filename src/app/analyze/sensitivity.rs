@@ -34,6 +34,12 @@ pub struct Options {
     /// Indices per replicate, reported as their mean, its interval and their spread across replicates.
     #[arg(long)]
     per_replicate: bool,
+    /// Saltelli designs: leave out the base samples (blocks of k + 2 points)
+    /// in which the outcome is missing at some point (an event that did not
+    /// happen there), and report how many were kept: the indices are then
+    /// those of the outcome given the event.
+    #[arg(long)]
+    drop_missing: bool,
     /// Bootstrap resamples for the intervals.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..=100_000))]
     resamples: u32,
@@ -96,7 +102,15 @@ pub fn run(o: &Options) -> Result<u8, Failure> {
     for (pi, policy) in s.policies.iter().enumerate() {
         for &c in &chosen {
             let name = &s.outcomes[c];
-            let means = match point_means(&s, pi, c) {
+            let kept = match (&method, o.drop_missing && !o.per_replicate) {
+                (Method::Sobol { k }, true) => Some(complete_blocks(&s, pi, c, *k)),
+                _ => None,
+            };
+            if kept.as_ref().is_some_and(|b| b.kept < 2) {
+                missing.push(format!("{name} ({policy}: fewer than 2 complete base samples)"));
+                continue;
+            }
+            let means = match kept.as_ref().map_or_else(|| point_means(&s, pi, c), |b| Ok((b.means.clone(), b.noise))) {
                 Ok(m) => m,
                 // Chosen by default: an outcome some runs do not have (no uprising, no reconciliation) is left out, and said so.
                 Err(_) if o.outcomes.is_empty() => {
@@ -105,7 +119,7 @@ pub fn run(o: &Options) -> Result<u8, Failure> {
                 }
                 Err(p) => {
                     return Err(bad_input(anyhow!(
-                        "{}: outcome `{name}`: design point {p} has no numeric value in any successful run (the event it measures never happened there); Sobol indices and elementary effects need a value at every point: choose an outcome every run has, or a count or share that is 0 when the event is absent",
+                        "{}: outcome `{name}`: design point {p} has no numeric value in any successful run (the event it measures never happened there); Sobol indices and elementary effects need a value at every point: choose an outcome every run has, or a count or share that is 0 when the event is absent, or (saltelli designs) give --drop-missing for the indices given the event",
                         o.dir.display()
                     )));
                 }
@@ -130,6 +144,12 @@ pub fn run(o: &Options) -> Result<u8, Failure> {
             };
             let prefix = format!("{},{},", cell(policy), cell(name));
             measures.write(&mut csv, &prefix, &s.keys);
+            if let Some(b) = &kept {
+                let _ = writeln!(csv, "{prefix}sobol,(base samples),kept,{},,,", b.kept);
+                if b.kept < b.total {
+                    let _ = writeln!(summary, "{policy} / {name}: {} of {} base samples kept (the rest miss the outcome somewhere)", b.kept, b.total);
+                }
+            }
             if !o.per_replicate && s.replicates > 1 {
                 let _ = writeln!(csv, "{prefix}{},(replicates),replicate_noise,{},,,", measures.method(), num(means.1));
             }
@@ -201,6 +221,44 @@ fn point_means(s: &SweepRuns, pi: usize, c: usize) -> Result<(Vec<f64>, f64), us
     let m = means.iter().sum::<f64>() / per as f64;
     let between = means.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / per as f64;
     Ok((means, if between > 0.0 { (within / between).min(1.0) } else { f64::NAN }))
+}
+
+/// A Saltelli design's point means over the base samples in which every
+/// point has the outcome.
+struct Blocks {
+    means: Vec<f64>,
+    noise: f64,
+    kept: usize,
+    total: usize,
+}
+
+/// Keep the base samples (blocks of k + 2 consecutive points: A, AB(1..k),
+/// B) in which every point has a value; each block is an independent draw of
+/// the estimators' sums, so the indices over the kept blocks are those of the
+/// outcome given that it occurs.
+fn complete_blocks(s: &SweepRuns, pi: usize, c: usize, k: usize) -> Blocks {
+    let per = s.points_per_policy();
+    let base = pi * per;
+    let mut sum = vec![0.0; per];
+    let mut sq = vec![0.0; per];
+    let mut n = vec![0usize; per];
+    for r in s.rows.iter().filter(|r| r.point >= base && r.point < base + per) {
+        if let Some(v) = number(&r.cells[c]) {
+            sum[r.point - base] += v;
+            sq[r.point - base] += v * v;
+            n[r.point - base] += 1;
+        }
+    }
+    let block = k + 2;
+    let total = per / block;
+    let keep: Vec<usize> = (0..total).filter(|b| (b * block..(b + 1) * block).all(|p| n[p] > 0)).collect();
+    let points: Vec<usize> = keep.iter().flat_map(|b| b * block..(b + 1) * block).collect();
+    let means: Vec<f64> = points.iter().map(|&p| sum[p] / n[p] as f64).collect();
+    let m = means.iter().sum::<f64>() / means.len().max(1) as f64;
+    let between = means.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / means.len().max(1) as f64;
+    let within = points.iter().map(|&p| if n[p] > 1 { (sq[p] - sum[p] * sum[p] / n[p] as f64) / (n[p] - 1) as f64 / n[p] as f64 } else { 0.0 }).sum::<f64>()
+        / points.len().max(1) as f64;
+    Blocks { means, noise: if between > 0.0 { (within / between).min(1.0) } else { f64::NAN }, kept: keep.len(), total }
 }
 
 enum Measures {
