@@ -190,3 +190,56 @@ fn a_posterior_sweep_rounds_integer_parameters_as_the_calibration_ran_them() {
         assert_eq!(v.fract(), 0.0, "a whole number of fighters: {v}");
     }
 }
+
+#[test]
+fn an_ensemble_over_the_posterior_draws_a_particle_a_replicate_the_same_on_any_thread_count() {
+    // `resist run --replicates N --posterior FILE` (issue 15: uncertainty in
+    // every answer): each replicate runs at a particle drawn by weight from
+    // (seed, replicate); replicates.csv names it; threads change no byte; the
+    // manifest holds the first replicate's scenario, so replay reproduces it.
+    let tmp = tempfile::tempdir().unwrap();
+    let post = common::root().join("scenarios/calibration/atarib-posterior.csv");
+    let scenario = common::root().join("scenarios/atarib.toml");
+    let run = |out: &str, threads: &str| {
+        let o = resist(
+            tmp.path(),
+            &[
+                "run",
+                scenario.to_str().unwrap(),
+                "--replicates",
+                "6",
+                "--days",
+                "60",
+                "--posterior",
+                post.to_str().unwrap(),
+                "--threads",
+                threads,
+                "--out",
+                out,
+            ],
+            &[],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(tmp.path().join(out).join("replicates.csv")).unwrap()
+    };
+    let one = run("one", "1");
+    assert_eq!(one, run("two", "2"), "replicates.csv depends on the thread count");
+    let header: Vec<&str> = one.lines().next().unwrap().split(',').collect();
+    let c = header.iter().position(|k| *k == "posterior.particle").expect("a particle column");
+    let k = header.iter().position(|k| *k == "posterior.mobilisation.anger_threshold").expect("the particle's values");
+    let particles: Vec<&str> = one.lines().skip(1).map(|l| l.split(',').nth(c).unwrap()).collect();
+    let mut distinct = particles.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert!(distinct.len() >= 3, "6 replicates drew {} particles: {particles:?}", distinct.len());
+    // The value shown is the posterior's for that particle.
+    let text = std::fs::read_to_string(&post).unwrap();
+    let row = |i: usize| text.lines().nth(i + 1).unwrap().split(',').next().unwrap().parse::<f64>().unwrap();
+    for l in one.lines().skip(1) {
+        let cells: Vec<&str> = l.split(',').collect();
+        let i: usize = cells[c].parse().unwrap();
+        assert_eq!(cells[k].parse::<f64>().unwrap(), row(i), "replicate's anger threshold is its particle's");
+    }
+    let o = resist(tmp.path(), &["replay", "one/manifest.json"], &[]);
+    assert!(o.status.success() && stdout(&o).contains("fingerprint matches"), "{}{}", stdout(&o), stderr(&o));
+}

@@ -263,7 +263,8 @@ fn pattern_2_ablation_without_word_of_mouth_the_rise_is_a_slower_drift() {
         let jump = v.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
         (jump, at)
     };
-    let with: Vec<(f64, f64)> = replicates(&scenario("scenarios/atarib.toml"), SEED, REPS, DAYS, mobilisation_series).into_iter().flatten().map(|s| shape(&s.1)).collect();
+    let with: Vec<(f64, f64)> =
+        replicates(&scenario("scenarios/atarib.toml"), SEED, REPS, DAYS, mobilisation_series).into_iter().flatten().map(|s| shape(&s.1)).collect();
     let without: Vec<(f64, f64)> = replicates(&variant("atarib.toml", "[mobilisation]\nword_of_mouth = 0.0\n"), SEED, REPS, DAYS, mobilisation_series)
         .into_iter()
         .flatten()

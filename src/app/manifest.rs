@@ -36,6 +36,10 @@ pub struct Manifest {
     /// values are in `scenario` too).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub set: Vec<String>,
+    /// The posterior the replicates drew their parameters from (`--posterior`);
+    /// `scenario` is then the first replicate's, particle included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -71,6 +75,7 @@ impl Manifest {
             scenario: s.resolved.clone(),
             replicates: None,
             set: Vec::new(),
+            posterior: None,
         }
     }
 

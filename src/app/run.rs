@@ -62,6 +62,11 @@ pub struct RunArgs {
     /// No progress on stderr (neither the bar on a terminal nor the lines off one).
     #[arg(long)]
     pub quiet: bool,
+    /// A calibration's posterior.csv: each replicate runs at a particle drawn by weight (from the
+    /// seed and its replicate number), so the ensemble carries the parameters' uncertainty as well as
+    /// the replicates' noise; replicates.csv names each replicate's particle and values.
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
 }
 
 /// The default output directory: out/<stem>-seed<seed>, with what else makes
@@ -107,6 +112,13 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
             u64::MAX - (a.replicates - 1)
         )));
     }
+    let draws = match &a.posterior {
+        Some(path) => {
+            let text = super::files::read_text(path).map_err(|e| bad_input(anyhow::anyhow!("{}: cannot read the posterior: {e}", path.display())))?;
+            Some(resist::sweep::PosteriorDraws::read(&path.display().to_string(), &text, &scenario).map_err(|e| bad_input(e.into()))?)
+        }
+        None => None,
+    };
     let out = a.out.clone().unwrap_or_else(|| default_out(a, seed, days, scenario.days));
     refuse_overlap(&out, &inputs_read())?;
     // From here Ctrl-C stops the run cleanly: the staging directory is removed.
@@ -119,9 +131,15 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
     }
     let started = Instant::now();
     let key = RunKey::new(seed, a.replicate);
-    let (rendered, size) = if a.replicates > 1 { ensemble(&scenario, a, seed, days, &staged)? } else { single(&scenario, key, days, a.quiet)? };
+    // The first replicate's scenario (its particle's, with --posterior) is the run's own.
+    let first = match &draws {
+        Some(d) => d.draw(&scenario, seed, a.replicate).map_err(|e| bad_input(e.into()))?.2,
+        None => scenario.clone(),
+    };
+    let (rendered, size) = if a.replicates > 1 { ensemble(&scenario, draws.as_ref(), a, seed, days, &staged)? } else { single(&first, key, days, a.quiet)? };
     let wall = started.elapsed().as_secs_f64();
-    let mut manifest = Manifest::new(&scenario, &a.scenario, seed, a.replicate, days, &rendered, wall);
+    let mut manifest = Manifest::new(&first, &a.scenario, seed, a.replicate, days, &rendered, wall);
+    manifest.posterior = a.posterior.as_ref().map(|p| p.display().to_string());
     if a.replicates > 1 {
         manifest.replicates = Some(a.replicates);
     }
@@ -202,7 +220,14 @@ fn single(scenario: &Scenario, key: RunKey, days: u32, quiet: bool) -> Result<(R
 /// in the number of replicates: they run a chunk at a time, each chunk folded
 /// in replicate order into the streaming [`Reduction`] and its summaries
 /// appended to a scratch file, from which replicates.csv is written at the end.
-fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Staged) -> Result<(Rendered, String), Failure> {
+fn ensemble(
+    scenario: &Scenario,
+    draws: Option<&resist::sweep::PosteriorDraws>,
+    a: &RunArgs,
+    seed: u64,
+    days: u32,
+    staged: &Staged,
+) -> Result<(Rendered, String), Failure> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(a.threads.map_or(0, usize::from)).build().map_err(|e| io_failure(e.into()))?;
     let bar = Progress::new(&scenario.name, a.replicates, 0, "replicates", a.quiet);
     let columns = timeseries_columns(scenario);
@@ -222,10 +247,14 @@ fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Sta
             (r0..r1)
                 .into_par_iter()
                 .map(|r| {
+                    // A replicate's particle, if any, is drawn from (seed, replicate): the
+                    // scenarios were checked when the posterior was read, so a draw cannot fail.
+                    let drawn = draws.map(|d| d.draw(scenario, seed, a.replicate + r).expect("a posterior particle checked on reading"));
+                    let s = drawn.as_ref().map_or(scenario, |d| &d.2);
                     // Ctrl-C stops every replicate between days.
-                    let out = resist::sim::run_any_until(scenario, RunKey::new(seed, a.replicate + r), days, &stop)?;
-                    let rendered = (r == 0).then(|| Rendered::of_outcome(scenario, &out));
-                    Some((out.summary_value(), out.series_values(scenario), rendered))
+                    let out = resist::sim::run_any_until(s, RunKey::new(seed, a.replicate + r), days, &stop)?;
+                    let rendered = (r == 0).then(|| Rendered::of_outcome(s, &out));
+                    Some((out.summary_value(), out.series_values(s), rendered, drawn.map(|d| (d.0, d.1))))
                 })
                 .collect()
         });
@@ -233,8 +262,14 @@ fn ensemble(scenario: &Scenario, a: &RunArgs, seed: u64, days: u32, staged: &Sta
             bar.abandon();
             return Err(interrupted());
         };
-        for (r, (summary, series, rendered)) in (r0..r1).zip(done) {
+        for (r, (summary, series, rendered, particle)) in (r0..r1).zip(done) {
             let mut row = vec![("replicate".to_string(), (a.replicate + r).to_string())];
+            if let (Some((i, shown)), Some(d)) = (particle, draws) {
+                row.push(("posterior.particle".to_string(), i.to_string()));
+                for (k, v) in d.keys().into_iter().zip(shown) {
+                    row.push((format!("posterior.{k}"), v));
+                }
+            }
             flatten("", &summary, &mut row);
             keys.add(&row);
             let mut line = serde_json::to_string(&row).expect("plain data");

@@ -764,6 +764,47 @@ fn posterior(
     Ok((keys, particles, weights))
 }
 
+/// A calibration's posterior, read for `resist run --replicates N --posterior
+/// FILE`: each replicate runs the scenario at a particle drawn by weight, so
+/// an ensemble carries the parameters' uncertainty with the replicates' noise.
+pub struct PosteriorDraws {
+    swept: Vec<Swept>,
+    particles: Vec<Vec<f64>>,
+    weights: Vec<f64>,
+}
+
+impl PosteriorDraws {
+    /// Read posterior file `name` (text `text`) against scenario `base`.
+    pub fn read(name: &str, text: &str, base: &Scenario) -> Result<PosteriorDraws, ScenarioError> {
+        let table: toml::Table = toml::from_str(&base.resolved).expect("a resolved scenario parses");
+        let named = [("scenario", &table)];
+        let (swept, particles, weights) = posterior(name, text, &crate::scenario::reference(), &named, Size { policies: 1, replicates: 1 })?;
+        Ok(PosteriorDraws { swept, particles, weights })
+    }
+
+    pub fn keys(&self) -> Vec<String> {
+        self.swept.iter().map(|s| s.key.clone()).collect()
+    }
+
+    /// The particle replicate `replicate` of a run seeded `seed` draws (from
+    /// the stream (seed, "posterior run", 0, replicate), so it does not
+    /// depend on threads or on which replicates run), and `base` with its
+    /// values set; with the values as the particle's columns show them.
+    pub fn draw(&self, base: &Scenario, seed: u64, replicate: u64) -> Result<(usize, Vec<String>, Scenario), ScenarioError> {
+        let u: f64 = rand::RngExt::random(&mut crate::analysis::stream(seed, "posterior run", 0, replicate));
+        let i = crate::rng::weighted(&self.weights, u);
+        let mut table: toml::Table = toml::from_str(&base.resolved).expect("a resolved scenario parses");
+        let keys = self.keys();
+        let mut shown = Vec::with_capacity(keys.len());
+        for (sw, v) in self.swept.iter().zip(&self.particles[i]) {
+            set_following(&mut table, &sw.key, sw.value(*v), &keys);
+            shown.push(sw.show(*v));
+        }
+        let text = toml::to_string(&table).expect("a table serialises");
+        Ok((i, shown, Scenario::from_text(&format!("posterior particle {i}"), &text)?))
+    }
+}
+
 /// Set a key of a resolved table (integers stay integers: `resolve` let
 /// only whole numbers through).
 fn set_value(t: &mut toml::Table, key: &str, v: toml::Value) {
