@@ -44,6 +44,9 @@ fn replay_confirms_a_run_and_flags_a_tampered_manifest() {
     let o = resist(t.path(), &["replay", manifest.to_str().unwrap()], &[]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("fingerprint matches"));
+    // The run's directory stands for its manifest.
+    let o = resist(t.path(), &["replay", "r"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
 
     // Change the seed in the manifest: the replay must no longer match.
     let text = fs::read_to_string(&manifest).unwrap();

@@ -241,6 +241,7 @@ enum Command {
     /// Re-run a run from its manifest.json alone and compare fingerprints (exit 0 if they match, 1 if not);
     /// or, given a sweep's manifest.json, re-run a sample of its runs and compare each with its runs.csv row.
     Replay {
+        /// A run's or a sweep's manifest.json, or the directory that holds it.
         manifest: PathBuf,
         /// For a sweep: how many of its runs to re-run, spread evenly over the run ids (0: all).
         #[arg(long, default_value_t = 8, value_name = "N")]

@@ -88,6 +88,9 @@ impl Manifest {
 
 /// `resist replay FILE`: a run's manifest, or a sweep's (then `sample` of its runs).
 pub fn replay_any(path: &Path, sample: u64) -> Result<u8, Failure> {
+    // A run's or a sweep's output directory stands for the manifest in it.
+    let inside = path.join("manifest.json");
+    let path = if path.is_dir() && inside.is_file() { inside.as_path() } else { path };
     let text = super::input::read_large(path).with_context(|| format!("{}: cannot read the manifest", path.display())).map_err(bad_input)?;
     let value: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not a resist manifest", path.display())).map_err(bad_input)?;
     if value.get("sweep_hash").is_some() {
