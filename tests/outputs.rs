@@ -115,6 +115,8 @@ fn a_bad_set_exits_2_naming_the_argument_the_key_and_what_is_allowed() {
         ("factions.isis.budget_per_day=-3", &["--set factions.isis.budget_per_day=-3", "`factions.isis.budget_per_day`", "out of range: allowed 0.0 to"]),
         ("prisoners.policy=jail", &["`prisoners.policy`", "\"jail\" is not one of the allowed values: \"hand_over\""]),
         ("amnesty", &["--set amnesty", "no value: allowed KEY=VALUE"]),
+        // A misspelt faction name used to add a faction with every default.
+        ("factions.isys.budget_per_day=5", &["--set factions.isys.budget_per_day=5", "no faction `isys`", "`isis`, `nusra`"]),
         ("amnesty.offer=[1,", &["--set amnesty.offer=[1,", "the value is not TOML"]),
     ] {
         for cmd in [&["run", &atarib, "--days", "5", "--out", "x"][..], &["check", &atarib]] {

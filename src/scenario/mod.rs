@@ -101,6 +101,28 @@ impl Scenario {
     /// top (the command line's `--set key=value`, see [`Layer::set`]).
     pub fn load_with(path: &Path, reader: &dyn ReadSource, overrides: &[Layer]) -> Result<Scenario, ScenarioError> {
         let mut sources = Sources::load(path, reader)?;
+        // An override changes a faction the files name; a misspelt name would
+        // otherwise add a faction with every default (`--set factions.isys.x=1`).
+        let merged = sources.merged();
+        let named: Vec<&String> = match merged.get("factions") {
+            Some(toml::Value::Table(f)) => f.keys().collect(),
+            _ => Vec::new(),
+        };
+        for layer in overrides {
+            if let Some(toml::Value::Table(f)) = layer.table.get("factions")
+                && let Some(extra) = f.keys().find(|k| !named.contains(k))
+            {
+                let list: Vec<String> = named.iter().map(|n| format!("`{n}`")).collect();
+                return Err(ScenarioError::Invalid {
+                    at: Location { file: layer.name.clone(), line: 1, column: 1 },
+                    key: format!("factions.{extra}"),
+                    message: format!(
+                        "the scenario has no faction `{extra}` (it has {}): an override changes a faction, it cannot add one; write a new faction in a scenario file",
+                        if list.is_empty() { "none".to_string() } else { list.join(", ") }
+                    ),
+                });
+            }
+        }
         for (k, layer) in overrides.iter().enumerate() {
             sources.layers.insert(k, layer.clone());
         }
