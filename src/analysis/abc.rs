@@ -21,6 +21,9 @@
 //! batch in parallel, on several machines, or resume after a kill) and
 //! accepted in attempt order until the generation is full, so the posterior is
 //! the same whatever the batch size, the threads or the interruptions.
+//! [`Proposer`] gives any attempt's proposal alone, so other machines can
+//! score attempts ahead of the generation (`resist calibrate --shard`) and
+//! hand in the distances it would have computed.
 
 use super::{AnalysisError, stream};
 use rand::RngExt;
