@@ -242,4 +242,85 @@ fn an_ensemble_over_the_posterior_draws_a_particle_a_replicate_the_same_on_any_t
     }
     let o = resist(tmp.path(), &["replay", "one/manifest.json"], &[]);
     assert!(o.status.success() && stdout(&o).contains("fingerprint matches"), "{}{}", stdout(&o), stderr(&o));
+
+/// `resist calibrate c.toml --out OUT ARGS...` in `dir`; panics with its stderr unless it succeeds.
+fn ok(dir: &Path, out: &str, args: &[&str]) -> String {
+    let mut all = vec!["calibrate", "c.toml", "--out", out];
+    all.extend_from_slice(args);
+    let o = resist(dir, &all, &[]);
+    assert!(o.status.success(), "{all:?}: {}", stderr(&o));
+    stderr(&o)
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+#[test]
+fn a_calibration_sharded_across_machines_gives_the_same_bytes_with_all_some_or_killed_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    calibration(dir, "[[target]]\noutcome = \"mean_active\"\ninterval = [40, 60]\nscale = 5\n", 3);
+    ok(dir, "whole", &[]);
+    // Each generation: N shards (as a job array would run them, each on its
+    // own machine), then the unsharded run completes one generation from their scores.
+    for n in [2, 3] {
+        let out = format!("by{n}");
+        for t in 0..3 {
+            for k in 1..=n {
+                let e = ok(dir, &out, &["--shard", &format!("{k}/{n}"), "--threads", "1"]);
+                assert!(e.contains(&format!("generation {t} shard {k}/{n}: done")), "{e}");
+            }
+            let e = ok(dir, &out, &["--resume", "--one-generation"]);
+            assert!(e.contains(&format!("generation {t}:")) && e.contains(&format!("scores taken from {n} shard files")), "{e}");
+        }
+        for f in ["posterior.csv", "generations.csv", "manifest.json"] {
+            assert_eq!(read(dir, &format!("{out}/{f}")), read(dir, &format!("whole/{f}")), "{n} shards: {f}");
+        }
+    }
+    // Only one of two shards ran (the other's machine failed): the run fills
+    // the gaps. And a shard killed mid-way resumes from its file, to the same bytes.
+    for t in 0..3 {
+        ok(dir, "half", &["--shard", "1/2", "--generation", &t.to_string()]);
+        if t == 1 {
+            let file = "half/shards/g001/1-of-2.csv";
+            let full = read(dir, file);
+            let cut: Vec<&str> = full.lines().take(12).collect();
+            std::fs::write(dir.join(file), cut.join("\n") + "\n").unwrap();
+            let e = ok(dir, "half", &["--shard", "1/2", "--generation", "1"]);
+            assert!(e.contains("resuming with 10 scores"), "{e}");
+            assert_eq!(read(dir, file), full);
+        }
+        ok(dir, "half", &["--resume", "--one-generation"]);
+    }
+    for f in ["posterior.csv", "generations.csv", "manifest.json"] {
+        assert_eq!(read(dir, &format!("half/{f}")), read(dir, &format!("whole/{f}")), "half the shards: {f}");
+    }
+    // A shard whose generation is saved, or of a finished calibration, has nothing to do.
+    assert!(ok(dir, "half", &["--shard", "2/2", "--generation", "0"]).contains("generation 0 is already saved"));
+    assert!(ok(dir, "half", &["--shard", "2/2"]).contains("the calibration is over (all generations done): nothing to do"));
+}
+
+#[test]
+fn a_shard_needs_the_previous_generation_and_its_calibration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    calibration(dir, "[[target]]\noutcome = \"mean_active\"\ninterval = [40, 60]\nscale = 5\n", 2);
+    let o = resist(dir, &["calibrate", "c.toml", "--out", "out", "--shard", "1/2", "--generation", "1"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("generation 1 is proposed from generation 0, which is not saved"), "{}", stderr(&o));
+    let o = resist(dir, &["calibrate", "c.toml", "--out", "out", "--shard", "3/2"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("1 <= K <= N"), "{}", stderr(&o));
+    ok(dir, "out", &["--shard", "1/2"]);
+    // The calibration file changes (another seed): its shard's scores are refused where they lie.
+    let text = read(dir, "c.toml").replace("seed = 4", "seed = 5");
+    std::fs::write(dir.join("c.toml"), text).unwrap();
+    for args in [&["--resume"][..], &["--shard", "1/2"][..]] {
+        let mut all = vec!["calibrate", "c.toml", "--out", "out"];
+        all.extend_from_slice(args);
+        let o = resist(dir, &all, &[]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("shards/g000/1-of-2.csv: scores of another calibration"), "{args:?}: {}", stderr(&o));
+    }
 }

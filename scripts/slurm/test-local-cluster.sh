@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Test the SLURM scripts on a real single-node cluster started here: install
 # munge, slurmctld and slurmd from Debian's packages, start them on localhost
-# (no systemd), submit a 3-shard sweep with its dependent merge, and check the
-# merged output against the same sweep run on one machine. Skips (exit 0, and
+# (no systemd), submit a 3-shard sweep with its dependent merge, and a
+# calibration of 2 generations of 3 shards and a merge each, and check both
+# outputs against the same sweep and calibration run on one machine. Skips (exit 0, and
 # says so) where it cannot run: not root, or no apt-get. Needs the release
 # binary (cargo build --release). The steps were first tried by hand on a
 # Debian 12 machine like the CI one (no systemd).
@@ -95,4 +96,31 @@ for f in runs.csv aggregates.csv manifest.json; do
   if cmp -s "$work/one/$f" "$work/cluster/$f"; then echo "same: $f"; else echo "DIFFERENT: $f"; failed=1; fi
 done
 [ "$failed" = 0 ] || { tail -5 "$work"/resist-*.log || true; exit 1; }
-echo "slurm: 1 passed, 0 failed"
+# The calibration: for each of 2 generations, 3 shards and the run that
+# completes it on the cluster (calibrate.sh), and one machine.
+cat > "$work/calibration.toml" <<CAL
+scenario = "$root/scenarios/epstein.toml"
+seed = 4
+days = 20
+particles = 20
+generations = 2
+[[free]]
+key = "epstein.legitimacy"
+min = 0.5
+max = 0.95
+[[target]]
+outcome = "mean_active"
+interval = [40, 60]
+scale = 5
+CAL
+last=$("$root/scripts/slurm/calibrate.sh" "$work/calibration.toml" "$work/calibration-cluster" 3)
+for _ in $(seq 900); do
+  squeue -h -j "$last" 2>/dev/null | grep -q . || break
+  sleep 0.2
+done
+"$resist" calibrate "$work/calibration.toml" --out "$work/calibration-one" >/dev/null 2>&1
+for f in posterior.csv generations.csv manifest.json; do
+  if cmp -s "$work/calibration-one/$f" "$work/calibration-cluster/$f"; then echo "same: calibration $f"; else echo "DIFFERENT: calibration $f"; failed=1; fi
+done
+[ "$failed" = 0 ] || { tail -5 "$work"/resist-calibrate-*.log || true; exit 1; }
+echo "slurm: 2 passed, 0 failed"

@@ -21,6 +21,9 @@
 //! batch in parallel, on several machines, or resume after a kill) and
 //! accepted in attempt order until the generation is full, so the posterior is
 //! the same whatever the batch size, the threads or the interruptions.
+//! [`Proposer`] gives any attempt's proposal alone, so other machines can
+//! score attempts ahead of the generation (`resist calibrate --shard`) and
+//! hand in the distances it would have computed.
 
 use super::{AnalysisError, stream};
 use rand::RngExt;
@@ -97,12 +100,9 @@ pub fn next_generation(
     mut score: impl FnMut(&[Proposal]) -> Vec<f64>,
 ) -> Result<Generation, AnalysisError> {
     check(prior, settings)?;
-    let index = previous.map_or(0, |g| g.index + 1);
-    let tolerance = match previous {
-        None => f64::INFINITY,
-        Some(g) => weighted_quantile(&g.particles, settings.quantile),
-    };
-    let scale = previous.map(kernel_scale);
+    let proposer = Proposer::new(previous, prior, seed);
+    let index = proposer.generation;
+    let tolerance = tolerance(previous, settings);
     let mut accepted: Vec<Particle> = Vec::with_capacity(settings.particles);
     let (mut attempt, mut scored) = (0u64, 0u64);
     while accepted.len() < settings.particles {
@@ -110,9 +110,7 @@ pub fn next_generation(
             return Err(AnalysisError::Exhausted { generation: index, accepted: accepted.len(), wanted: settings.particles, attempts: attempt, tolerance });
         }
         let end = (attempt + settings.batch as u64).min(settings.max_attempts);
-        let batch: Vec<Proposal> = (attempt..end)
-            .filter_map(|a| propose(previous, scale.as_deref(), prior, seed, index, a).map(|theta| Proposal { generation: index, attempt: a, theta }))
-            .collect();
+        let batch: Vec<Proposal> = (attempt..end).filter_map(|a| proposer.propose(a)).collect();
         let distances = score(&batch);
         assert_eq!(distances.len(), batch.len(), "one distance a proposal");
         // The attempts after the one that fills the generation are not used,
@@ -130,7 +128,7 @@ pub fn next_generation(
         }
         attempt = used_to;
     }
-    if let (Some(g), Some(s)) = (previous, scale.as_deref()) {
+    if let (Some(g), Some(s)) = (previous, proposer.scale.as_deref()) {
         for p in accepted.iter_mut() {
             let denominator: f64 = g.particles.iter().map(|q| q.weight * kernel(&p.theta, &q.theta, s)).sum();
             // The prior's density is the same everywhere inside it.
@@ -166,25 +164,63 @@ fn check(prior: &Prior, settings: &Settings) -> Result<(), AnalysisError> {
     Ok(())
 }
 
-/// Attempt `a`'s proposal, or None if it falls outside the prior.
-fn propose(previous: Option<&Generation>, scale: Option<&[f64]>, prior: &Prior, seed: u64, generation: usize, a: u64) -> Option<Vec<f64>> {
-    let mut rng = stream(seed, "abc", generation as u64, a);
-    let theta: Vec<f64> = match (previous, scale) {
-        (Some(g), Some(s)) => {
-            let u: f64 = rng.random();
-            let weights: Vec<f64> = g.particles.iter().map(|p| p.weight).collect();
-            let from = &g.particles[crate::rng::weighted(&weights, u)].theta;
-            from.iter()
-                .zip(s)
-                .map(|(v, sd)| {
-                    let z: f64 = StandardNormal.sample(&mut rng);
-                    v + sd * z
-                })
-                .collect()
+/// The tolerance of the generation after `previous`: the weighted
+/// `quantile` of its distances (infinite for generation 0, which accepts all).
+pub fn tolerance(previous: Option<&Generation>, settings: &Settings) -> f64 {
+    previous.map_or(f64::INFINITY, |g| weighted_quantile(&g.particles, settings.quantile))
+}
+
+/// The proposals of the generation after `previous` (None: generation 0):
+/// attempt a's is a pure function of (previous, prior, seed, a), so a shard
+/// of the attempts computed on another machine (`resist calibrate --shard`)
+/// proposes exactly what [`next_generation`] scores.
+pub struct Proposer<'a> {
+    previous: Option<&'a Generation>,
+    prior: &'a Prior,
+    seed: u64,
+    generation: usize,
+    /// The kernel's standard deviation for each parameter (None: generation 0).
+    scale: Option<Vec<f64>>,
+    /// The previous generation's weights, to draw a particle from.
+    weights: Vec<f64>,
+}
+
+impl<'a> Proposer<'a> {
+    pub fn new(previous: Option<&'a Generation>, prior: &'a Prior, seed: u64) -> Proposer<'a> {
+        Proposer {
+            previous,
+            prior,
+            seed,
+            generation: previous.map_or(0, |g| g.index + 1),
+            scale: previous.map(kernel_scale),
+            weights: previous.map(|g| g.particles.iter().map(|p| p.weight).collect()).unwrap_or_default(),
         }
-        _ => prior.lower.iter().zip(&prior.upper).map(|(lo, hi)| lo + (hi - lo) * rng.random::<f64>()).collect(),
-    };
-    prior.contains(&theta).then_some(theta)
+    }
+
+    /// The generation it proposes for.
+    pub fn generation(&self) -> usize {
+        self.generation
+    }
+
+    /// Attempt `a`'s proposal, or None if it falls outside the prior (then it costs no run).
+    pub fn propose(&self, a: u64) -> Option<Proposal> {
+        let mut rng = stream(self.seed, "abc", self.generation as u64, a);
+        let theta: Vec<f64> = match (self.previous, self.scale.as_deref()) {
+            (Some(g), Some(s)) => {
+                let u: f64 = rng.random();
+                let from = &g.particles[crate::rng::weighted(&self.weights, u)].theta;
+                from.iter()
+                    .zip(s)
+                    .map(|(v, sd)| {
+                        let z: f64 = StandardNormal.sample(&mut rng);
+                        v + sd * z
+                    })
+                    .collect()
+            }
+            _ => self.prior.lower.iter().zip(&self.prior.upper).map(|(lo, hi)| lo + (hi - lo) * rng.random::<f64>()).collect(),
+        };
+        self.prior.contains(&theta).then_some(Proposal { generation: self.generation, attempt: a, theta })
+    }
 }
 
 /// The kernel's standard deviation for each parameter: the square root of
@@ -267,6 +303,39 @@ mod tests {
         let a = calibrate(1, 3);
         let b = calibrate(64, 3);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn the_per_attempt_proposer_gives_exactly_the_proposals_a_generation_scores() {
+        // A prior whose edge the particles crowd (the model favours mu near 0.95),
+        // so that some of generation 1's moves fall outside it and cost no run.
+        let prior = Prior { lower: vec![0.0, -1.0], upper: vec![1.0, 1.0] };
+        let settings = Settings { particles: 40, quantile: 0.5, batch: 7, max_attempts: 100_000 };
+        let model = |b: &[Proposal]| b.iter().map(|p| (sample_mean(p) - 0.95).abs() + p.theta[1].abs()).collect::<Vec<f64>>();
+        let mut previous: Option<Generation> = None;
+        let mut outside = 0;
+        for t in 0..3 {
+            let mut scored: Vec<Proposal> = Vec::new();
+            let g = next_generation(previous.as_ref(), &prior, &settings, 11, |b: &[Proposal]| {
+                scored.extend_from_slice(b);
+                model(b)
+            })
+            .unwrap();
+            let proposer = Proposer::new(previous.as_ref(), &prior, 11);
+            assert_eq!(proposer.generation(), t);
+            // Every attempt the generation went through (and the rest of its last batch):
+            // the proposer's Some are exactly the proposals scored, bit for bit, in order.
+            let last = scored.last().unwrap().attempt;
+            let alone: Vec<Proposal> = (0..=last).filter_map(|a| proposer.propose(a)).collect();
+            assert_eq!(alone, scored, "generation {t}");
+            outside += (0..=last).filter(|a| proposer.propose(*a).is_none()).count();
+            for p in &g.particles {
+                assert_eq!(proposer.propose(p.attempt).map(|q| q.theta), Some(p.theta.clone()));
+            }
+            assert_eq!(tolerance(previous.as_ref(), &settings), g.tolerance);
+            previous = Some(g);
+        }
+        assert!(outside > 0, "some proposals fell outside the prior");
     }
 
     #[test]

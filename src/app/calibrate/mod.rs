@@ -11,7 +11,14 @@
 //! attempts, acceptance, effective sample size and the weighted mean and sd
 //! of each parameter, per generation), DIR/manifest.json, and charts of the
 //! posterior's marginals and pairs in DIR/charts/.
+//!
+//! `--shard K/N` scores a slice of the next generation's attempts into
+//! DIR/shards/ on another machine ([`shard`]); the unsharded run uses those
+//! scores instead of running the model again, so shards only save time and
+//! the posterior is the same bytes however many of them ran.
 #![allow(clippy::disallowed_methods)]
+
+mod shard;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,12 +47,27 @@ pub struct CalibrateArgs {
     /// Threads (default: all cores); the posterior is the same for any number.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
-    /// Continue an interrupted calibration in OUT from its last saved generation.
+    /// Continue an interrupted calibration in OUT from its last saved generation
+    /// (using the scores its shards saved in OUT/shards/).
     #[arg(long)]
     resume: bool,
     /// Replace OUT if it exists.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "shard")]
     force: bool,
+    /// Score only the K-th of N slices of the next generation's attempts (on
+    /// another machine, say) into OUT/shards/; an unsharded run with --resume
+    /// then uses the scores instead of running the model again, and runs
+    /// whatever the shards left. Needs the generations before it saved in OUT.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// With --shard: the generation to score (default: the first not saved in
+    /// OUT/generations). Refused until the generations before it are saved.
+    #[arg(long, value_name = "T", requires = "shard")]
+    generation: Option<usize>,
+    /// Stop after completing one more generation (and write the outputs so
+    /// far): a driver alternates the shards of a generation and this run.
+    #[arg(long, conflicts_with = "shard")]
+    one_generation: bool,
 }
 
 /// A saved generation, as DIR/generations/NNN.json holds it. Numbers are
@@ -169,6 +191,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<u8, Failure> {
         }
     }
     let hash = blake3::hash(format!("{text}\n{}\n{:?}", c.base, c).as_bytes()).to_hex()[..16].to_string();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, usize::from))
+        .build()
+        .map_err(|e| io_failure(anyhow!("cannot start threads: {e}")))?;
+    if let Some(s) = args.shard.as_deref() {
+        let (k, n) = super::sweep::parse_shard(s)?;
+        return shard::shard(args, &c, &hash, (k, n), &pool);
+    }
     let _lock = Lock::acquire(&args.out)?;
     let gens_dir = args.out.join("generations");
     let exists = args.out.exists();
@@ -181,49 +211,42 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<u8, Failure> {
     std::fs::create_dir_all(&gens_dir).map_err(|e| io_failure(anyhow!("cannot create {}: {e}", gens_dir.display())))?;
     let mut done: Vec<Generation> = Vec::new();
     if args.resume {
-        for t in 0..c.generations {
-            let path = gens_dir.join(format!("{t:03}.json"));
-            let Ok(body) = std::fs::read_to_string(&path) else { break };
-            let saved: Saved = serde_json::from_str(&body).map_err(|e| bad_input(anyhow!("{}: not a saved generation: {e}", path.display())))?;
-            if saved.calibration_hash != hash {
-                return Err(bad_input(anyhow!(
-                    "{}: saved by another calibration (file or base scenario changed); use --force to start again",
-                    args.out.display()
-                )));
-            }
-            done.push(saved.generation());
-        }
+        done = saved(&args.out, &hash, c.generations)?;
         eprintln!("resuming after {} saved generations", done.len());
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, usize::from))
-        .build()
-        .map_err(|e| io_failure(anyhow!("cannot start threads: {e}")))?;
-    let mut stop_reason = String::from("all generations done");
-    while done.len() < c.generations {
-        if let Some(last) = done.last() {
-            if last.tolerance <= c.final_tolerance {
-                stop_reason = format!("tolerance {} reached the final tolerance {}", last.tolerance, c.final_tolerance);
-                break;
-            }
-            if last.index > 0 && last.acceptance < c.min_acceptance {
-                stop_reason = format!("acceptance {:.4} fell below min_acceptance {}", last.acceptance, c.min_acceptance);
-                break;
-            }
+    let stop_reason;
+    let mut computed = 0;
+    loop {
+        if let Some(reason) = finished(&c, &done) {
+            stop_reason = reason;
+            break;
         }
+        if args.one_generation && computed == 1 {
+            stop_reason = format!("--one-generation: generation {} saved; continue with --resume", done.len() - 1);
+            break;
+        }
+        let previous = done.last();
+        let index = done.len();
+        // Scores the shards of this generation saved: used instead of runs.
+        let cached = shard::cached(&args.out, index, &shard::header(&hash, index, previous))?;
         let mut stopped = false;
-        let next = abc::next_generation(done.last(), &c.prior, &c.settings, c.seed, |batch: &[Proposal]| {
+        let (mut ran, mut hits) = (0u64, 0u64);
+        let next = abc::next_generation(previous, &c.prior, &c.settings, c.seed, |batch: &[Proposal]| {
             if stopped {
                 return vec![f64::NAN; batch.len()];
             }
-            let d: Vec<Option<f64>> = pool.install(|| batch.par_iter().map(|p| score(&c, p)).collect());
+            let todo: Vec<&Proposal> = batch.iter().filter(|p| !cached.scores.contains_key(&p.attempt)).collect();
+            ran += todo.len() as u64;
+            hits += (batch.len() - todo.len()) as u64;
+            let d: Vec<Option<f64>> = pool.install(|| todo.par_iter().map(|p| score(&c, p)).collect());
             if d.iter().any(Option::is_none) {
                 stopped = true;
             }
-            d.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+            let mut fresh = d.into_iter();
+            batch.iter().map(|p| cached.scores.get(&p.attempt).copied().unwrap_or_else(|| fresh.next().flatten().unwrap_or(f64::NAN))).collect()
         });
         if stopped || was_interrupted() {
-            eprintln!("stopped in generation {}; {} generations are saved in {}: continue with --resume", done.len(), done.len(), gens_dir.display());
+            eprintln!("stopped in generation {index}; {index} generations are saved in {}: continue with --resume", gens_dir.display());
             return Err(interrupted());
         }
         let g = match next {
@@ -236,8 +259,13 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<u8, Failure> {
         };
         let body = serde_json::to_string(&Saved::of(&g, &hash)).expect("plain data");
         write_atomic(&gens_dir.join(format!("{:03}.json", g.index)), body.as_bytes())?;
+        let from_shards = if cached.files == 0 {
+            String::new()
+        } else {
+            format!("; {hits} scores taken from {} shard file{}, {ran} run here", cached.files, if cached.files == 1 { "" } else { "s" })
+        };
         eprintln!(
-            "generation {}: tolerance {}, {} attempts ({} scored), acceptance {:.3}, effective sample size {:.1}",
+            "generation {}: tolerance {}, {} attempts ({} scored{from_shards}), acceptance {:.3}, effective sample size {:.1}",
             g.index,
             if g.tolerance.is_finite() { format!("{:.4}", g.tolerance) } else { "none (the prior)".into() },
             g.attempts,
@@ -246,11 +274,43 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<u8, Failure> {
             g.effective_sample_size
         );
         done.push(g);
+        computed += 1;
     }
     if done.is_empty() {
         return Err(bad_input(anyhow!("{}: no generation completed: {stop_reason}", args.file.display())));
     }
     finish(args, &c, &text, &done, &stop_reason)
+}
+
+/// The generations saved in OUT/generations (the first `most` of them, up to
+/// the first missing), refused if another calibration saved them.
+fn saved(out: &Path, hash: &str, most: usize) -> Result<Vec<Generation>, Failure> {
+    let mut done = Vec::new();
+    for t in 0..most {
+        let path = out.join("generations").join(format!("{t:03}.json"));
+        let Ok(body) = std::fs::read_to_string(&path) else { break };
+        let saved: Saved = serde_json::from_str(&body).map_err(|e| bad_input(anyhow!("{}: not a saved generation: {e}", path.display())))?;
+        if saved.calibration_hash != hash {
+            return Err(bad_input(anyhow!("{}: saved by another calibration (file or base scenario changed); use --force to start again", out.display())));
+        }
+        done.push(saved.generation());
+    }
+    Ok(done)
+}
+
+/// Why the calibration is over after the generations `done`, if it is.
+fn finished(c: &Calibration, done: &[Generation]) -> Option<String> {
+    if done.len() >= c.generations {
+        return Some("all generations done".into());
+    }
+    let last = done.last()?;
+    if last.tolerance <= c.final_tolerance {
+        return Some(format!("tolerance {} reached the final tolerance {}", last.tolerance, c.final_tolerance));
+    }
+    if last.index > 0 && last.acceptance < c.min_acceptance {
+        return Some(format!("acceptance {:.4} fell below min_acceptance {}", last.acceptance, c.min_acceptance));
+    }
+    None
 }
 
 /// Weighted mean and sd of parameter j over a generation.
