@@ -242,6 +242,7 @@ fn an_ensemble_over_the_posterior_draws_a_particle_a_replicate_the_same_on_any_t
     }
     let o = resist(tmp.path(), &["replay", "one/manifest.json"], &[]);
     assert!(o.status.success() && stdout(&o).contains("fingerprint matches"), "{}{}", stdout(&o), stderr(&o));
+}
 
 /// `resist calibrate c.toml --out OUT ARGS...` in `dir`; panics with its stderr unless it succeeds.
 fn ok(dir: &Path, out: &str, args: &[&str]) -> String {
