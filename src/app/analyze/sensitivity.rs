@@ -196,31 +196,52 @@ fn varies(s: &SweepRuns, c: usize) -> bool {
     false
 }
 
+/// An outcome's sums over each point's replicates, for policy `pi`.
+struct Sums {
+    sum: Vec<f64>,
+    sq: Vec<f64>,
+    n: Vec<usize>,
+}
+
+impl Sums {
+    fn of(s: &SweepRuns, pi: usize, c: usize) -> Sums {
+        let per = s.points_per_policy();
+        let base = pi * per;
+        let mut sums = Sums { sum: vec![0.0; per], sq: vec![0.0; per], n: vec![0; per] };
+        for r in s.rows.iter().filter(|r| r.point >= base && r.point < base + per) {
+            if let Some(v) = number(&r.cells[c]) {
+                sums.sum[r.point - base] += v;
+                sums.sq[r.point - base] += v * v;
+                sums.n[r.point - base] += 1;
+            }
+        }
+        sums
+    }
+
+    /// The means at `points`, and the share of their variance that is
+    /// replicate noise (the mean within-point variance of a mean, over the
+    /// variance of the means).
+    fn means(&self, points: &[usize]) -> (Vec<f64>, f64) {
+        let (sum, sq, n) = (&self.sum, &self.sq, &self.n);
+        let count = points.len().max(1) as f64;
+        let means: Vec<f64> = points.iter().map(|&p| sum[p] / n[p] as f64).collect();
+        let within =
+            points.iter().map(|&p| if n[p] > 1 { (sq[p] - sum[p] * sum[p] / n[p] as f64) / (n[p] - 1) as f64 / n[p] as f64 } else { 0.0 }).sum::<f64>() / count;
+        let m = means.iter().sum::<f64>() / count;
+        let between = means.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / count;
+        (means, if between > 0.0 { (within / between).min(1.0) } else { f64::NAN })
+    }
+}
+
 /// The outcome's mean at each point of policy `pi`, in design order, and the
 /// share of the means' variance that is replicate noise; Err(point) if a
 /// point has no value.
 fn point_means(s: &SweepRuns, pi: usize, c: usize) -> Result<(Vec<f64>, f64), usize> {
-    let per = s.points_per_policy();
-    let base = pi * per;
-    let mut sum = vec![0.0; per];
-    let mut sq = vec![0.0; per];
-    let mut n = vec![0usize; per];
-    for r in s.rows.iter().filter(|r| r.point >= base && r.point < base + per) {
-        if let Some(v) = number(&r.cells[c]) {
-            sum[r.point - base] += v;
-            sq[r.point - base] += v * v;
-            n[r.point - base] += 1;
-        }
+    let sums = Sums::of(s, pi, c);
+    if let Some(p) = sums.n.iter().position(|&m| m == 0) {
+        return Err(pi * s.points_per_policy() + p);
     }
-    if let Some(p) = n.iter().position(|&m| m == 0) {
-        return Err(base + p);
-    }
-    let means: Vec<f64> = sum.iter().zip(&n).map(|(s, &m)| s / m as f64).collect();
-    let within: f64 =
-        (0..per).map(|p| if n[p] > 1 { (sq[p] - sum[p] * sum[p] / n[p] as f64) / (n[p] - 1) as f64 / n[p] as f64 } else { 0.0 }).sum::<f64>() / per as f64;
-    let m = means.iter().sum::<f64>() / per as f64;
-    let between = means.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / per as f64;
-    Ok((means, if between > 0.0 { (within / between).min(1.0) } else { f64::NAN }))
+    Ok(sums.means(&(0..sums.n.len()).collect::<Vec<_>>()))
 }
 
 /// A Saltelli design's point means over the base samples in which every
@@ -237,28 +258,13 @@ struct Blocks {
 /// the estimators' sums, so the indices over the kept blocks are those of the
 /// outcome given that it occurs.
 fn complete_blocks(s: &SweepRuns, pi: usize, c: usize, k: usize) -> Blocks {
-    let per = s.points_per_policy();
-    let base = pi * per;
-    let mut sum = vec![0.0; per];
-    let mut sq = vec![0.0; per];
-    let mut n = vec![0usize; per];
-    for r in s.rows.iter().filter(|r| r.point >= base && r.point < base + per) {
-        if let Some(v) = number(&r.cells[c]) {
-            sum[r.point - base] += v;
-            sq[r.point - base] += v * v;
-            n[r.point - base] += 1;
-        }
-    }
+    let sums = Sums::of(s, pi, c);
     let block = k + 2;
-    let total = per / block;
-    let keep: Vec<usize> = (0..total).filter(|b| (b * block..(b + 1) * block).all(|p| n[p] > 0)).collect();
+    let total = sums.n.len() / block;
+    let keep: Vec<usize> = (0..total).filter(|b| (b * block..(b + 1) * block).all(|p| sums.n[p] > 0)).collect();
     let points: Vec<usize> = keep.iter().flat_map(|b| b * block..(b + 1) * block).collect();
-    let means: Vec<f64> = points.iter().map(|&p| sum[p] / n[p] as f64).collect();
-    let m = means.iter().sum::<f64>() / means.len().max(1) as f64;
-    let between = means.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / means.len().max(1) as f64;
-    let within = points.iter().map(|&p| if n[p] > 1 { (sq[p] - sum[p] * sum[p] / n[p] as f64) / (n[p] - 1) as f64 / n[p] as f64 } else { 0.0 }).sum::<f64>()
-        / points.len().max(1) as f64;
-    Blocks { means, noise: if between > 0.0 { (within / between).min(1.0) } else { f64::NAN }, kept: keep.len(), total }
+    let (means, noise) = sums.means(&points);
+    Blocks { means, noise, kept: keep.len(), total }
 }
 
 enum Measures {
