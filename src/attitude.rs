@@ -170,6 +170,28 @@ impl Relaxing {
         self.renormalise(counted);
     }
 
+    /// Insert people: `values[k]` goes before old index `before[k]`
+    /// (positions in order); the column is rewritten at scale 1.
+    pub fn insert(&mut self, before: &[usize], values: &[f32], counted: impl Fn(usize) -> bool + Sync) {
+        let mut out = Vec::with_capacity(self.stored.len() + values.len());
+        let mut k = 0;
+        for i in 0..self.stored.len() {
+            while k < before.len() && before[k] <= i {
+                out.push(values[k].clamp(self.lo, 1.0));
+                k += 1;
+            }
+            out.push(self.get(i));
+        }
+        while k < before.len() {
+            out.push(values[k].clamp(self.lo, 1.0));
+            k += 1;
+        }
+        self.stored = out;
+        self.scale = 1.0;
+        self.shift = 0.0;
+        self.renormalise(counted);
+    }
+
     /// Append people (arrivals) with the given values.
     pub fn extend(&mut self, values: impl IntoIterator<Item = f32>) {
         for v in values {

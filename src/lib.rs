@@ -19,6 +19,8 @@ pub mod invariants;
 pub mod outcomes;
 pub mod process;
 pub mod record;
+pub mod region;
+pub mod region_summary;
 pub mod render;
 pub mod rng;
 pub mod scenario;

@@ -53,6 +53,68 @@ pub struct DayCounts {
     pub deaths_misidentified: u64,
     /// Ex-members' pathways today: reintegrated, rejoined, switched, detained.
     pub pathways: [u64; 4],
+    /// The region's flows today (docs/model.md, 8).
+    pub region: RegionCounts,
+}
+
+/// The region's flows and events of a day, summed over places.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RegionCounts {
+    pub births: u64,
+    pub natural_deaths: u64,
+    pub came_of_age_detained: u64,
+    pub displaced: u64,
+    pub returned: u64,
+    pub detained: u64,
+    pub released: u64,
+    pub escaped: u64,
+    pub repatriated: u64,
+    pub convicted: u64,
+    pub rejoined: u64,
+    pub recruited_in_detention: u64,
+    pub attacks: u64,
+    pub attack_deaths: u64,
+    pub fighters_killed: u64,
+    pub prison_attacks: u64,
+    /// Joins of a faction by the displaced, and by those who came of age in detention.
+    pub joins_displaced: u64,
+    pub joins_camp_raised: u64,
+}
+
+/// What happened in one place today.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlaceFlows {
+    pub displaced_out: u32,
+    pub displaced_in: u32,
+    pub returned: u32,
+    pub detained: u32,
+    pub released: u32,
+    pub escaped: u32,
+    pub repatriated: u32,
+    pub convicted: u32,
+    pub recruited: u32,
+    pub infiltrated: u32,
+    pub attacks: u32,
+    pub attack_deaths: u32,
+    pub prison_attacks: u32,
+    /// Joins of a faction by people there.
+    pub joins: u32,
+}
+
+/// One place at the end of a day: head counts by status, the faction's
+/// members and detained, the detained by age class and sex, mean commitment
+/// of the detained, and the day's flows.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PlaceDay {
+    pub status: [u32; Status::COUNT],
+    pub members: u32,
+    pub fighters: u32,
+    pub detained_members: u32,
+    /// Detained by age class (child, youth, adult, elder) and sex (women, men).
+    pub detained_by_age: [u32; 4],
+    pub detained_women: u32,
+    pub detained_commitment: f32,
+    pub flows: PlaceFlows,
 }
 
 /// The state of the town at the end of a day.
@@ -87,4 +149,7 @@ pub struct DayRecord {
     pub mobilised: u64,
     /// Prisoners in the community's custody, now.
     pub prisoners: u64,
+    /// Each place of the region (docs/model.md, 8); empty on days the
+    /// region is not observed place by place.
+    pub places: Vec<PlaceDay>,
 }

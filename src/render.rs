@@ -73,7 +73,138 @@ pub fn timeseries_spec(s: &Scenario) -> Vec<(String, Format)> {
     c.extend(crate::process::aftermath::PATHWAYS.iter().map(|p| (format!("ex_{p}"), Count)));
     c.push(("prisoners".into(), Count));
     c.push(("community_institutions".into(), Count));
+    if s.region.declared {
+        c.extend(REGION_COLUMNS.iter().map(|k| (k.to_string(), Count)));
+    }
     c
+}
+
+/// The region's daily flows in timeseries.csv (a scenario with `[region]`).
+pub const REGION_COLUMNS: [&str; 18] = [
+    "births",
+    "natural_deaths",
+    "came_of_age_detained",
+    "displaced_today",
+    "returned_today",
+    "detained_today",
+    "released_today",
+    "escaped_today",
+    "repatriated_today",
+    "convicted_today",
+    "rejoined_from_detention",
+    "recruited_in_detention",
+    "attacks",
+    "attack_deaths",
+    "fighters_killed",
+    "prison_attacks",
+    "joins_displaced",
+    "joins_camp_raised",
+];
+
+fn region_values(r: &crate::record::RegionCounts) -> [u64; 18] {
+    [
+        r.births,
+        r.natural_deaths,
+        r.came_of_age_detained,
+        r.displaced,
+        r.returned,
+        r.detained,
+        r.released,
+        r.escaped,
+        r.repatriated,
+        r.convicted,
+        r.rejoined,
+        r.recruited_in_detention,
+        r.attacks,
+        r.attack_deaths,
+        r.fighters_killed,
+        r.prison_attacks,
+        r.joins_displaced,
+        r.joins_camp_raised,
+    ]
+}
+
+/// The columns of places.csv: one row per place per day.
+pub fn places_columns() -> Vec<String> {
+    let mut c: Vec<String> = ["day", "place", "kind"].iter().map(|s| s.to_string()).collect();
+    c.extend(Status::ALL.iter().filter(|&&s| s != Status::Dead).map(|s| s.name().to_string()));
+    c.extend(
+        [
+            "members",
+            "fighters",
+            "detained_members",
+            "detained_children",
+            "detained_youth",
+            "detained_adults",
+            "detained_elders",
+            "detained_women",
+            "detained_commitment",
+            "displaced_out",
+            "displaced_in",
+            "returned",
+            "detained_today",
+            "released",
+            "escaped",
+            "repatriated",
+            "convicted",
+            "recruited",
+            "infiltrated",
+            "attacks",
+            "attack_deaths",
+            "prison_attacks",
+            "joins",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    c
+}
+
+/// places.csv: each place's head counts, detained and flows, day by day
+/// (every `every` days, and the last).
+pub fn places_csv(s: &Scenario, records: &[DayRecord], every: u32) -> String {
+    let mut out = places_columns().join(",");
+    out.push('\n');
+    let last = records.last().map_or(0, |r| r.day);
+    for r in records.iter().filter(|r| r.day.is_multiple_of(every.max(1)) || r.day == last) {
+        for (k, d) in r.places.iter().enumerate() {
+            let Some(pl) = s.region.places.get(k) else { continue };
+            let _ = write!(out, "{},{},{}", r.day, pl.name, pl.kind.name());
+            for st in Status::ALL.iter().filter(|&&x| x != Status::Dead) {
+                let _ = write!(out, ",{}", d.status[*st as usize]);
+            }
+            let f = &d.flows;
+            let _ = write!(
+                out,
+                ",{},{},{},{},{},{},{},{},{:.6},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                d.members,
+                d.fighters,
+                d.detained_members,
+                d.detained_by_age[0],
+                d.detained_by_age[1],
+                d.detained_by_age[2],
+                d.detained_by_age[3],
+                d.detained_women,
+                d.detained_commitment,
+                f.displaced_out,
+                f.displaced_in,
+                f.returned,
+                f.detained,
+                f.released,
+                f.escaped,
+                f.repatriated,
+                f.convicted,
+                f.recruited,
+                f.infiltrated,
+                f.attacks,
+                f.attack_deaths,
+                f.prison_attacks,
+                f.joins
+            );
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The column names of timeseries.csv.
@@ -115,6 +246,9 @@ pub fn timeseries_values(s: &Scenario, r: &DayRecord, out: &mut Vec<f64>) {
     out.extend(k.pathways.map(n));
     out.push(n(r.prisoners));
     out.push(f64::from(r.community_institutions));
+    if s.region.declared {
+        out.extend(region_values(&k.region).map(n));
+    }
 }
 
 /// One step of an Epstein run, in the order of `timeseries_spec`.
@@ -183,8 +317,14 @@ pub fn summary_json(s: &Summary) -> String {
 /// The fingerprint of a run: blake3 over timeseries.csv then events.csv, each
 /// preceded by its length so that no two pairs of files share a fingerprint.
 pub fn fingerprint(timeseries: &str, events: &str) -> String {
+    fingerprint_parts(&[timeseries, events])
+}
+
+/// The fingerprint over any number of files, each preceded by its length
+/// (a region's run adds places.csv after the other two).
+pub fn fingerprint_parts(parts: &[&str]) -> String {
     let mut h = blake3::Hasher::new();
-    for part in [timeseries, events] {
+    for part in parts {
         h.update(&(part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
@@ -197,6 +337,8 @@ pub struct Rendered {
     pub timeseries: String,
     pub events: String,
     pub summary: String,
+    /// places.csv, for a scenario with `[region]`.
+    pub places: Option<String>,
     pub fingerprint: String,
 }
 
@@ -210,7 +352,7 @@ impl Rendered {
                 let events = events_csv(&o.events);
                 let mut summary = serde_json::to_string_pretty(&crate::outcomes::summary_value(&o.summary)).expect("plain data");
                 summary.push('\n');
-                Rendered { fingerprint: fingerprint(&timeseries, &events), timeseries, events, summary }
+                Rendered { fingerprint: fingerprint(&timeseries, &events), timeseries, events, summary, places: None }
             }
         }
     }
@@ -218,7 +360,12 @@ impl Rendered {
     pub fn of(s: &Scenario, out: &crate::sim::RunOutput) -> Rendered {
         let timeseries = timeseries_csv(s, &out.records);
         let events = events_csv(&out.events);
-        let fingerprint = fingerprint(&timeseries, &events);
-        Rendered { summary: summary_json(&out.summary), timeseries, events, fingerprint }
+        let places = s.region.declared.then(|| places_csv(s, &out.records, 1));
+        // places.csv is part of a region's fingerprint, after the other two.
+        let fingerprint = match &places {
+            Some(p) => fingerprint_parts(&[&timeseries, &events, p]),
+            None => fingerprint(&timeseries, &events),
+        };
+        Rendered { summary: summary_json(&out.summary), timeseries, events, places, fingerprint }
     }
 }

@@ -37,6 +37,11 @@ pub enum Stream {
     RivalFaction = 15,
     Notables = 16,
     Epstein = 17,
+    Demography = 18,
+    DisplacementAndReturn = 19,
+    Detention = 20,
+    BreakingTheWalls = 21,
+    Insurgency = 22,
 }
 
 /// The key of one run: its master seed and replicate number.

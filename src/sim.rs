@@ -113,6 +113,8 @@ pub struct Summary {
     pub aftermath: AftermathSummary,
     pub prisoners: crate::process::prisoners::PrisonerCounts,
     pub rival: Option<RivalSummary>,
+    /// The region's outcomes (a scenario with `[region]`).
+    pub region: Option<crate::region_summary::RegionSummary>,
     /// Who controls each institution at the end: `community`, `group <g>` or a faction's name.
     #[serde(serialize_with = "crate::outcomes::institutions")]
     pub institutions_end: Vec<(String, String)>,
@@ -347,6 +349,7 @@ impl Summary {
             aftermath: aftermath_summary(w),
             prisoners: w.prisoner_counts,
             rival: rival_summary(s, w, records),
+            region: crate::region_summary::of(s, w, records),
             institutions_end: w
                 .society
                 .institutions

@@ -42,6 +42,16 @@ pub struct World {
     /// Released or escaped prisoners gone home, followed for a year (7.9).
     pub released: Vec<Released>,
     pub events: Vec<Event>,
+    /// Births of the month so far (mother, day), entering at the census.
+    pub births: Vec<(u32, u32)>,
+    /// The next stable id to give (a newborn's).
+    pub next_id: u32,
+    /// The region's places' state (detention, attacks).
+    pub region: crate::process::detention::RegionState,
+    /// The faction the region's detention holds (`detention.faction`).
+    pub defeated: u8,
+    /// Hardship of each place for residents and for the displaced there.
+    pub hardship: (Vec<f32>, Vec<f32>),
 }
 
 impl World {
@@ -65,7 +75,24 @@ impl World {
             prisoner_counts: PrisonerCounts::default(),
             released: Vec::new(),
             events: Vec::new(),
+            births: Vec::new(),
+            next_id: 0,
+            region: crate::process::detention::RegionState::new(&s.region),
+            defeated: s.detention.faction,
+            hardship: crate::process::displacement_and_return::hardship(s),
         }
+        .with_next_id()
+    }
+
+    fn with_next_id(mut self) -> Self {
+        self.next_id = self.society.people.id.iter().copied().max().map_or(0, |m| m + 1);
+        self
+    }
+
+    /// Whether indices may change between days: not while the town is
+    /// mobilised (the cascade holds indices).
+    pub fn may_renumber(&self) -> bool {
+        !((self.uprising.call_day.is_some() && !self.uprising.over) || !self.uprising.contacts.is_empty())
     }
 
     pub fn event(&mut self, kind: &'static str, actor: &str, target: Option<u32>, size: f64, detail: impl Into<String>) {
@@ -78,8 +105,7 @@ impl World {
         let n = self.society.people.len();
         let dead = self.society.people.dead_in_columns() as f64;
         // Not while the town is mobilised: the cascade holds indices.
-        let mobilised = (self.uprising.call_day.is_some() && !self.uprising.over) || !self.uprising.contacts.is_empty();
-        if n > 0 && dead / n as f64 >= COMPACT_AT_SHARE_DEAD && !mobilised {
+        if n > 0 && dead / n as f64 >= COMPACT_AT_SHARE_DEAD && self.may_renumber() {
             self.compact();
         }
     }
@@ -89,6 +115,73 @@ impl World {
         let map = s.people.compact();
         s.network.family.compact(&map);
         s.network.peers.compact(&map);
+        self.remap(&map);
+    }
+
+    /// Bring newborns into the columns, each right after its mother's
+    /// household (so families and households stay contiguous ranges), with
+    /// ties to the household; renumbers everyone after them.
+    pub fn insert_births(&mut self, births: &[(u32, u32)]) {
+        let s = &mut self.society;
+        let p = &s.people;
+        let n = p.len();
+        let mut rng = self.key.stream(crate::rng::Stream::Demography, self.day, 1);
+        // (position before which the newborn goes, mother), in order.
+        let mut at: Vec<(usize, u32, u32)> = births
+            .iter()
+            .filter(|&&(m, _)| p.status[m as usize] != Status::Dead)
+            .map(|&(m, day)| (s.household_start[p.household[m as usize] as usize + 1] as usize, m, day))
+            .collect();
+        at.sort_unstable();
+        if at.is_empty() {
+            return;
+        }
+        let mut map = vec![0u32; n];
+        let mut k = 0usize;
+        for (i, slot) in map.iter_mut().enumerate() {
+            while k < at.len() && at[k].0 <= i {
+                k += 1;
+            }
+            *slot = (i + k) as u32;
+        }
+        let newborns: Vec<crate::society::people::Newborn> = at
+            .iter()
+            .map(|&(pos, m, day)| {
+                let id = self.next_id;
+                self.next_id += 1;
+                crate::society::people::Newborn { before: pos, mother: m as usize, born: day as i32, id, male: rand::RngExt::random::<bool>(&mut rng) }
+            })
+            .collect();
+        let new_index = s.people.insert_newborns(&newborns);
+        // Ties: each newborn to the members of its household.
+        let mut extra = Vec::new();
+        for b in 0..newborns.len() {
+            let h = s.people.household[new_index[b] as usize];
+            let (hs, he) = (s.household_start[h as usize] as usize, s.household_start[h as usize + 1] as usize);
+            for old in hs..he {
+                let j = map[old];
+                extra.push((new_index[b], j));
+                extra.push((j, new_index[b]));
+            }
+            // Earlier newborns of the same household, already placed.
+            for (c, other) in newborns[..b].iter().enumerate() {
+                if s.people.household[new_index[c] as usize] == h && other.mother != usize::MAX {
+                    extra.push((new_index[b], new_index[c]));
+                    extra.push((new_index[c], new_index[b]));
+                }
+            }
+        }
+        let total = s.people.len();
+        s.network.family.insert(&map, total, extra);
+        s.network.peers.insert(&map, total, Vec::new());
+        self.remap(&map);
+    }
+
+    /// Renumber the state that holds people's indices (`map[old] = new`, or
+    /// `u32::MAX` for the removed); families' and households' ranges follow
+    /// the columns.
+    fn remap(&mut self, map: &[u32]) {
+        let s = &mut self.society;
         for g in &mut s.groups {
             // A dead commander leaves the group leaderless (u32::MAX) until a
             // process names a successor; group numbers never change.

@@ -147,6 +147,9 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
     staged.write("timeseries.csv", rendered.timeseries.as_bytes())?;
     staged.write("events.csv", rendered.events.as_bytes())?;
     staged.write("summary.json", rendered.summary.as_bytes())?;
+    if let Some(places) = &rendered.places {
+        staged.write("places.csv", places.as_bytes())?;
+    }
     staged.write("manifest.json", manifest.to_json().as_bytes())?;
     let dir = {
         // A forced exit comes before or after the commit, never half-way.
@@ -161,7 +164,11 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
         dir
     };
     super::cli::cooperate(false);
-    let extra = if a.replicates > 1 { ", ensemble.csv, replicates.csv" } else { "" };
+    let extra = format!(
+        "{}{}",
+        if rendered.places.is_some() { ", places.csv" } else { "" },
+        if a.replicates > 1 { ", ensemble.csv, replicates.csv" } else { "" }
+    );
     eprintln!(
         "{}: {} days of {size} (seed {seed}, replicate {}{}) in {wall:.2} s\nwrote {}/{{timeseries.csv, events.csv, summary.json, manifest.json{extra}}}\nfingerprint {}",
         scenario.name,

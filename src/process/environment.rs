@@ -12,6 +12,7 @@
 use rand::RngExt;
 
 use crate::rng::Stream;
+use crate::society::people::Status;
 use crate::scenario::{Check, Real, ScenarioError};
 use crate::world::World;
 
@@ -138,7 +139,12 @@ pub fn need(w: &World, i: usize) -> f32 {
     let b = p.need_base.get(i);
     let r = p.registered[i];
     let relief = if (r as usize) < w.factions.len() { w.factions[r as usize].relief_today } else { 0.0 };
-    b + (1.0 - b) * (w.crises.pressure * (1.0 - relief)) as f32
+    // The place's own hardship (damage at home, displacement, a camp's
+    // conditions) where it is harder than the crises (docs/model.md, 8.3).
+    let k = p.place[i] as usize;
+    let place = if p.status[i] == Status::Displaced { w.hardship.1.get(k) } else { w.hardship.0.get(k) };
+    let pressure = ((w.crises.pressure * (1.0 - relief)) as f32).max(place.copied().unwrap_or(0.0));
+    b + (1.0 - b) * pressure
 }
 
 pub fn step(w: &mut World, p: &Params) {

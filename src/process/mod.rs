@@ -6,8 +6,13 @@
 pub mod affiliation;
 pub mod aftermath;
 pub mod amnesty;
+pub mod breaking_the_walls;
 pub mod confrontation;
+pub mod demography;
+pub mod detention;
+pub mod displacement_and_return;
 pub mod environment;
+pub mod insurgency;
 pub mod mobilisation;
 pub mod observation;
 pub mod prisoners;
@@ -24,7 +29,9 @@ use crate::world::World;
 pub fn day(w: &mut World, s: &Scenario) -> DayRecord {
     w.day += 1;
     w.today = Default::default();
+    w.region.today.fill(Default::default());
     environment::step(w, &s.environment); //               1
+    demography::step(w, s); //                             1b
     soft_power::step(w, s); //                              2
     surveillance_and_coercion::step(w, s); //               3
     affiliation::step(w, s); //                             4
@@ -34,8 +41,12 @@ pub fn day(w: &mut World, s: &Scenario) -> DayRecord {
     aftermath::step(w, s); //                               8
     prisoners::step(w, s); //                               9
     rival_faction::step(w, s); //                          10
-    relaxation::step(w, &s.relaxation); //                 11
-    let record = observation::step(w); //                  12
+    displacement_and_return::step(w, s); //                11
+    detention::step(w, s); //                              12
+    breaking_the_walls::step(w, s); //                     13
+    insurgency::step(w, s); //                             14
+    relaxation::step(w, &s.relaxation); //                 15
+    let record = observation::step(w); //                  16
     w.compact_if_due(); // between days: indices stay stable within one
     record
 }

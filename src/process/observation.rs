@@ -3,9 +3,9 @@
 //! O(factions), not a pass over people.
 
 use crate::process::environment;
-use crate::record::DayRecord;
+use crate::record::{DayRecord, PlaceDay};
 use crate::society::institutions::Controller;
-use crate::society::people::{MAX_FACTIONS, Status};
+use crate::society::people::{MAX_FACTIONS, Sex, Status};
 use crate::world::World;
 
 pub fn step(w: &World) -> DayRecord {
@@ -48,7 +48,46 @@ pub fn step(w: &World) -> DayRecord {
         counts: w.today.clone(),
         mobilised: t.mobilised,
         prisoners: w.prisoners.len() as u64,
+        places: places(w),
     }
+}
+
+/// Each place's day: head counts from the tallies, the detained's make-up
+/// and commitment from one pass over the columns (only where anyone is
+/// detained), and the day's flows.
+fn places(w: &World) -> Vec<PlaceDay> {
+    let p = &w.society.people;
+    let f = w.defeated as usize;
+    let mut out: Vec<PlaceDay> = p
+        .at
+        .iter()
+        .enumerate()
+        .map(|(k, at)| PlaceDay {
+            status: at.status,
+            members: at.members.get(f).copied().unwrap_or(0),
+            fighters: at.fighters.get(f).copied().unwrap_or(0),
+            detained_members: at.detained.get(f).copied().unwrap_or(0),
+            flows: w.region.today.get(k).copied().unwrap_or_default(),
+            ..PlaceDay::default()
+        })
+        .collect();
+    if p.tally.status[Status::Detained as usize] > 0 {
+        let mut commitment = vec![0.0f64; out.len()];
+        for i in 0..p.len() {
+            if p.status[i] == Status::Detained
+                && let Some(d) = out.get_mut(p.place[i] as usize)
+            {
+                d.detained_by_age[p.age[i] as usize] += 1;
+                d.detained_women += u32::from(p.sex[i] == Sex::Female);
+                commitment[p.place[i] as usize] += f64::from(p.commitment.get(i));
+            }
+        }
+        for (d, c) in out.iter_mut().zip(commitment) {
+            let held = d.status[Status::Detained as usize];
+            d.detained_commitment = if held > 0 { (c / f64::from(held)) as f32 } else { 0.0 };
+        }
+    }
+    out
 }
 
 /// Mean need computed person by person (for tests of the shared pressure).

@@ -14,7 +14,10 @@ pub use error::{Location, ScenarioError};
 pub use source::{Layer, ReadSource, Sources, locate_offset};
 
 use crate::faction;
-use crate::process::{affiliation, aftermath, amnesty, confrontation, environment, mobilisation, prisoners, relaxation, soft_power, surveillance_and_coercion};
+use crate::process::{
+    affiliation, aftermath, amnesty, breaking_the_walls, confrontation, demography, detention, displacement_and_return, environment, insurgency, mobilisation,
+    prisoners, relaxation, soft_power, surveillance_and_coercion,
+};
 use crate::society::{groups, institutions, network, population};
 
 /// The most days a run may simulate: the scenario's `days`, a sweep's `days`
@@ -49,6 +52,12 @@ pub struct RawScenario {
     pub aftermath: Option<aftermath::Raw>,
     pub prisoners: Option<prisoners::Raw>,
     pub relaxation: Option<relaxation::Raw>,
+    pub region: Option<crate::region::Raw>,
+    pub demography: Option<demography::Raw>,
+    pub displacement: Option<displacement_and_return::Raw>,
+    pub detention: Option<detention::Raw>,
+    pub breaking_the_walls: Option<breaking_the_walls::Raw>,
+    pub insurgency: Option<insurgency::Raw>,
     pub epstein: Option<crate::epstein::params::Raw>,
 }
 
@@ -85,6 +94,13 @@ pub struct Scenario {
     pub aftermath: aftermath::Params,
     pub prisoners: prisoners::Params,
     pub relaxation: relaxation::Params,
+    /// The region's places (docs/model.md, 8.1).
+    pub region: crate::region::Params,
+    pub demography: demography::Params,
+    pub displacement: displacement_and_return::Params,
+    pub detention: detention::Params,
+    pub breaking_the_walls: breaking_the_walls::Params,
+    pub insurgency: insurgency::Params,
     /// Epstein's model's parameters (used when `model = "epstein"`).
     pub epstein: crate::epstein::Params,
     /// The resolved scenario as TOML: every parameter, defaults included.
@@ -220,7 +236,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
             source: "docs/model.md, Scales",
         },
     )? as u32;
-    let population = c.section("population", |c| population::Params::resolve(&raw.population.clone().unwrap_or_default(), c))?;
+    let mut population = c.section("population", |c| population::Params::resolve(&raw.population.clone().unwrap_or_default(), c))?;
     let network =
         c.section("network", |c| network::Params::resolve(&raw.network.clone().unwrap_or_default(), c, population.people, population.family_size_mean))?;
     let ties = f64::from(population.people) * (population.household_size_mean + network.kin_degree + network.peer_degree);
@@ -282,6 +298,46 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         }
         Ok(out)
     })?;
+    let faction_names: Vec<String> = factions.iter().map(|f| f.name.clone()).collect();
+    let pools: Vec<(String, u32)> = factions.iter().map(|f| (f.name.clone(), f.strength_elsewhere)).collect();
+    let region = c.section("region", |c| crate::region::resolve(&raw.region.clone().unwrap_or_default(), c, raw.region.is_some(), population.people, &pools))?;
+    let towns_listed = raw.region.as_ref().is_some_and(|r| r.towns.is_some() || r.generated_towns.is_some());
+    if towns_listed {
+        if raw.population.as_ref().is_some_and(|p| p.people.is_some()) {
+            return Err(c.fail_in(
+                "population",
+                "people",
+                "a region that lists its towns takes its people from them: allowed only without `[region.towns]` or `[region.generated_towns]` (set each town's `people`)",
+            ));
+        }
+        let total = region.town_people();
+        if total == 0 || total > u64::from(population::MAX_PEOPLE) {
+            return Err(c.fail_in("region", "towns", format!("the towns hold {total} people: allowed 1 to {}", population::MAX_PEOPLE)));
+        }
+        population.people = total as u32;
+    }
+    let everyone = u64::from(population.people)
+        + u64::from(crate::society::settle::foreign_detainees(&region))
+        + factions.iter().map(|f| u64::from(f.strength_elsewhere)).sum::<u64>();
+    if everyone > u64::from(population::MAX_PEOPLE) {
+        return Err(c.fail_in(
+            "region",
+            "camps",
+            format!("the towns, the foreign detainees and the factions' fighters elsewhere come to {everyone} people: allowed at most {} in all", population::MAX_PEOPLE),
+        ));
+    }
+    if region.detained_people() > u64::from(population.people) {
+        return Err(c.fail_in("region", "camps", format!(
+            "the camps and prisons hold {} people at the start but the towns have {}: the local detainees come from the towns, allowed at most their people",
+            region.detained_people(),
+            population.people
+        )));
+    }
+    let demography = c.section("demography", |c| demography::Params::resolve(&raw.demography.clone().unwrap_or_default(), c))?;
+    let displacement = c.section("displacement", |c| displacement_and_return::Params::resolve(&raw.displacement.clone().unwrap_or_default(), c))?;
+    let detention = c.section("detention", |c| detention::Params::resolve(&raw.detention.clone().unwrap_or_default(), c, &faction_names))?;
+    let breaking_the_walls = c.section("breaking_the_walls", |c| breaking_the_walls::Params::resolve(&raw.breaking_the_walls.clone().unwrap_or_default(), c))?;
+    let insurgency = c.section("insurgency", |c| insurgency::Params::resolve(&raw.insurgency.clone().unwrap_or_default(), c))?;
     let environment = c.section("environment", |c| environment::Params::resolve(&raw.environment.clone().unwrap_or_default(), c))?;
     let soft_power = c.section("soft_power", |c| soft_power::Params::resolve(&raw.soft_power.clone().unwrap_or_default(), c))?;
     let coercion = c.section("coercion", |c| surveillance_and_coercion::Params::resolve(&raw.coercion.clone().unwrap_or_default(), c))?;
@@ -314,6 +370,12 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         aftermath,
         prisoners,
         relaxation,
+        region,
+        demography,
+        displacement,
+        detention,
+        breaking_the_walls,
+        insurgency,
         epstein,
         resolved: c.resolved_toml(),
     })

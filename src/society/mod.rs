@@ -7,6 +7,7 @@ pub mod institutions;
 pub mod network;
 pub mod people;
 pub mod population;
+pub mod settle;
 
 use crate::rng::RunKey;
 use crate::scenario::Scenario;
@@ -20,8 +21,12 @@ pub struct Layout {
     pub household_start: Vec<u32>,
     pub family_of: Vec<u32>,
     pub household_of: Vec<u32>,
-    /// Families of the town; those after them are the factions' pools elsewhere.
+    /// Families of the towns and foreign detainees; those after them are the
+    /// factions' pools elsewhere.
     pub local_families: usize,
+    /// People of each town, then of the foreign detainees (if any), as
+    /// ranges: peer ties stay within a block.
+    pub blocks: Vec<(u32, u32)>,
 }
 
 impl Layout {
@@ -41,6 +46,8 @@ pub struct Society {
     pub local_families: usize,
     pub family_start: Vec<u32>,
     pub household_start: Vec<u32>,
+    /// People of each town (and the foreign detainees) as ranges, at the start.
+    pub blocks: Vec<(u32, u32)>,
     pub network: network::Network,
     pub groups: Vec<groups::ArmedGroup>,
     pub institutions: Vec<institutions::Institution>,
@@ -50,10 +57,14 @@ impl Society {
     /// Generate the society of a scenario for one run.
     pub fn build(s: &Scenario, key: &RunKey) -> Society {
         let pools: Vec<u32> = s.factions.iter().map(|f| f.strength_elsewhere).collect();
-        let layout = population::layout(&s.population, &pools, key);
+        let towns: Vec<u32> = s.region.places[..s.region.towns].iter().map(|p| p.people).collect();
+        let layout = population::layout(&s.population, &towns, settle::foreign_detainees(&s.region), &pools, key);
         let network = network::build(&s.network, &layout, key);
         let commitment: Vec<f64> = s.factions.iter().map(|f| f.member_commitment).collect();
         let mut people = population::people(&s.population, &layout, &commitment, key);
+        let defeated = s.detention.faction;
+        let defeated_commitment = commitment.get(defeated as usize).copied().unwrap_or(0.0);
+        settle::settle(&s.region, &layout, &mut people, defeated, defeated_commitment, key);
         let groups = groups::raise(&s.armed_groups, &layout, &mut people, key);
         let institutions = institutions::found(&s.institutions);
         Society {
@@ -61,6 +72,7 @@ impl Society {
             people,
             family_start: layout.family_start,
             household_start: layout.household_start,
+            blocks: layout.blocks,
             network,
             groups,
             institutions,

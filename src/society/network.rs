@@ -190,6 +190,43 @@ impl Csr {
         Csr { offsets, targets }
     }
 
+    /// Renumber after people were inserted (`map[old] = new`, `total` rows
+    /// after), adding the directed entries `extra` (new numbering; each tie
+    /// given in both directions). Rows stay sorted and free of duplicates.
+    pub fn insert(&mut self, map: &[u32], total: usize, mut extra: Vec<(u32, u32)>) {
+        extra.sort_unstable();
+        let mut old_of = vec![u32::MAX; total];
+        for (old, &new) in map.iter().enumerate() {
+            old_of[new as usize] = old as u32;
+        }
+        let mut offsets = Vec::with_capacity(total + 1);
+        let mut targets = Vec::with_capacity(self.targets.len() + extra.len());
+        let mut e = 0;
+        let mut row = Vec::new();
+        for (r, &old) in old_of.iter().enumerate() {
+            offsets.push(targets.len() as u32);
+            row.clear();
+            if old != u32::MAX {
+                row.extend(self.row(old as usize).iter().map(|&t| map[t as usize]));
+            }
+            let had = row.len();
+            while e < extra.len() && extra[e].0 as usize == r {
+                if extra[e].1 as usize != r {
+                    row.push(extra[e].1);
+                }
+                e += 1;
+            }
+            if row.len() > had {
+                row.sort_unstable();
+                row.dedup();
+            }
+            targets.extend_from_slice(&row);
+        }
+        offsets.push(targets.len() as u32);
+        self.offsets = offsets;
+        self.targets = targets;
+    }
+
     /// Renumber after people were removed (`map[old] = new`, or `u32::MAX`).
     pub fn compact(&mut self, map: &[u32]) {
         let mut offsets = Vec::with_capacity(self.offsets.len());
@@ -272,30 +309,43 @@ pub fn build(p: &Params, layout: &Layout, key: &RunKey) -> Network {
     let family = Csr::from_pair_chunks(n, &family_pairs);
     drop(family_pairs);
 
-    // Peer ties join townspeople only: the factions' pools elsewhere (after
-    // the town in the layout) keep to their own households and cell.
-    let town = layout.family_start[layout.local_families] as usize;
-    let window = (p.neighbourhood as usize).min(town.max(2));
+    // Peer ties join people of the same town only (each block of the
+    // layout): the factions' pools elsewhere keep to their own households and
+    // cell, and ties across places are kin (docs/model.md, 8.1).
+    let blocks = &layout.blocks;
     let peer_pairs: Vec<Vec<(u32, u32)>> = (0..chunks)
         .into_par_iter()
         .map(|c| {
             let mut rng = key.stream(Stream::PeerTies, 0, c as u32);
-            let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(town));
-            let mut pairs = Vec::with_capacity(hi.saturating_sub(lo) * (p.peer_degree as usize / 2 + 1));
-            if town < 2 {
-                return pairs;
-            }
+            let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(n));
+            let mut pairs = Vec::with_capacity((hi - lo) * (p.peer_degree as usize / 2 + 1));
+            let mut b = blocks.partition_point(|&(_, e)| (e as usize) <= lo);
             for i in lo..hi {
+                while b < blocks.len() && blocks[b].1 as usize <= i {
+                    b += 1;
+                }
+                let Some(&(start, end)) = blocks.get(b) else { break };
+                let (start, end) = (start as usize, end as usize);
+                if i < start {
+                    continue;
+                }
+                let town = end - start;
+                if town < 2 {
+                    continue;
+                }
+                let window = (p.neighbourhood as usize).min(town.max(2));
                 let k = stochastic_round(&mut rng, p.peer_degree / 2.0);
+                let at = i - start;
                 for _ in 0..k {
                     // A few tries to find someone outside one's own family.
                     for _try in 0..4 {
-                        let j = if rng.random::<f64>() < p.peer_locality {
-                            let start = i.saturating_sub(window / 2).min(town - window.min(town));
-                            start + rng.random_range(0..window.min(town))
-                        } else {
-                            rng.random_range(0..town)
-                        };
+                        let j = start
+                            + if rng.random::<f64>() < p.peer_locality {
+                                let s = at.saturating_sub(window / 2).min(town - window.min(town));
+                                s + rng.random_range(0..window.min(town))
+                            } else {
+                                rng.random_range(0..town)
+                            };
                         if j != i && layout.family_of[j] != layout.family_of[i] {
                             pairs.push((i as u32, j as u32));
                             break;

@@ -83,39 +83,46 @@ impl Status {
 
 /// Flags of the model (docs/model.md, Persons), one bit each.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Flags(pub u16);
+pub struct Flags(pub u32);
 
 impl Flags {
-    pub const NOTABLE: u16 = 1 << 0;
-    pub const JOURNALIST: u16 = 1 << 1;
-    pub const COMMANDER: u16 = 1 << 2;
-    pub const ARMED: u16 = 1 << 3;
-    pub const WEAPONS_BANNED: u16 = 1 << 4;
-    pub const PROSECUTABLE: u16 = 1 << 5;
+    pub const NOTABLE: u32 = 1 << 0;
+    pub const JOURNALIST: u32 = 1 << 1;
+    pub const COMMANDER: u32 = 1 << 2;
+    pub const ARMED: u32 = 1 << 3;
+    pub const WEAPONS_BANNED: u32 = 1 << 4;
+    pub const PROSECUTABLE: u32 = 1 << 5;
     /// Registered with a faction for its services.
-    pub const REGISTERED: u16 = 1 << 6;
+    pub const REGISTERED: u32 = 1 << 6;
     /// Reached by the council's call.
-    pub const CALLED: u16 = 1 << 7;
+    pub const CALLED: u32 = 1 << 7;
     /// Reached by the amnesty offer (and has decided).
-    pub const OFFERED: u16 = 1 << 8;
+    pub const OFFERED: u32 = 1 << 8;
     /// A member who stays home under the amnesty.
-    pub const ABSTAINING: u16 = 1 << 9;
+    pub const ABSTAINING: u32 = 1 << 9;
     /// A member who turned on the faction and fights with the town.
-    pub const TURNED: u16 = 1 << 10;
+    pub const TURNED: u32 = 1 << 10;
     /// An ex-member of a reconciliation's cohort.
-    pub const EX_COHORT: u16 = 1 << 11;
+    pub const EX_COHORT: u32 = 1 << 11;
     /// An ex-member whose stigma passed `aftermath.stigmatised_level`.
-    pub const STIGMATISED: u16 = 1 << 12;
+    pub const STIGMATISED: u32 = 1 << 12;
+    /// Came of age (child to youth) in a camp or prison (docs/model.md, 8.2).
+    pub const CAMP_RAISED: u32 = 1 << 14;
+    /// Of an "ISIS family": a household with a member, a detainee or one
+    /// elsewhere with a faction, known to the neighbours (Hassan 2022).
+    pub const TAINTED: u32 = 1 << 15;
+    /// Convicted by a court of the region (serves beyond the horizon).
+    pub const CONVICTED: u32 = 1 << 16;
     /// A local member of the faction the town rose against, in town when the
     /// council's call went out: the people the abstention rate is a share of.
-    pub const MEMBER_AT_CALL: u16 = 1 << 13;
-    pub fn has(self, bit: u16) -> bool {
+    pub const MEMBER_AT_CALL: u32 = 1 << 13;
+    pub fn has(self, bit: u32) -> bool {
         self.0 & bit != 0
     }
-    pub fn set(&mut self, bit: u16) {
+    pub fn set(&mut self, bit: u32) {
         self.0 |= bit;
     }
-    pub fn clear(&mut self, bit: u16) {
+    pub fn clear(&mut self, bit: u32) {
         self.0 &= !bit;
     }
 }
@@ -141,6 +148,12 @@ pub struct People {
     /// A stable identity for events and outputs: indices change when the
     /// dead are compacted away, ids never do.
     pub id: Vec<u32>,
+    /// Where a person is: a place of the region (`crate::region`).
+    pub place: Vec<u16>,
+    /// The town a person calls home (`region::ABROAD` for foreigners).
+    pub home: Vec<u16>,
+    /// Day of birth (negative: before the run); age classes follow from it.
+    pub born: Vec<i32>,
     /// Baseline hardship of the household. Need is this plus the town's
     /// crisis pressure (see `process::environment`).
     pub need_base: Relaxing,
@@ -168,6 +181,71 @@ pub struct People {
     /// dead never decrease and the head count stays whole.
     pub compacted_dead: u64,
     pub compacted_dead_by_faction: [u64; MAX_FACTIONS],
+    /// Head counts by place, kept in step like the tally.
+    pub at: Vec<PlaceTally>,
+    /// Each faction's hideout (its place elsewhere).
+    pub hideout: Vec<u16>,
+}
+
+/// A newborn entering the columns before index `before` (old numbering).
+#[derive(Clone, Copy, Debug)]
+pub struct Newborn {
+    pub before: usize,
+    pub mother: usize,
+    pub born: i32,
+    pub id: u32,
+    pub male: bool,
+}
+
+/// Insert values into a column: `at[k]` goes before old index `before[k]`
+/// (positions in order).
+fn spread<T: Copy>(v: &mut Vec<T>, before: &[usize], value: impl Fn(usize) -> T) {
+    let mut out = Vec::with_capacity(v.len() + before.len());
+    let mut k = 0;
+    for (i, x) in v.iter().enumerate() {
+        while k < before.len() && before[k] <= i {
+            out.push(value(k));
+            k += 1;
+        }
+        out.push(*x);
+    }
+    while k < before.len() {
+        out.push(value(k));
+        k += 1;
+    }
+    *v = out;
+}
+
+/// Head counts of one place.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlaceTally {
+    pub status: [u32; Status::COUNT],
+    /// Supporters, fighters and informants of each faction there.
+    pub members: [u32; MAX_FACTIONS],
+    /// Fighters of each faction there.
+    pub fighters: [u32; MAX_FACTIONS],
+    /// The detained there whose faction is each faction (members held).
+    pub detained: [u32; MAX_FACTIONS],
+}
+
+impl PlaceTally {
+    fn count(&mut self, s: Status, faction: u8, add: bool) {
+        let step = |x: &mut u32| if add { *x += 1 } else { *x -= 1 };
+        step(&mut self.status[s as usize]);
+        if (faction as usize) < MAX_FACTIONS && s.member() {
+            step(&mut self.members[faction as usize]);
+            if s == Status::Fighter {
+                step(&mut self.fighters[faction as usize]);
+            }
+        }
+        if (faction as usize) < MAX_FACTIONS && s == Status::Detained {
+            step(&mut self.detained[faction as usize]);
+        }
+    }
+    /// Everyone there, alive.
+    pub fn alive(&self) -> u32 {
+        self.status.iter().sum::<u32>() - self.status[Status::Dead as usize]
+    }
 }
 
 /// The most factions a scenario may have.
@@ -290,7 +368,7 @@ impl People {
             + self.status.capacity()
             + self.faction.capacity()
             + self.group.capacity() * 2
-            + self.flags.capacity() * 2
+            + self.flags.capacity() * 4
             + self.threshold.capacity() * 4
             + self.need_base.heap_bytes()
             + self.commitment.heap_bytes()
@@ -302,12 +380,17 @@ impl People {
             + self.exposure.iter().map(Relaxing::heap_bytes).sum::<usize>()
             + self.registered.capacity()
             + self.mobilised.capacity()
+            + self.place.capacity() * 2
+            + self.home.capacity() * 2
+            + self.born.capacity() * 4
     }
 
     /// The index of the person with stable id `id` (ids stay in increasing
     /// order: compaction keeps the survivors' order).
     pub fn index_of(&self, id: u32) -> Option<usize> {
-        self.id.binary_search(&id).ok()
+        // Newborns take the next ids where their households are, so the
+        // order may have gaps out of sequence: fall back to a scan.
+        self.id.binary_search(&id).ok().or_else(|| self.id.iter().position(|&x| x == id))
     }
 
     /// Whether person `i` is a youth or adult man: fit to fight.
@@ -335,6 +418,21 @@ impl People {
     pub fn assign(&mut self, i: usize, s: Status, faction: u8) {
         let was = self.status[i].present();
         self.tally.count(self.status[i], self.faction[i], self.origin[i], false);
+        if let Some(at) = self.at.get_mut(self.place[i] as usize) {
+            at.count(self.status[i], self.faction[i], false);
+        }
+        // The place follows the status: those elsewhere with a faction are at
+        // its hideout, those elsewhere with none abroad; someone leaving a
+        // hideout for town goes home (callers may move them on).
+        let old = self.place[i];
+        if s == Status::Elsewhere {
+            self.place[i] = self.hideout.get(faction as usize).copied().unwrap_or(crate::region::ABROAD);
+        } else if self.status[i] == Status::Elsewhere && s.present() && (self.hideout.contains(&old) || old == crate::region::ABROAD) {
+            self.place[i] = if self.home[i] != crate::region::ABROAD { self.home[i] } else { 0 };
+        }
+        if let Some(at) = self.at.get_mut(self.place[i] as usize) {
+            at.count(s, faction, true);
+        }
         self.status[i] = s;
         self.faction[i] = faction;
         self.tally.count(s, faction, self.origin[i], true);
@@ -358,6 +456,101 @@ impl People {
             }
             _ => {}
         }
+    }
+
+    /// Move person `i` to place `to`, keeping the head counts by place.
+    pub fn move_to(&mut self, i: usize, to: u16) {
+        let from = self.place[i] as usize;
+        if from == to as usize {
+            return;
+        }
+        if let Some(at) = self.at.get_mut(from) {
+            at.count(self.status[i], self.faction[i], false);
+        }
+        if let Some(at) = self.at.get_mut(to as usize) {
+            at.count(self.status[i], self.faction[i], true);
+        }
+        self.place[i] = to;
+    }
+
+    /// Age in whole years on `day`.
+    #[inline]
+    pub fn age_years(&self, i: usize, day: u32) -> i32 {
+        (day as i32 - self.born[i]).div_euclid(365)
+    }
+
+    /// Bring newborns into the columns (in order of `before`), each with its
+    /// mother's family, household, place, home and hardship; children of the
+    /// detained and displaced share their mother's status. Returns each
+    /// newborn's new index. Head counts are recounted.
+    pub fn insert_newborns(&mut self, born: &[Newborn]) -> Vec<u32> {
+        let before: Vec<usize> = born.iter().map(|b| b.before).collect();
+        let m: Vec<usize> = born.iter().map(|b| b.mother).collect();
+        let status_of = |s: Status| match s {
+            Status::Detained | Status::Displaced => s,
+            _ => Status::Civilian,
+        };
+        let st: Vec<Status> = m.iter().map(|&j| status_of(self.status[j])).collect();
+        let need: Vec<f32> = m.iter().map(|&j| self.need_base.get(j)).collect();
+        let eff: Vec<f32> = m.iter().map(|&j| self.efficacy_base.get(j)).collect();
+        let stigma: Vec<f32> = m.iter().map(|&j| self.stigma.get(j)).collect();
+        let grievance: Vec<Vec<f32>> = self.grievance.iter().map(|g| m.iter().map(|&j| g.get(j)).collect()).collect();
+        let fam: Vec<u32> = m.iter().map(|&j| self.family[j]).collect();
+        let hh: Vec<u32> = m.iter().map(|&j| self.household[j]).collect();
+        let origin: Vec<Origin> = m.iter().map(|&j| self.origin[j]).collect();
+        let place: Vec<u16> = m.iter().map(|&j| self.place[j]).collect();
+        let home: Vec<u16> = m.iter().map(|&j| self.home[j]).collect();
+        let thr: Vec<f32> = m.iter().map(|&j| self.threshold[j]).collect();
+        let taint: Vec<bool> = m.iter().map(|&j| self.flags[j].has(Flags::TAINTED)).collect();
+        spread(&mut self.family, &before, |k| fam[k]);
+        spread(&mut self.household, &before, |k| hh[k]);
+        spread(&mut self.age, &before, |_| AgeClass::Child);
+        spread(&mut self.sex, &before, |k| if born[k].male { Sex::Male } else { Sex::Female });
+        spread(&mut self.origin, &before, |k| origin[k]);
+        spread(&mut self.status, &before, |k| st[k]);
+        spread(&mut self.faction, &before, |_| NONE_U8);
+        spread(&mut self.group, &before, |_| NONE_U16);
+        spread(&mut self.flags, &before, |k| if taint[k] { Flags(Flags::TAINTED) } else { Flags::default() });
+        spread(&mut self.id, &before, |k| born[k].id);
+        spread(&mut self.place, &before, |k| place[k]);
+        spread(&mut self.home, &before, |k| home[k]);
+        spread(&mut self.born, &before, |k| born[k].born);
+        spread(&mut self.threshold, &before, |k| thr[k]);
+        spread(&mut self.registered, &before, |_| NONE_U8);
+        spread(&mut self.mobilised, &before, |_| 0);
+        let status = &self.status;
+        let counted = |i: usize| status[i].present();
+        self.need_base.insert(&before, &need, counted);
+        self.commitment.insert(&before, &vec![0.0; born.len()], counted);
+        self.efficacy_base.insert(&before, &eff, counted);
+        self.fear.insert(&before, &vec![0.0; born.len()], counted);
+        self.efficacy_lift.insert(&before, &vec![0.0; born.len()], counted);
+        self.stigma.insert(&before, &stigma, counted);
+        for (g, v) in self.grievance.iter_mut().zip(&grievance) {
+            g.insert(&before, v, counted);
+        }
+        for x in self.exposure.iter_mut() {
+            x.insert(&before, &vec![0.0; born.len()], counted);
+        }
+        let dead = self.compacted_dead;
+        let by = self.compacted_dead_by_faction;
+        self.tally = Tally::recount(self);
+        debug_assert_eq!(self.compacted_dead, dead);
+        let _ = by;
+        let places = self.at.len();
+        self.recount_places(places);
+        before.iter().enumerate().map(|(k, &b)| (b + k) as u32).collect()
+    }
+
+    /// Count everyone by place from scratch (`places` places).
+    pub fn recount_places(&mut self, places: usize) {
+        let mut at = vec![PlaceTally::default(); places];
+        for i in 0..self.len() {
+            if let Some(t) = at.get_mut(self.place[i] as usize) {
+                t.count(self.status[i], self.faction[i], true);
+            }
+        }
+        self.at = at;
     }
 
     /// Give person `i` (present in town) a role in the mobilisation, or 0 to
@@ -446,6 +639,9 @@ impl People {
         retain(&mut self.threshold, &keep);
         retain(&mut self.registered, &keep);
         retain(&mut self.mobilised, &keep);
+        retain(&mut self.place, &keep);
+        retain(&mut self.home, &keep);
+        retain(&mut self.born, &keep);
         retain(&mut self.status, &keep);
         let status = &self.status;
         let counted = |i: usize| status[i].present();
@@ -459,6 +655,8 @@ impl People {
             g.compact(&map, counted);
         }
         self.tally = Tally::recount(self);
+        let places = self.at.len();
+        self.recount_places(places);
         map
     }
 }

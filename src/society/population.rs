@@ -255,30 +255,36 @@ impl Params {
 }
 
 /// Lay people out in extended families and households (contiguous ranges),
-/// drawing sizes sequentially from the families stream. After the town come
-/// the factions' pools elsewhere (`pools[f]` people each), one "family" per
-/// faction in households of ten: fighters who live outside town and arrive
-/// later as foreigners.
-pub fn layout(p: &Params, pools: &[u32], key: &RunKey) -> Layout {
-    let n = p.people as usize;
+/// drawing sizes sequentially from the families stream: town by town
+/// (`towns[k]` people each; a family never spans two towns), then the
+/// foreign detainees (`foreign` people), then the factions' pools elsewhere
+/// (`pools[f]` people each), one "family" per faction in households of ten:
+/// fighters who live outside town and arrive later as foreigners.
+pub fn layout(p: &Params, towns: &[u32], foreign: u32, pools: &[u32], key: &RunKey) -> Layout {
     let mut rng = key.stream(Stream::Families, 0, 0);
     let sigma2 = (1.0 + p.family_size_cv * p.family_size_cv).ln();
     let fam = LogNormal::new(p.family_size_mean.ln() - sigma2 / 2.0, sigma2.sqrt()).expect("validated log-normal parameters");
     let hh = (p.household_size_mean > 1.0).then(|| Poisson::new(p.household_size_mean - 1.0).expect("validated Poisson mean"));
     let mut family_start = vec![0u32];
     let mut household_start = vec![0u32];
+    let mut blocks = Vec::with_capacity(towns.len() + 1);
     let mut at = 0usize;
-    while at < n {
-        let size = (fam.sample(&mut rng).round().max(1.0) as usize).min(n - at);
-        let end = at + size;
-        let mut h = at;
-        while h < end {
-            let hs = 1 + hh.as_ref().map(|d| d.sample(&mut rng) as usize).unwrap_or(0);
-            h = (h + hs).min(end);
-            household_start.push(h as u32);
+    for &size in towns.iter().chain((foreign > 0).then_some(&foreign)) {
+        let n = at + size as usize;
+        let first = at;
+        while at < n {
+            let size = (fam.sample(&mut rng).round().max(1.0) as usize).min(n - at);
+            let end = at + size;
+            let mut h = at;
+            while h < end {
+                let hs = 1 + hh.as_ref().map(|d| d.sample(&mut rng) as usize).unwrap_or(0);
+                h = (h + hs).min(end);
+                household_start.push(h as u32);
+            }
+            at = end;
+            family_start.push(at as u32);
         }
-        at = end;
-        family_start.push(at as u32);
+        blocks.push((first as u32, at as u32));
     }
     let locals = family_start.len() - 1;
     for &pool in pools {
@@ -298,7 +304,7 @@ pub fn layout(p: &Params, pools: &[u32], key: &RunKey) -> Layout {
     for h in 0..household_start.len() - 1 {
         household_of[household_start[h] as usize..household_start[h + 1] as usize].fill(h as u32);
     }
-    Layout { family_start, household_start, family_of, household_of, local_families: locals }
+    Layout { family_start, household_start, family_of, household_of, local_families: locals, blocks }
 }
 
 fn beta(mean: f64, conc: f64) -> Option<Beta<f64>> {

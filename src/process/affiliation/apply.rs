@@ -46,6 +46,14 @@ pub(super) fn apply(w: &mut World, s: &Scenario, d: Decision) {
         w.today.joins[f] += 1;
         w.today.joins_by_age[f][p.age[i] as usize] += 1;
         w.today.joins_by_motive[d.motive as usize] += 1;
+        // The region's recruitment pools (docs/model.md, 8.3 and 8.4).
+        if was == Status::Displaced {
+            w.today.region.joins_displaced += 1;
+        }
+        if p.flags[i].has(crate::society::people::Flags::CAMP_RAISED) {
+            w.today.region.joins_camp_raised += 1;
+        }
+        w.region.today[p.place[i] as usize].joins += 1;
     }
     if d.status == Status::LocalFighter {
         p.group[i] = d.group;

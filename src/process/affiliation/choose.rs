@@ -10,36 +10,48 @@ use crate::scenario::Scenario;
 use crate::society::people::{MAX_FACTIONS, NONE_U8, NONE_U16, Origin, Status};
 use crate::world::World;
 
-pub(super) fn views(w: &World, s: &Scenario) -> [View; MAX_FACTIONS] {
+/// What each faction looks like from each place: a faction reaches a place
+/// where it runs the town's affairs (it has arrived and the town is not up
+/// in arms against it) or, in a region, where it has people: members, or
+/// members among the detained of a camp (docs/model.md, 8.6).
+pub(super) fn views(w: &World, s: &Scenario) -> Vec<[View; MAX_FACTIONS]> {
     let t = &w.society.people.tally;
-    let local_fighters = t.status[Status::LocalFighter as usize] as f64;
-    let mut v = [View::default(); MAX_FACTIONS];
-    for (f, fp) in s.factions.iter().enumerate() {
-        let st = &w.factions[f];
-        let members = t.members_in_town(f) as f64;
-        v[f] = View {
-            // Nobody joins a faction the town is up in arms against.
-            in_town: st.arrived && !(w.uprising.against == Some(f as u8) && w.uprising.call_day.is_some() && !w.uprising.over),
-            dominance: {
-                let seen = members + s.affiliation.perceived_elsewhere * f64::from(fp.strength_elsewhere);
-                seen / (seen + local_fighters + 1.0)
-            },
-            threat: st.menace / (st.menace + s.affiliation.protection_menace_half).max(1e-9),
-            standing: st.standing,
-            services_on: st.services_on,
-            foreign_share: t.members[f][Origin::Foreign as usize] as f64 / members.max(1.0),
-            infighting: st.infighting,
-            unpaid: st.unpaid,
-            pay: fp.pay_per_month / 115.0,
+    let at = &w.society.people.at;
+    let mut out = vec![[View::default(); MAX_FACTIONS]; at.len()];
+    for (k, place) in at.iter().enumerate() {
+        let local_fighters = f64::from(place.status[Status::LocalFighter as usize]);
+        let v = &mut out[k];
+        for (f, fp) in s.factions.iter().enumerate() {
+            let st = &w.factions[f];
+            let members = f64::from(place.members[f]);
+            let up_against = w.uprising.against == Some(f as u8) && w.uprising.call_day.is_some() && !w.uprising.over;
+            let cells = place.members[f] + place.detained[f] > 0 && s.region.declared;
+            let all_members = t.members_in_town(f) as f64;
+            v[f] = View {
+                // Nobody joins a faction the town is up in arms against.
+                in_town: (st.arrived || cells) && !up_against,
+                dominance: {
+                    let seen = members + s.affiliation.perceived_elsewhere * f64::from(fp.strength_elsewhere);
+                    seen / (seen + local_fighters + 1.0)
+                },
+                threat: st.menace / (st.menace + s.affiliation.protection_menace_half).max(1e-9),
+                standing: st.standing,
+                services_on: st.services_on,
+                foreign_share: t.members[f][Origin::Foreign as usize] as f64 / all_members.max(1.0),
+                infighting: st.infighting,
+                unpaid: st.unpaid,
+                pay: fp.pay_per_month / 115.0,
 
-            strictness: fp.strictness,
-        };
+                strictness: fp.strictness,
+            };
+        }
     }
-    v
+    out
 }
 
-pub(super) fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: usize, rng: &mut Rng) -> Option<Decision> {
+pub(super) fn decide(w: &World, s: &Scenario, views: &[[View; MAX_FACTIONS]], i: usize, rng: &mut Rng) -> Option<Decision> {
     let p = &w.society.people;
+    let Some(views) = views.get(p.place[i] as usize) else { return None };
     let status = p.status[i];
     // While the town is up in arms, the mobilised, abstainers and turned stay put.
     // Commanders stay with the group they command.
@@ -60,7 +72,7 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: u
     // (ICSR 2015); other foreigners (the pools) do not.
     let reconsiders = !settled
         && if local {
-            matches!(status, Status::Civilian | Status::Activist | Status::LocalFighter | Status::Supporter | Status::Fighter | Status::ExMember)
+            matches!(status, Status::Civilian | Status::Activist | Status::LocalFighter | Status::Supporter | Status::Fighter | Status::ExMember | Status::Displaced)
         } else {
             matches!(status, Status::Supporter | Status::Fighter)
         };
@@ -79,20 +91,27 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: u
     let (fam, peers) = (w.society.network.family.row(i), w.society.network.peers.row(i));
     let degree = (fam.len() + peers.len()).max(1) as f64;
     let mut members_near = [0u32; MAX_FACTIONS];
+    let mut away_near = [0u32; MAX_FACTIONS];
     let mut fighters_near = 0u32;
     for &j in fam.iter().chain(peers) {
         let (sj, fj) = (p.status[j as usize], p.faction[j as usize]);
         if sj.member() && (fj as usize) < MAX_FACTIONS {
             members_near[fj as usize] += 1;
         }
+        // Kin with the faction away: elsewhere with it, or held as its members.
+        if matches!(sj, Status::Elsewhere | Status::Detained) && (fj as usize) < MAX_FACTIONS {
+            away_near[fj as usize] += 1;
+        }
         fighters_near += u32::from(sj == Status::LocalFighter);
     }
     // Options: 0 stay civilian (or ex-member), then per faction support and fight, then a local group.
     let mut options: [(Status, u8, f64, u8, u8); 2 * MAX_FACTIONS + 2] = [(Status::Civilian, NONE_U8, 0.0, 0, 0); 2 * MAX_FACTIONS + 2];
-    let civil = if status == Status::ExMember || status == Status::Activist { status } else { Status::Civilian };
-    let civil_faction = if status == Status::ExMember { p.faction[i] } else { NONE_U8 };
+    let civil = if matches!(status, Status::ExMember | Status::Activist | Status::Displaced) { status } else { Status::Civilian };
+    let civil_faction = if matches!(status, Status::ExMember | Status::Displaced) { p.faction[i] } else { NONE_U8 };
+    // An ostracised household displaced has no community to keep (8.3).
+    let excluded = if status == Status::Displaced && p.flags[i].has(crate::society::people::Flags::TAINTED) { a.exclusion } else { 0.0 };
     // A foreign member's way out is to desert and flee the town, at a cost.
-    options[0] = if local { (civil, civil_faction, 0.0, 0, 0) } else { (Status::Displaced, NONE_U8, -a.flight_cost, 0, 0) };
+    options[0] = if local { (civil, civil_faction, -excluded, 0, 0) } else { (Status::Displaced, NONE_U8, -a.flight_cost, 0, 0) };
     // A local fighter does not drift back to civilian life: the texts name no
     // such loss; groups lose men to battle, to a faction's recruitment and pay,
     // and to disarming (docs/model.md, 7.4). His options are his group and the
@@ -118,7 +137,7 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[View; MAX_FACTIONS], i: u
             a.services * reg * f64::from(u8::from(v.services_on)),
             a.protection * fear * v.dominance * v.threat,
             a.ideology * commitment + a.exposure * f64::from(p.exposure[f].get(i)),
-            a.social * f64::from(members_near[f]) / degree + a.standing * v.standing + a.registered * reg,
+            a.social * f64::from(members_near[f]) / degree + a.ties_away * f64::from(away_near[f]) / degree + a.standing * v.standing + a.registered * reg,
         ];
         let member_here = status.member() && p.faction[i] as usize == f;
         // Pay stopping pushes those who are paid (fighters; informants quit on their own).

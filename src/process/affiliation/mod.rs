@@ -74,7 +74,7 @@ pub(crate) struct Decision {
 pub fn step(w: &mut World, s: &Scenario) {
     crate::faction::arrivals(w, s);
     let views = choose::views(w, s);
-    if !views.iter().any(|v| v.in_town) {
+    if !views.iter().any(|pl| pl.iter().any(|v| v.in_town)) {
         return;
     }
     let n = w.society.people.len();

@@ -37,6 +37,8 @@ pub struct Raw {
     pub join_commitment_gain: Option<f64>,
     pub exposure_commitment_gain: Option<f64>,
     pub leave_commitment_drop: Option<f64>,
+    pub ties_away: Option<f64>,
+    pub exclusion: Option<f64>,
 }
 
 /// Parameters of affiliation choices (`[affiliation]`): logit weights are in
@@ -75,6 +77,10 @@ pub struct Params {
     pub join_commitment_gain: f64,
     pub exposure_commitment_gain: f64,
     pub leave_commitment_drop: f64,
+    /// Weight of kin with the faction away (elsewhere or detained), per contact.
+    pub ties_away: f64,
+    /// What staying a civilian loses for a household ostracised and displaced.
+    pub exclusion: f64,
 }
 
 const WEIGHT: Real = Real { default: 0.0, min: 0.0, max: 100.0, unit: "utility", doc: "", source: "assumption" };
@@ -295,7 +301,33 @@ impl Params {
                 ..SHARE
             },
         )?;
+        let ties_away = r(
+            "ties_away",
+            raw.ties_away,
+            Real {
+                default: 0.5,
+                min: 0.0,
+                max: 20.0,
+                unit: "utility per share of contacts",
+                doc: "Pull of the faction from contacts with it away (elsewhere or detained), per share of one's contacts: ties reach across places.",
+                source: "Daly, Paler and Samii (2020): ties to commanders and fellow fighters drive re-engagement; weight: assumption",
+            },
+        )?;
+        let exclusion = r(
+            "exclusion",
+            raw.exclusion,
+            Real {
+                default: 0.5,
+                min: 0.0,
+                max: 20.0,
+                unit: "utility",
+                doc: "What staying a civilian loses for someone of an ostracised household ('ISIS family') who is displaced: no community to keep, nothing to lose by joining.",
+                source: "Hassan 2022: families 'ostracized by those same neighbors, unable to return home' could drive 'another wave'; weight: assumption",
+            },
+        )?;
         Ok(Params {
+            ties_away,
+            exclusion,
             reconsider_rate,
             support_constant,
             fight_constant,

@@ -1,0 +1,364 @@
+//! Detention at scale (step 12 of the day; docs/model.md, 8.4): the region's
+//! camps and prisons. Each day, in each place of detention:
+//!
+//! - due process: a share of the untried are tried; the guilty (members) are
+//!   convicted unless an error or a bribe frees them, the innocent acquitted
+//!   unless wrongly convicted ("imperfect at best, with many guilty parties
+//!   able to escape justice through legal loopholes or paying bribes, while
+//!   potentially innocent people have been convicted", Hassan 2022);
+//! - repatriation of foreign detainees, and releases of local camp detainees
+//!   through sponsorship (the return levers);
+//! - time in detention: poor conditions raise commitment, the faction's
+//!   members inside enforce its rules and pull the others' commitment toward
+//!   theirs, a rehabilitation programme lowers it;
+//! - recruitment inside: a detainee joins the faction inside in proportion
+//!   to their commitment and its members' share of the place;
+//! - escapes, at a rate the place's security lowers.
+//!
+//! Whoever leaves chooses, from their own state, at the gate (7.8's choice:
+//! home, the faction elsewhere, another faction) if they were members; the
+//! rest go home if their community accepts them, else stay displaced
+//! (`displacement_and_return::go_home`).
+
+use rand::RngExt;
+
+use crate::process::aftermath::{self, Channels, DRAWS, Pathway};
+use crate::process::displacement_and_return;
+use crate::region::{ABROAD, PlaceKind};
+use crate::rng::{Rng, Stream};
+use crate::scenario::{Check, Real, Scenario, ScenarioError};
+use crate::society::people::{Flags, NONE_U8, Origin, Status};
+use crate::world::World;
+
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    pub faction: Option<String>,
+    pub trials_per_year: Option<f64>,
+    pub acquit_guilty: Option<f64>,
+    pub bribery: Option<f64>,
+    pub convict_innocent: Option<f64>,
+    pub repatriation_per_year: Option<f64>,
+    pub sponsorship_per_year: Option<f64>,
+    pub hardening_per_year: Option<f64>,
+    pub enforcement_per_year: Option<f64>,
+    pub rehabilitation_per_year: Option<f64>,
+    pub recruitment_per_year: Option<f64>,
+    pub escapes_per_year: Option<f64>,
+    pub followup_released: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    /// The defeated faction whose members and families are detained.
+    pub faction: u8,
+    pub trials_per_year: f64,
+    pub acquit_guilty: f64,
+    pub bribery: f64,
+    pub convict_innocent: f64,
+    pub repatriation_per_year: f64,
+    pub sponsorship_per_year: f64,
+    pub hardening_per_year: f64,
+    pub enforcement_per_year: f64,
+    pub rehabilitation_per_year: f64,
+    pub recruitment_per_year: f64,
+    pub escapes_per_year: f64,
+    pub followup_released: f64,
+}
+
+const SHARE: Real = Real::SHARE;
+const PER_YEAR: Real = Real { default: 0.0, min: 0.0, max: 50.0, unit: "per year", doc: "", source: "assumption" };
+
+impl Params {
+    pub fn resolve(raw: &Raw, c: &mut Check, factions: &[String]) -> Result<Params, ScenarioError> {
+        let name = c.text("faction", raw.faction.as_deref(), factions.first().map_or("", String::as_str), "The defeated faction whose members and families the camps and prisons hold (default: the first faction).");
+        let faction = if factions.is_empty() {
+            NONE_U8
+        } else {
+            match factions.iter().position(|f| *f == name) {
+                Some(f) => f as u8,
+                None => {
+                    return Err(c.fail("faction", format!(
+                        "\"{name}\" is not a faction of this scenario: allowed {}",
+                        factions.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+        };
+        let trials_per_year = c.real("trials_per_year", raw.trials_per_year, Real {
+            default: 0.05,
+            doc: "Due process: share of the untried detainees of a prison tried each year (the lever 'due process at scale').",
+            source: "assumption; detention 'neither accused nor convicted', 'languishing' four years on (Hassan 2022)",
+            ..PER_YEAR
+        })?;
+        let acquit_guilty = c.real("acquit_guilty", raw.acquit_guilty, Real {
+            default: 0.2,
+            doc: "Share of the guilty (members) tried who are acquitted by error or loophole.",
+            source: "assumption; 'many guilty parties able to escape justice through legal loopholes' (Hassan 2022)",
+            ..SHARE
+        })?;
+        let bribery = c.real("bribery", raw.bribery, Real {
+            default: 0.1,
+            doc: "Share of the guilty not acquitted who buy their release.",
+            source: "assumption; '... or paying bribes' (Hassan 2022)",
+            ..SHARE
+        })?;
+        let convict_innocent = c.real("convict_innocent", raw.convict_innocent, Real {
+            default: 0.3,
+            doc: "Share of the innocent tried who are convicted anyway.",
+            source: "assumption; 'potentially innocent people have been convicted without due process' (Hassan 2022)",
+            ..SHARE
+        })?;
+        let repatriation_per_year = c.real("repatriation_per_year", raw.repatriation_per_year, Real {
+            default: 0.02,
+            doc: "Share of foreign detainees repatriated each year (the lever 'repatriation').",
+            source: "assumption; 'Western governments have refused to repatriate their citizens' (Hassan 2022)",
+            ..PER_YEAR
+        })?;
+        let sponsorship_per_year = c.real("sponsorship_per_year", raw.sponsorship_per_year, Real {
+            default: 0.03,
+            doc: "Share of local camp detainees released each year on a notable's sponsorship.",
+            source: "assumption; tribal sponsorship released 1,122 women and children from al-Hol in July 2019",
+            ..PER_YEAR
+        })?;
+        let hardening_per_year = c.real("hardening_per_year", raw.hardening_per_year, Real {
+            default: 0.15,
+            doc: "Yearly rise of a detainee's commitment, a share of the way to 1, in the worst conditions (scaled by 1 - conditions).",
+            source: "assumption; 'languish in limbo under degrading conditions ... a lost generation' (Hassan 2022)",
+            ..PER_YEAR
+        })?;
+        let enforcement_per_year = c.real("enforcement_per_year", raw.enforcement_per_year, Real {
+            default: 0.5,
+            doc: "Yearly pull of detainees' commitment toward the faction members' inside, times the members' share of the place (its rules enforced in the camps).",
+            source: "assumption; the faction's members enforce its rules in the camps",
+            ..PER_YEAR
+        })?;
+        let rehabilitation_per_year = c.real("rehabilitation_per_year", raw.rehabilitation_per_year, Real {
+            default: 0.4,
+            doc: "Yearly fall of commitment, a share of its level, where a rehabilitation programme runs.",
+            source: "assumption",
+            ..PER_YEAR
+        })?;
+        let recruitment_per_year = c.real("recruitment_per_year", raw.recruitment_per_year, Real {
+            default: 0.5,
+            doc: "Yearly rate at which a detainee joins the faction inside, times their commitment and its members' share of the place.",
+            source: "assumption",
+            ..PER_YEAR
+        })?;
+        let escapes_per_year = c.real("escapes_per_year", raw.escapes_per_year, Real {
+            default: 0.05,
+            doc: "Yearly escape rate from a place with no security (scaled by 1 - security).",
+            source: "assumption; 'makeshift and difficult-to-secure detention facilities' (Hassan 2022)",
+            ..PER_YEAR
+        })?;
+        let followup_released = c.real("followup_released", raw.followup_released, Real {
+            default: 0.0,
+            doc: "How far the aftermath's follow-up reaches those released from the region's detention (0: none).",
+            source: "assumption; 'the thorny problems of reintegration ... left to overwhelmed local authorities' (Hassan 2022)",
+            ..SHARE
+        })?;
+        Ok(Params {
+            faction,
+            trials_per_year,
+            acquit_guilty,
+            bribery,
+            convict_innocent,
+            repatriation_per_year,
+            sponsorship_per_year,
+            hardening_per_year,
+            enforcement_per_year,
+            rehabilitation_per_year,
+            recruitment_per_year,
+            escapes_per_year,
+            followup_released,
+        })
+    }
+}
+
+/// The region's state between days.
+#[derive(Clone, Debug, Default)]
+pub struct RegionState {
+    /// Per place: the day of the last attack on it (prisons), if any.
+    pub attacked_day: Vec<Option<u32>>,
+    /// Per place: what happened there today.
+    pub today: Vec<crate::record::PlaceFlows>,
+    /// Per place: whether the faction had cells there once it was defeated,
+    /// and the day its cell first reached `insurgency.cell_size`.
+    pub cell_day: Vec<Option<u32>>,
+    /// The day of the latest prison attack, anywhere.
+    pub last_attack: Option<u32>,
+}
+
+impl RegionState {
+    pub fn new(r: &crate::region::Params) -> RegionState {
+        let n = r.places.len();
+        RegionState { attacked_day: vec![None; n], today: vec![Default::default(); n], cell_day: vec![None; n], last_attack: None }
+    }
+}
+
+/// Yearly rate to a daily probability.
+pub fn daily(per_year: f64) -> f64 {
+    1.0 - (-per_year / 365.0).exp()
+}
+
+pub fn step(w: &mut World, s: &Scenario) {
+    let d = &s.detention;
+    if !s.region.places.iter().any(|p| p.kind.detains()) {
+        return;
+    }
+    let mut rng = w.key.stream(Stream::Detention, w.day, 0);
+    let places = &s.region.places;
+    // Members' share and mean commitment inside each place, from the start of the day.
+    let mut members = vec![0u32; places.len()];
+    let mut held = vec![0u32; places.len()];
+    let mut commit = vec![0.0f64; places.len()];
+    let n = w.society.people.len();
+    let f = d.faction;
+    {
+        let p = &w.society.people;
+        for i in 0..n {
+            if p.status[i] == Status::Detained {
+                let k = p.place[i] as usize;
+                if k < places.len() {
+                    held[k] += 1;
+                    if p.faction[i] == f {
+                        members[k] += 1;
+                        commit[k] += f64::from(p.commitment.get(i));
+                    }
+                }
+            }
+        }
+    }
+    let share: Vec<f64> = (0..places.len()).map(|k| f64::from(members[k]) / f64::from(held[k].max(1))).collect();
+    let model: Vec<f64> = (0..places.len()).map(|k| commit[k] / f64::from(members[k].max(1))).collect();
+    let (trial, repat, sponsor, esc, recruit) =
+        (daily(d.trials_per_year), daily(d.repatriation_per_year), daily(d.sponsorship_per_year), daily(d.escapes_per_year), daily(d.recruitment_per_year));
+    let mut leaving: Vec<(u32, Leave)> = Vec::new();
+    for i in 0..n {
+        let p = &mut w.society.people;
+        if p.status[i] != Status::Detained {
+            continue;
+        }
+        let k = p.place[i] as usize;
+        let Some(pl) = places.get(k).filter(|pl| pl.kind.detains()) else { continue };
+        // Time in detention: conditions, the faction's enforcement, rehabilitation.
+        let c = f64::from(p.commitment.get(i));
+        let mut dc = daily(d.hardening_per_year) * (1.0 - pl.conditions) * (1.0 - c) + daily(d.enforcement_per_year) * share[k] * (model[k] - c).max(0.0);
+        if pl.rehabilitation {
+            dc -= daily(d.rehabilitation_per_year) * c;
+        }
+        p.commitment.set(i, (c + dc).clamp(0.0, 1.0) as f32);
+        let u: f64 = rng.random();
+        let member = p.faction[i] == f;
+        let convicted = p.flags[i].has(Flags::CONVICTED);
+        // Escapes, then due process (prisons), repatriation, sponsorship (camps).
+        let mut acc = esc * (1.0 - pl.security);
+        if u < acc {
+            leaving.push((i as u32, Leave::Escaped));
+            continue;
+        }
+        if pl.kind == PlaceKind::Prison && !convicted {
+            acc += trial;
+            if u < acc {
+                let v: f64 = rng.random();
+                let guilty_free = d.acquit_guilty + (1.0 - d.acquit_guilty) * d.bribery;
+                let freed = if member { v < guilty_free } else { v >= d.convict_innocent };
+                if freed {
+                    leaving.push((i as u32, Leave::Released));
+                } else {
+                    p.flags[i].set(Flags::CONVICTED);
+                    w.region.today[k].convicted += 1;
+                    w.today.region.convicted += 1;
+                }
+                continue;
+            }
+        }
+        if p.origin[i] == Origin::Foreign {
+            acc += repat;
+            if u < acc && !convicted {
+                leaving.push((i as u32, Leave::Repatriated));
+                continue;
+            }
+        } else if pl.kind == PlaceKind::Camp {
+            acc += sponsor;
+            if u < acc {
+                leaving.push((i as u32, Leave::Released));
+                continue;
+            }
+        }
+        // Recruitment inside: the committed join its members.
+        if !member && f != NONE_U8 && rng.random::<f64>() < recruit * c * share[k] {
+            let p = &mut w.society.people;
+            p.assign(i, Status::Detained, f);
+            w.region.today[k].recruited += 1;
+            w.today.region.recruited_in_detention += 1;
+        }
+    }
+    for (i, why) in leaving {
+        leave(w, s, i as usize, why, &mut rng);
+    }
+}
+
+/// Why someone leaves a camp or prison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leave {
+    Released,
+    Escaped,
+    Repatriated,
+}
+
+/// Person `i` leaves detention.
+pub fn leave(w: &mut World, s: &Scenario, i: usize, why: Leave, rng: &mut Rng) {
+    let k = w.society.people.place[i] as usize;
+    if let Some(t) = w.region.today.get_mut(k) {
+        match why {
+            Leave::Released => t.released += 1,
+            Leave::Escaped => t.escaped += 1,
+            Leave::Repatriated => t.repatriated += 1,
+        }
+    }
+    match why {
+        Leave::Released => w.today.region.released += 1,
+        Leave::Escaped => w.today.region.escaped += 1,
+        Leave::Repatriated => w.today.region.repatriated += 1,
+    }
+    let p = &mut w.society.people;
+    p.flags[i].clear(Flags::CONVICTED);
+    if why == Leave::Repatriated {
+        // Out of the region: abroad, with no faction.
+        p.assign(i, Status::Elsewhere, NONE_U8);
+        p.move_to(i, ABROAD);
+        return;
+    }
+    let f = p.faction[i];
+    if f == NONE_U8 || p.origin[i] == Origin::Foreign && f == NONE_U8 {
+        displacement_and_return::go_home(w, s, i);
+        return;
+    }
+    // A member chooses at the gate (7.8), with the follow-up that reaches them.
+    let ch = if why == Leave::Escaped { Channels::default() } else { Channels::of(&s.aftermath).scaled(s.detention.followup_released) };
+    w.society.people.assign(i, Status::ExMember, f);
+    let u: [f64; DRAWS] = rng.random();
+    let pathway = aftermath::choose(w, s, i, f as usize, &ch, true, &u);
+    match pathway {
+        Pathway::Home | Pathway::Stopped | Pathway::Group => displacement_and_return::go_home(w, s, i),
+        Pathway::Rejoin => {
+            w.society.people.assign(i, Status::Elsewhere, f);
+            w.today.region.rejoined += 1;
+        }
+        Pathway::Switch(g) => {
+            displacement_and_return::go_home(w, s, i);
+            if w.society.people.status[i].present() {
+                let p = &mut w.society.people;
+                p.assign(i, Status::Supporter, g);
+                p.register(i, g);
+                w.today.joins[g as usize] += 1;
+            }
+        }
+        Pathway::Detained => {
+            w.society.people.assign(i, Status::Detained, f);
+            w.society.people.move_to(i, k as u16);
+        }
+        Pathway::Stay => {}
+    }
+}
