@@ -48,8 +48,10 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
         return fail(format!("{} mobilised but only {} present", today.mobilised, today.present));
     }
     if let Some(y) = yesterday {
-        if head_count(y) != total {
-            return fail(format!("the head count went from {} to {total}", head_count(y)));
+        // Newborns join the head count on the census day they enter (7.14).
+        let born = today.counts.region.births;
+        if head_count(y) + born != total {
+            return fail(format!("the head count went from {} to {total} with {born} born", head_count(y)));
         }
         let (was, now) = (y.status[Status::Dead as usize], today.status[Status::Dead as usize]);
         if now < was {
@@ -101,6 +103,25 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
     let recount = Tally::recount(&w.society.people);
     if !w.society.people.tally.agrees(&recount) {
         return fail("the incremental head counts disagree with a count from scratch".to_string());
+    }
+    // Head counts by place agree with a count from scratch; no place holds
+    // more than everyone, and every place's detained members are detained.
+    let at = &w.society.people.at;
+    if *at != w.society.people.place_counts(at.len()) {
+        return fail("the head counts by place disagree with a count from scratch".to_string());
+    }
+    for (k, d) in today.places.iter().enumerate() {
+        let alive: u64 = d.status.iter().map(|&x| u64::from(x)).sum::<u64>() - u64::from(d.status[Status::Dead as usize]);
+        if alive > total || d.detained_members > d.status[Status::Detained as usize] || d.fighters > d.members {
+            return fail(format!("place {k}'s counts are inconsistent: {alive} alive, {} detained members of {} detained, {} fighters of {} members", d.detained_members, d.status[Status::Detained as usize], d.fighters, d.members));
+        }
+        if !(-1e-6..=1.0 + 1e-6).contains(&f64::from(d.detained_commitment)) {
+            return fail(format!("place {k}'s mean commitment in detention is {}", d.detained_commitment));
+        }
+        let by_age: u32 = d.detained_by_age.iter().sum();
+        if by_age != d.status[Status::Detained as usize] || d.detained_women > by_age {
+            return fail(format!("place {k}'s detained by age ({by_age}) or women ({}) disagree with its detained ({})", d.detained_women, d.status[Status::Detained as usize]));
+        }
     }
     let t = &w.society.people.tally;
     if let Some(f) = (0..MAX_FACTIONS).find(|&f| t.elsewhere_local[f] > t.by_faction[f][Status::Elsewhere as usize]) {

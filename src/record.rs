@@ -53,7 +53,7 @@ pub struct DayCounts {
     pub deaths_misidentified: u64,
     /// Ex-members' pathways today: reintegrated, rejoined, switched, detained.
     pub pathways: [u64; 4],
-    /// The region's flows today (docs/model.md, 8).
+    /// The region's flows today (docs/model.md, 7.13-7.19).
     pub region: RegionCounts,
 }
 
@@ -79,6 +79,8 @@ pub struct RegionCounts {
     /// Joins of a faction by the displaced, and by those who came of age in detention.
     pub joins_displaced: u64,
     pub joins_camp_raised: u64,
+    /// Freed by the faction's prison attacks (counted among the escaped too).
+    pub freed_by_attacks: u64,
 }
 
 /// What happened in one place today.
@@ -149,7 +151,7 @@ pub struct DayRecord {
     pub mobilised: u64,
     /// Prisoners in the community's custody, now.
     pub prisoners: u64,
-    /// Each place of the region (docs/model.md, 8); empty on days the
+    /// Each place of the region (docs/model.md, 7.13-7.19); empty on days the
     /// region is not observed place by place.
     pub places: Vec<PlaceDay>,
 }

@@ -1,4 +1,4 @@
-//! The region: the places a scenario's people live in (docs/model.md, 8.1).
+//! The region: the places a scenario's people live in (docs/model.md, 7.13).
 //! A place is a town (a community: families, network, local groups,
 //! institutions), a camp, a prison, or a faction's hideout (its "elsewhere").
 //! A place is a dimension of the same engine and schedule: every person has a

@@ -2,7 +2,7 @@
 //! through it): head counts at the start and end, the flows' totals, the
 //! faction's strength and attacks around its first prison attack, commitment
 //! in detention, what became of those who came of age in detention, and the
-//! order in which the faction came back to towns (docs/model.md, 8.7).
+//! order in which the faction came back to towns (docs/model.md, 7.19).
 
 use crate::record::DayRecord;
 use crate::scenario::Scenario;
@@ -37,14 +37,18 @@ pub struct RegionSummary {
     pub attack_deaths: u64,
     pub prison_attacks: u64,
     pub first_prison_attack_day: Option<u32>,
+    /// The first prison attack that freed anyone, and how many all attacks freed.
+    pub first_prison_break_day: Option<u32>,
+    pub freed_by_attacks: u64,
     /// The faction's strength (members in towns, fighters elsewhere) at the
-    /// start, its peak, at the end, and on the days around its first prison attack.
+    /// start, its peak, at the end, and on the days around its first prison
+    /// break (the first attack that freed anyone).
     pub strength_start: u64,
     pub strength_peak: u64,
     pub strength_end: u64,
     pub strength_before_attack: Option<u64>,
     pub strength_after_attack: Option<u64>,
-    /// Attacks in the `AROUND_ATTACK_DAYS` before and after the first prison attack.
+    /// Attacks in the `AROUND_ATTACK_DAYS` before and after the first prison break.
     pub attacks_before_attack: Option<u64>,
     pub attacks_after_attack: Option<u64>,
     /// Mean commitment of the detained at the start and at the end.
@@ -90,7 +94,8 @@ pub fn of(s: &Scenario, w: &World, records: &[DayRecord]) -> Option<RegionSummar
     let (first, last) = (&records[0], &records[records.len() - 1]);
     let sum = |get: &dyn Fn(&crate::record::RegionCounts) -> u64| records.iter().map(|r| get(&r.counts.region)).sum::<u64>();
     let strengths: Vec<u64> = records.iter().map(|r| strength(r, s, f)).collect();
-    let attack_day = w.events.iter().find(|e| e.kind == "prison_attack").map(|e| e.day);
+    let first_attack = w.events.iter().find(|e| e.kind == "prison_attack").map(|e| e.day);
+    let attack_day = w.region.first_break;
     let around = |from: i64, to: i64, get: &dyn Fn(&DayRecord) -> u64| -> u64 {
         records.iter().filter(|r| i64::from(r.day) >= from && i64::from(r.day) < to).map(get).sum()
     };
@@ -137,7 +142,9 @@ pub fn of(s: &Scenario, w: &World, records: &[DayRecord]) -> Option<RegionSummar
         attacks: sum(&|r| r.attacks),
         attack_deaths: sum(&|r| r.attack_deaths),
         prison_attacks: sum(&|r| r.prison_attacks),
-        first_prison_attack_day: attack_day,
+        first_prison_attack_day: first_attack,
+        first_prison_break_day: attack_day,
+        freed_by_attacks: sum(&|r| r.freed_by_attacks),
         strength_start: strengths[0],
         strength_peak: strengths.iter().copied().max().unwrap_or(0),
         strength_end: *strengths.last().unwrap_or(&0),

@@ -80,7 +80,7 @@ pub fn timeseries_spec(s: &Scenario) -> Vec<(String, Format)> {
 }
 
 /// The region's daily flows in timeseries.csv (a scenario with `[region]`).
-pub const REGION_COLUMNS: [&str; 18] = [
+pub const REGION_COLUMNS: [&str; 19] = [
     "births",
     "natural_deaths",
     "came_of_age_detained",
@@ -99,9 +99,10 @@ pub const REGION_COLUMNS: [&str; 18] = [
     "prison_attacks",
     "joins_displaced",
     "joins_camp_raised",
+    "freed_by_attacks",
 ];
 
-fn region_values(r: &crate::record::RegionCounts) -> [u64; 18] {
+fn region_values(r: &crate::record::RegionCounts) -> [u64; 19] {
     [
         r.births,
         r.natural_deaths,
@@ -121,6 +122,7 @@ fn region_values(r: &crate::record::RegionCounts) -> [u64; 18] {
         r.prison_attacks,
         r.joins_displaced,
         r.joins_camp_raised,
+        r.freed_by_attacks,
     ]
 }
 

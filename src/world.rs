@@ -153,6 +153,7 @@ impl World {
             })
             .collect();
         let new_index = s.people.insert_newborns(&newborns);
+        self.today.region.births += newborns.len() as u64;
         // Ties: each newborn to the members of its household.
         let mut extra = Vec::new();
         for b in 0..newborns.len() {

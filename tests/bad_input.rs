@@ -274,3 +274,48 @@ fn epstein_grid_too_full_to_move_is_inconsistent() {
 fn unknown_model_names_the_allowed_ones() {
     assert_rejected(&[("bad.toml", "model = \"sugarscape\"\n")], &["bad.toml:1:1:", "`model`", "\"resist\", \"epstein\""]);
 }
+
+/// A small region: two towns, a camp, a prison (issue 16's bad region files).
+const REGION: &str = "[region.towns.alpha]\npeople = 2000\nheld = true\n[region.towns.beta]\npeople = 1000\n[region.camps.camp]\ncapacity = 500\npeople = 400\n[region.prisons.jail]\ncapacity = 100\npeople = 50\n";
+
+#[test]
+fn a_camp_over_capacity_at_the_start_is_refused() {
+    let text = REGION.replace("capacity = 500\npeople = 400", "capacity = 500\npeople = 600");
+    assert_rejected(&[("bad.toml", &text)], &["bad.toml:8:", "`region.camps.camp.people`", "600 people held at the start is over the capacity of 500", "allowed at most `capacity`"]);
+}
+
+#[test]
+fn a_tie_to_a_missing_place_is_refused_naming_the_towns() {
+    let text = format!("{REGION}from = [\"alpha\", \"gamma\"]\n");
+    assert_rejected(&[("bad.toml", &text)], &["bad.toml:12:", "`region.prisons.jail.from`", "\"gamma\" is not a town of the region", "allowed \"alpha\", \"beta\""]);
+}
+
+#[test]
+fn flight_shares_that_do_not_add_up_are_refused() {
+    let text = format!("{REGION}[displacement]\nto_camps_share = 0.7\nto_towns_share = 0.5\n");
+    assert_rejected(&[("bad.toml", &text)], &["bad.toml:14:", "`displacement.to_towns_share`", "add up to 1.2", "allowed only a total of 1"]);
+}
+
+#[test]
+fn population_people_beside_listed_towns_is_refused() {
+    let text = format!("[population]\npeople = 5000\n{REGION}");
+    assert_rejected(&[("bad.toml", &text)], &["bad.toml:2:", "`population.people`", "takes its people from them"]);
+}
+
+#[test]
+fn detention_of_a_faction_that_does_not_exist_is_refused() {
+    let text = format!("{REGION}[factions.isis]\n[detention]\nfaction = \"isys\"\n");
+    assert_rejected(&[("bad.toml", &text)], &["`detention.faction`", "\"isys\" is not a faction of this scenario", "allowed \"isis\""]);
+}
+
+#[test]
+fn a_region_that_would_exceed_memory_is_refused_up_front() {
+    let text = "[region.generated_towns]\ncount = 2000\npeople_mean = 50000.0\n";
+    assert_rejected(&[("bad.toml", text)], &["`region.towns`", "allowed 1 to 20000000"]);
+}
+
+#[test]
+fn a_place_name_used_twice_is_refused() {
+    let text = REGION.replace("[region.prisons.jail]", "[region.prisons.camp]");
+    assert_rejected(&[("bad.toml", &text)], &["`region.prisons.camp`", "names another place already"]);
+}

@@ -253,10 +253,10 @@ fn a_sweep_writes_paired_comparisons_and_the_report_shows_them_against_the_chose
     let peak = runs[0].keys().find(|k| k.starts_with("factions.") && k.ends_with(".members_peak")).expect("a faction's peak membership").clone();
     // Point 12 (rich_faction) against point 4 (base, the same swept values), replicate by replicate.
     let row = rows.iter().find(|r| r["point"] == "12" && r["outcome"] == peak).expect("a row for point 12");
-    assert_eq!((row["reference"].as_str(), row["policy"].as_str(), row["n_pairs"].as_str()), ("base", "rich_faction", "3"));
+    assert_eq!((row["reference"].as_str(), row["policy"].as_str(), row["n_pairs"].as_str()), ("base", "rich_faction", "5"));
     let value = |p: &str, r: &str| -> f64 { runs.iter().find(|x| x["point"] == p && x["replicate"] == r).unwrap()[&peak].parse().unwrap() };
-    let diffs: Vec<f64> = ["0", "1", "2"].iter().map(|r| value("12", r) - value("4", r)).collect();
-    let mean = diffs.iter().sum::<f64>() / 3.0;
+    let diffs: Vec<f64> = ["0", "1", "2", "3", "4"].iter().map(|r| value("12", r) - value("4", r)).collect();
+    let mean = diffs.iter().sum::<f64>() / 5.0;
     assert!((row["mean_difference"].parse::<f64>().unwrap() - mean).abs() < 1e-9, "{row:?} against {diffs:?}");
     assert!(rows.iter().all(|r| r["policy"] == "rich_faction"), "the reference policy is not compared with itself");
 

@@ -1,4 +1,4 @@
-//! Breaking the walls (step 13 of the day; docs/model.md, 8.5): the defeated
+//! Breaking the walls (step 13 of the day; docs/model.md, 7.17): the defeated
 //! faction's decision to attack a prison and free its people, sized by its
 //! strength outside and the prison's security (the Hasakeh prison uprising,
 //! January 2022; Hassan 2022). Each day it weighs each prison: what an
@@ -162,12 +162,14 @@ pub fn step(w: &mut World, s: &Scenario) {
     }
     let mut freed = 0u32;
     if success {
+        w.region.first_break.get_or_insert(w.day);
         let share = b.freed_share * odds;
         let held: Vec<u32> = (0..n).filter(|&i| w.society.people.status[i] == Status::Detained && w.society.people.place[i] as usize == k).map(|i| i as u32).collect();
         for i in held {
             if rng.random::<f64>() < share {
                 detention::leave(w, s, i as usize, Leave::Escaped, &mut rng);
                 freed += 1;
+                w.today.region.freed_by_attacks += 1;
             }
         }
     }

@@ -1,11 +1,12 @@
-//! Demography (step 1b of the day; docs/model.md, 8.2): over years people age
+//! Demography (step 1b of the day; docs/model.md, 7.14): over years people age
 //! (children become youths become adults), are born and die of natural causes
 //! at simple rates, so that a region's population stays sensible over a
 //! decade and a cohort of children raised in a camp is visible as it comes of
 //! age. Deaths are drawn daily by thinning (a candidate at the highest hazard,
-//! kept in proportion to the person's own); births are queued daily and
-//! enter the columns, beside their mother's household, at the monthly census
-//! that also moves people up the age classes.
+//! kept in proportion to the person's own); births are drawn daily and enter
+//! the columns, beside their mother's household, at the monthly census that
+//! also moves people up the age classes: they are counted (`births`) and join
+//! the head count on the census day, with their day of birth as drawn.
 
 use rand::RngExt;
 
@@ -101,7 +102,6 @@ pub fn step(w: &mut World, s: &Scenario) {
         let years = p.age_years(i, day);
         if p.sex[i] == Sex::Female && (15..50).contains(&years) && !matches!(p.status[i], Status::Dead | Status::Elsewhere) {
             w.births.push((i as u32, day));
-            w.today.region.births += 1;
         }
         i += 1 + skip(&mut rng, b);
     }

@@ -1,4 +1,4 @@
-//! Detention at scale (step 12 of the day; docs/model.md, 8.4): the region's
+//! Detention at scale (step 12 of the day; docs/model.md, 7.16): the region's
 //! camps and prisons. Each day, in each place of detention:
 //!
 //! - due process: a share of the untried are tried; the guilty (members) are
@@ -46,6 +46,7 @@ pub struct Raw {
     pub recruitment_per_year: Option<f64>,
     pub escapes_per_year: Option<f64>,
     pub followup_released: Option<f64>,
+    pub member_stigma: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +65,7 @@ pub struct Params {
     pub recruitment_per_year: f64,
     pub escapes_per_year: f64,
     pub followup_released: f64,
+    pub member_stigma: f64,
 }
 
 const SHARE: Real = Real::SHARE;
@@ -157,7 +159,14 @@ impl Params {
             source: "assumption; 'the thorny problems of reintegration ... left to overwhelmed local authorities' (Hassan 2022)",
             ..SHARE
         })?;
+        let member_stigma = c.real("member_stigma", raw.member_stigma, Real {
+            default: 0.7,
+            doc: "Stigma a member carries out of a camp or prison (at least this), which weighs against going home at the gate (7.8).",
+            source: "Humphreys and Weinstein (2007): having served in an abusive faction is the strongest predictor of not being accepted back; level: assumption",
+            ..SHARE
+        })?;
         Ok(Params {
+            member_stigma,
             faction,
             trials_per_year,
             acquit_guilty,
@@ -185,14 +194,15 @@ pub struct RegionState {
     /// Per place: whether the faction had cells there once it was defeated,
     /// and the day its cell first reached `insurgency.cell_size`.
     pub cell_day: Vec<Option<u32>>,
-    /// The day of the latest prison attack, anywhere.
+    /// The day of the latest prison attack, anywhere, and of the first that freed anyone.
     pub last_attack: Option<u32>,
+    pub first_break: Option<u32>,
 }
 
 impl RegionState {
     pub fn new(r: &crate::region::Params) -> RegionState {
         let n = r.places.len();
-        RegionState { attacked_day: vec![None; n], today: vec![Default::default(); n], cell_day: vec![None; n], last_attack: None }
+        RegionState { attacked_day: vec![None; n], today: vec![Default::default(); n], cell_day: vec![None; n], last_attack: None, first_break: None }
     }
 }
 
@@ -233,6 +243,7 @@ pub fn step(w: &mut World, s: &Scenario) {
     let model: Vec<f64> = (0..places.len()).map(|k| commit[k] / f64::from(members[k].max(1))).collect();
     let (trial, repat, sponsor, esc, recruit) =
         (daily(d.trials_per_year), daily(d.repatriation_per_year), daily(d.sponsorship_per_year), daily(d.escapes_per_year), daily(d.recruitment_per_year));
+    let (harden, enforce, rehab) = (daily(d.hardening_per_year), daily(d.enforcement_per_year), daily(d.rehabilitation_per_year));
     let mut leaving: Vec<(u32, Leave)> = Vec::new();
     for i in 0..n {
         let p = &mut w.society.people;
@@ -243,9 +254,9 @@ pub fn step(w: &mut World, s: &Scenario) {
         let Some(pl) = places.get(k).filter(|pl| pl.kind.detains()) else { continue };
         // Time in detention: conditions, the faction's enforcement, rehabilitation.
         let c = f64::from(p.commitment.get(i));
-        let mut dc = daily(d.hardening_per_year) * (1.0 - pl.conditions) * (1.0 - c) + daily(d.enforcement_per_year) * share[k] * (model[k] - c).max(0.0);
+        let mut dc = harden * (1.0 - pl.conditions) * (1.0 - c) + enforce * share[k] * (model[k] - c).max(0.0);
         if pl.rehabilitation {
-            dc -= daily(d.rehabilitation_per_year) * c;
+            dc -= rehab * c;
         }
         p.commitment.set(i, (c + dc).clamp(0.0, 1.0) as f32);
         let u: f64 = rng.random();
@@ -335,9 +346,12 @@ pub fn leave(w: &mut World, s: &Scenario, i: usize, why: Leave, rng: &mut Rng) {
         displacement_and_return::go_home(w, s, i);
         return;
     }
-    // A member chooses at the gate (7.8), with the follow-up that reaches them.
+    // A member chooses at the gate (7.8), with the follow-up that reaches
+    // them, and the stigma of one who was held as a member.
     let ch = if why == Leave::Escaped { Channels::default() } else { Channels::of(&s.aftermath).scaled(s.detention.followup_released) };
     w.society.people.assign(i, Status::ExMember, f);
+    let st = w.society.people.stigma.get(i).max(s.detention.member_stigma as f32);
+    w.society.people.stigma.set(i, st);
     let u: [f64; DRAWS] = rng.random();
     let pathway = aftermath::choose(w, s, i, f as usize, &ch, true, &u);
     match pathway {

@@ -1,4 +1,4 @@
-//! Displacement and return (step 11 of the day; docs/model.md, 8.3). People
+//! Displacement and return (step 11 of the day; docs/model.md, 7.15). People
 //! flee a town when fear (attacks, coercion) and the collapse of services at
 //! home pass what they can bear, to a camp with room or to another town; the
 //! displaced go home when home is secure, rebuilt and willing to have them.

@@ -140,7 +140,7 @@ pub fn need(w: &World, i: usize) -> f32 {
     let r = p.registered[i];
     let relief = if (r as usize) < w.factions.len() { w.factions[r as usize].relief_today } else { 0.0 };
     // The place's own hardship (damage at home, displacement, a camp's
-    // conditions) where it is harder than the crises (docs/model.md, 8.3).
+    // conditions) where it is harder than the crises (docs/model.md, 7.15).
     let k = p.place[i] as usize;
     let place = if p.status[i] == Status::Displaced { w.hardship.1.get(k) } else { w.hardship.0.get(k) };
     let pressure = ((w.crises.pressure * (1.0 - relief)) as f32).max(place.copied().unwrap_or(0.0));

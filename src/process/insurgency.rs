@@ -1,4 +1,4 @@
-//! Insurgency (step 14 of the day; docs/model.md, 8.6): the defeated
+//! Insurgency (step 14 of the day; docs/model.md, 7.18): the defeated
 //! faction's war from its hideout. Its fighters slip into towns, choosing a
 //! town in proportion to the people there who know it (its members and
 //! ex-members: "strategic anchor points to which the group often returns",

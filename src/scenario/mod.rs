@@ -94,7 +94,7 @@ pub struct Scenario {
     pub aftermath: aftermath::Params,
     pub prisoners: prisoners::Params,
     pub relaxation: relaxation::Params,
-    /// The region's places (docs/model.md, 8.1).
+    /// The region's places (docs/model.md, 7.13).
     pub region: crate::region::Params,
     pub demography: demography::Params,
     pub displacement: displacement_and_return::Params,

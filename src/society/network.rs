@@ -311,7 +311,7 @@ pub fn build(p: &Params, layout: &Layout, key: &RunKey) -> Network {
 
     // Peer ties join people of the same town only (each block of the
     // layout): the factions' pools elsewhere keep to their own households and
-    // cell, and ties across places are kin (docs/model.md, 8.1).
+    // cell, and ties across places are kin (docs/model.md, 7.13).
     let blocks = &layout.blocks;
     let peer_pairs: Vec<Vec<(u32, u32)>> = (0..chunks)
         .into_par_iter()

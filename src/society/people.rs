@@ -106,7 +106,7 @@ impl Flags {
     pub const EX_COHORT: u32 = 1 << 11;
     /// An ex-member whose stigma passed `aftermath.stigmatised_level`.
     pub const STIGMATISED: u32 = 1 << 12;
-    /// Came of age (child to youth) in a camp or prison (docs/model.md, 8.2).
+    /// Came of age (child to youth) in a camp or prison (docs/model.md, 7.14).
     pub const CAMP_RAISED: u32 = 1 << 14;
     /// Of an "ISIS family": a household with a member, a detainee or one
     /// elsewhere with a faction, known to the neighbours (Hassan 2022).
@@ -544,13 +544,18 @@ impl People {
 
     /// Count everyone by place from scratch (`places` places).
     pub fn recount_places(&mut self, places: usize) {
+        self.at = self.place_counts(places);
+    }
+
+    /// The head counts by place, counted from scratch.
+    pub fn place_counts(&self, places: usize) -> Vec<PlaceTally> {
         let mut at = vec![PlaceTally::default(); places];
         for i in 0..self.len() {
             if let Some(t) = at.get_mut(self.place[i] as usize) {
                 t.count(self.status[i], self.faction[i], true);
             }
         }
-        self.at = at;
+        at
     }
 
     /// Give person `i` (present in town) a role in the mobilisation, or 0 to

@@ -1,4 +1,4 @@
-//! Where people are at the start (docs/model.md, 8.1): each town's people at
+//! Where people are at the start (docs/model.md, 7.13): each town's people at
 //! home; the factions' pools in their hideouts; the detained drawn household
 //! by household from the towns their camp or prison takes from (the towns the
 //! faction held, failing a list), men of fighting age to prisons and the rest

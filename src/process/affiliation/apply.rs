@@ -46,7 +46,7 @@ pub(super) fn apply(w: &mut World, s: &Scenario, d: Decision) {
         w.today.joins[f] += 1;
         w.today.joins_by_age[f][p.age[i] as usize] += 1;
         w.today.joins_by_motive[d.motive as usize] += 1;
-        // The region's recruitment pools (docs/model.md, 8.3 and 8.4).
+        // The region's recruitment pools (docs/model.md, 7.15 and 7.16).
         if was == Status::Displaced {
             w.today.region.joins_displaced += 1;
         }

@@ -13,7 +13,7 @@ use crate::world::World;
 /// What each faction looks like from each place: a faction reaches a place
 /// where it runs the town's affairs (it has arrived and the town is not up
 /// in arms against it) or, in a region, where it has people: members, or
-/// members among the detained of a camp (docs/model.md, 8.6).
+/// members among the detained of a camp (docs/model.md, 7.18).
 pub(super) fn views(w: &World, s: &Scenario) -> Vec<[View; MAX_FACTIONS]> {
     let t = &w.society.people.tally;
     let at = &w.society.people.at;
@@ -79,6 +79,12 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[[View; MAX_FACTIONS]], i:
     if !reconsiders {
         return None;
     }
+    // Where no faction reaches and no local group could take them, there is
+    // nothing to choose: skip the contacts (most of a region's towns).
+    let open = views.iter().take(s.factions.len()).any(|v| v.in_town);
+    if !open && (w.society.groups.is_empty() || !local || !p.fighting_age_man(i)) {
+        return None;
+    }
     let a = &s.affiliation;
     let age = p.age[i];
     // The disarmed may not bear arms until their ban lapses (7.8).
@@ -108,7 +114,7 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[[View; MAX_FACTIONS]], i:
     let mut options: [(Status, u8, f64, u8, u8); 2 * MAX_FACTIONS + 2] = [(Status::Civilian, NONE_U8, 0.0, 0, 0); 2 * MAX_FACTIONS + 2];
     let civil = if matches!(status, Status::ExMember | Status::Activist | Status::Displaced) { status } else { Status::Civilian };
     let civil_faction = if matches!(status, Status::ExMember | Status::Displaced) { p.faction[i] } else { NONE_U8 };
-    // An ostracised household displaced has no community to keep (8.3).
+    // An ostracised household displaced has no community to keep (7.15).
     let excluded = if status == Status::Displaced && p.flags[i].has(crate::society::people::Flags::TAINTED) { a.exclusion } else { 0.0 };
     // A foreign member's way out is to desert and flee the town, at a cost.
     options[0] = if local { (civil, civil_faction, -excluded, 0, 0) } else { (Status::Displaced, NONE_U8, -a.flight_cost, 0, 0) };
