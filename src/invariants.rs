@@ -104,6 +104,10 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
     if !w.society.people.tally.agrees(&recount) {
         return fail("the incremental head counts disagree with a count from scratch".to_string());
     }
+    let p = &w.society.people;
+    if p.standing.len() != p.len() || (0..p.len()).any(|i| p.standing[i] != resist_pack(p, i)) {
+        return fail("the packed standing disagrees with the status and faction columns".to_string());
+    }
     // Head counts by place agree with a count from scratch; no place holds
     // more than everyone, and every place's detained members are detained.
     let at = &w.society.people.at;
@@ -128,6 +132,10 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
         return fail(format!("faction {f} has {} locals elsewhere but {} people elsewhere", t.elsewhere_local[f], t.by_faction[f][Status::Elsewhere as usize]));
     }
     Ok(())
+}
+
+fn resist_pack(p: &crate::society::people::People, i: usize) -> u16 {
+    crate::society::people::pack(p.status[i], p.faction[i])
 }
 
 /// Check a run's summary: every number finite and not negative, every rate

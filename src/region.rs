@@ -379,8 +379,15 @@ fn detention(c: &mut Check, name: &str, kind: PlaceKind, d: &RawDetention, towns
         ..SHARE
     })?;
     let mut from = Vec::new();
-    if let Some(names) = &d.from {
-        for n in names {
+    let names = c.names(
+        "from",
+        d.from.as_deref(),
+        "names of the region's towns",
+        "The towns its local detainees come from at the start (empty: the towns the faction held, else all).",
+        "the scenario's data",
+    );
+    {
+        for n in &names {
             match towns.iter().position(|t| t == n) {
                 Some(k) => from.push(k as u16),
                 None => {

@@ -299,7 +299,7 @@ fn flight_shares_that_do_not_add_up_are_refused() {
 #[test]
 fn population_people_beside_listed_towns_is_refused() {
     let text = format!("[population]\npeople = 5000\n{REGION}");
-    assert_rejected(&[("bad.toml", &text)], &["bad.toml:2:", "`population.people`", "takes its people from them"]);
+    assert_rejected(&[("bad.toml", &text)], &["bad.toml:2:", "`population.people`", "takes its people from them (3000)"]);
 }
 
 #[test]

@@ -23,7 +23,7 @@
 use rand::RngExt;
 
 use crate::process::aftermath::{self, Channels, DRAWS, Pathway};
-use crate::process::displacement_and_return;
+use crate::process::displacement_and_return::{self, skip};
 use crate::region::{ABROAD, PlaceKind};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
@@ -216,61 +216,60 @@ pub fn step(w: &mut World, s: &Scenario) {
     if !s.region.places.iter().any(|p| p.kind.detains()) {
         return;
     }
-    let mut rng = w.key.stream(Stream::Detention, w.day, 0);
     let places = &s.region.places;
-    // Members' share and mean commitment inside each place, from the start of the day.
-    let mut members = vec![0u32; places.len()];
-    let mut held = vec![0u32; places.len()];
-    let mut commit = vec![0.0f64; places.len()];
-    let n = w.society.people.len();
     let f = d.faction;
-    {
-        let p = &w.society.people;
-        for i in 0..n {
-            if p.status[i] == Status::Detained {
-                let k = p.place[i] as usize;
-                if k < places.len() {
-                    held[k] += 1;
-                    if p.faction[i] == f {
-                        members[k] += 1;
-                        commit[k] += f64::from(p.commitment.get(i));
-                    }
-                }
-            }
-        }
+    // The faction's share of each place's detained, from the head counts.
+    let share: Vec<f64> = w
+        .society
+        .people
+        .at
+        .iter()
+        .map(|a| if (f as usize) < a.detained.len() { f64::from(a.detained[f as usize]) / f64::from(a.status[Status::Detained as usize].max(1)) } else { 0.0 })
+        .collect();
+    if w.day.is_multiple_of(WEEK) {
+        time_in_detention(w, s, &share);
     }
-    let share: Vec<f64> = (0..places.len()).map(|k| f64::from(members[k]) / f64::from(held[k].max(1))).collect();
-    let model: Vec<f64> = (0..places.len()).map(|k| commit[k] / f64::from(members[k].max(1))).collect();
+    let mut rng = w.key.stream(Stream::Detention, w.day, 0);
     let (trial, repat, sponsor, esc, recruit) =
         (daily(d.trials_per_year), daily(d.repatriation_per_year), daily(d.sponsorship_per_year), daily(d.escapes_per_year), daily(d.recruitment_per_year));
-    let (harden, enforce, rehab) = (daily(d.hardening_per_year), daily(d.enforcement_per_year), daily(d.rehabilitation_per_year));
+    // Leaving and recruitment are rare on any one day: candidates at the
+    // highest daily hazard of any place, each kept in proportion to their own.
+    let worst = places
+        .iter()
+        .enumerate()
+        .filter(|(_, pl)| pl.kind.detains())
+        .map(|(k, pl)| esc * (1.0 - pl.security) + trial + repat.max(sponsor) + recruit * share[k])
+        .fold(0.0, f64::max);
     let mut leaving: Vec<(u32, Leave)> = Vec::new();
-    for i in 0..n {
+    let n = w.society.people.len();
+    let mut i = skip(&mut rng, worst);
+    while i < n {
         let p = &mut w.society.people;
-        if p.status[i] != Status::Detained {
-            continue;
-        }
         let k = p.place[i] as usize;
-        let Some(pl) = places.get(k).filter(|pl| pl.kind.detains()) else { continue };
-        // Time in detention: conditions, the faction's enforcement, rehabilitation.
-        let c = f64::from(p.commitment.get(i));
-        let mut dc = harden * (1.0 - pl.conditions) * (1.0 - c) + enforce * share[k] * (model[k] - c).max(0.0);
-        if pl.rehabilitation {
-            dc -= rehab * c;
-        }
-        p.commitment.set(i, (c + dc).clamp(0.0, 1.0) as f32);
-        let u: f64 = rng.random();
-        let member = p.faction[i] == f;
-        let convicted = p.flags[i].has(Flags::CONVICTED);
-        // Escapes, then due process (prisons), repatriation, sponsorship (camps).
-        let mut acc = esc * (1.0 - pl.security);
-        if u < acc {
-            leaving.push((i as u32, Leave::Escaped));
-            continue;
-        }
-        if pl.kind == PlaceKind::Prison && !convicted {
-            acc += trial;
+        let here = places.get(k).filter(|pl| pl.kind.detains());
+        if let (Status::Detained, Some(pl)) = (p.status[i], here) {
+            let u = rng.random::<f64>() * worst;
+            let member = p.faction[i] == f;
+            let convicted = p.flags[i].has(Flags::CONVICTED);
+            let c = f64::from(p.commitment.get(i));
+            // Escapes, then due process (prisons), repatriation, sponsorship
+            // (camps), then recruitment inside: one uniform against the
+            // cumulative hazards.
+            let mut acc = esc * (1.0 - pl.security);
+            let mut trial_here = 0.0;
+            if pl.kind == PlaceKind::Prison && !convicted {
+                trial_here = trial;
+            }
+            let leave_other = if p.origin[i] == Origin::Foreign && !convicted {
+                repat
+            } else if p.origin[i] == Origin::Local && pl.kind == PlaceKind::Camp {
+                sponsor
+            } else {
+                0.0
+            };
             if u < acc {
+                leaving.push((i as u32, Leave::Escaped));
+            } else if u < acc + trial_here {
                 let v: f64 = rng.random();
                 let guilty_free = d.acquit_guilty + (1.0 - d.acquit_guilty) * d.bribery;
                 let freed = if member { v < guilty_free } else { v >= d.convict_innocent };
@@ -281,32 +280,60 @@ pub fn step(w: &mut World, s: &Scenario) {
                     w.region.today[k].convicted += 1;
                     w.today.region.convicted += 1;
                 }
-                continue;
+            } else if u < acc + trial_here + leave_other {
+                leaving.push((i as u32, if p.origin[i] == Origin::Foreign { Leave::Repatriated } else { Leave::Released }));
+            } else {
+                acc += trial_here + leave_other;
+                // Recruitment inside: the committed join its members.
+                if !member && f != NONE_U8 && u < acc + recruit * c * share[k] {
+                    p.assign(i, Status::Detained, f);
+                    w.region.today[k].recruited += 1;
+                    w.today.region.recruited_in_detention += 1;
+                }
             }
         }
-        if p.origin[i] == Origin::Foreign {
-            acc += repat;
-            if u < acc && !convicted {
-                leaving.push((i as u32, Leave::Repatriated));
-                continue;
-            }
-        } else if pl.kind == PlaceKind::Camp {
-            acc += sponsor;
-            if u < acc {
-                leaving.push((i as u32, Leave::Released));
-                continue;
-            }
-        }
-        // Recruitment inside: the committed join its members.
-        if !member && f != NONE_U8 && rng.random::<f64>() < recruit * c * share[k] {
-            let p = &mut w.society.people;
-            p.assign(i, Status::Detained, f);
-            w.region.today[k].recruited += 1;
-            w.today.region.recruited_in_detention += 1;
-        }
+        i += 1 + skip(&mut rng, worst);
     }
     for (i, why) in leaving {
         leave(w, s, i as usize, why, &mut rng);
+    }
+}
+
+/// Days between the updates of commitment in detention (a week's change at once).
+pub const WEEK: u32 = 7;
+
+/// A week in detention: poor conditions harden commitment, the faction's
+/// members pull the others' toward theirs, rehabilitation lowers it.
+fn time_in_detention(w: &mut World, s: &Scenario, share: &[f64]) {
+    let d = &s.detention;
+    let places = &s.region.places;
+    let f = d.faction;
+    let p = &mut w.society.people;
+    let n = p.len();
+    // The members' mean commitment in each place.
+    let mut sum = vec![0.0f64; places.len()];
+    let mut count = vec![0u32; places.len()];
+    for i in 0..n {
+        if p.status[i] == Status::Detained && p.faction[i] == f && (p.place[i] as usize) < places.len() {
+            sum[p.place[i] as usize] += f64::from(p.commitment.get(i));
+            count[p.place[i] as usize] += 1;
+        }
+    }
+    let model: Vec<f64> = sum.iter().zip(&count).map(|(s, &c)| s / f64::from(c.max(1))).collect();
+    let week = |per_year: f64| 1.0 - (-per_year * f64::from(WEEK) / 365.0).exp();
+    let (harden, enforce, rehab) = (week(d.hardening_per_year), week(d.enforcement_per_year), week(d.rehabilitation_per_year));
+    for i in 0..n {
+        if p.status[i] != Status::Detained {
+            continue;
+        }
+        let k = p.place[i] as usize;
+        let Some(pl) = places.get(k).filter(|pl| pl.kind.detains()) else { continue };
+        let c = f64::from(p.commitment.get(i));
+        let mut dc = harden * (1.0 - pl.conditions) * (1.0 - c) + enforce * share[k] * (model[k] - c).max(0.0);
+        if pl.rehabilitation {
+            dc -= rehab * c;
+        }
+        p.commitment.set(i, (c + dc).clamp(0.0, 1.0) as f32);
     }
 }
 

@@ -150,6 +150,12 @@ impl<'a> Check<'a> {
         Ok(v)
     }
 
+    /// Record a value derived from others (the region's towns' people as
+    /// `population.people`), replacing what was recorded.
+    pub fn record_int(&mut self, key: &str, v: i64) {
+        self.record(key, toml::Value::Integer(v));
+    }
+
     pub fn int(&mut self, key: &str, raw: Option<i64>, s: Int) -> Result<i64, ScenarioError> {
         if !self.quiet {
             self.doc(key, "integer", s.default.to_string(), format!("{} to {}", s.min, s.max), s.unit, s.doc, s.source);
@@ -180,6 +186,16 @@ impl<'a> Check<'a> {
         }
         let v = raw.unwrap_or(default).to_string();
         self.record(key, toml::Value::String(v.clone()));
+        v
+    }
+
+    /// A list of names (places a camp takes from): recorded as given.
+    pub fn names(&mut self, key: &str, raw: Option<&[String]>, allowed: &str, doc: &'static str, source: &'static str) -> Vec<String> {
+        if !self.quiet {
+            self.doc(key, "list of names", "[]".into(), allowed.to_string(), "", doc, source);
+        }
+        let v: Vec<String> = raw.map(<[String]>::to_vec).unwrap_or_default();
+        self.record(key, toml::Value::Array(v.iter().map(|n| toml::Value::String(n.clone())).collect()));
         v
     }
 

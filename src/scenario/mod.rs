@@ -303,18 +303,23 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     let region = c.section("region", |c| crate::region::resolve(&raw.region.clone().unwrap_or_default(), c, raw.region.is_some(), population.people, &pools))?;
     let towns_listed = raw.region.as_ref().is_some_and(|r| r.towns.is_some() || r.generated_towns.is_some());
     if towns_listed {
-        if raw.population.as_ref().is_some_and(|p| p.people.is_some()) {
-            return Err(c.fail_in(
-                "population",
-                "people",
-                "a region that lists its towns takes its people from them: allowed only without `[region.towns]` or `[region.generated_towns]` (set each town's `people`)",
-            ));
-        }
         let total = region.town_people();
         if total == 0 || total > u64::from(population::MAX_PEOPLE) {
             return Err(c.fail_in("region", "towns", format!("the towns hold {total} people: allowed 1 to {}", population::MAX_PEOPLE)));
         }
+        // The resolved scenario records the towns' total, so it reads back.
+        if raw.population.as_ref().and_then(|p| p.people).is_some_and(|p| p != total as i64) {
+            return Err(c.fail_in(
+                "population",
+                "people",
+                format!("a region that lists its towns takes its people from them ({total}): allowed only that number or no `population.people` (set each town's `people`)"),
+            ));
+        }
         population.people = total as u32;
+        c.section("population", |c| {
+            c.record_int("people", total as i64);
+            Ok(())
+        })?;
     }
     let everyone = u64::from(population.people)
         + u64::from(crate::society::settle::foreign_detainees(&region))
@@ -384,28 +389,43 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
 /// Every parameter with its default, range, unit, meaning and source, in the
 /// order a scenario file lists them (one example faction stands for all).
 pub fn reference() -> Vec<ParamDoc> {
-    let raw = RawScenario { factions: Some(BTreeMap::from([("example".to_string(), faction::Raw::default())])), ..RawScenario::default() };
+    // One example of each named table stands for all: a town, a camp, a prison.
+    let region = crate::region::Raw {
+        generated_towns: Some(Default::default()),
+        towns: Some(BTreeMap::from([("example".to_string(), Default::default())])),
+        camps: Some(BTreeMap::from([("example_camp".to_string(), Default::default())])),
+        prisons: Some(BTreeMap::from([("example_prison".to_string(), crate::region::RawDetention { capacity: Some(10_000), ..Default::default() })])),
+    };
+    let raw = RawScenario {
+        factions: Some(BTreeMap::from([("example".to_string(), faction::Raw::default())])),
+        region: Some(region),
+        ..RawScenario::default()
+    };
     let mut c = Check::new(None);
     resolve(&raw, &mut c).expect("the defaults are valid");
     c.into_docs()
         .into_iter()
         .map(|mut d| {
-            d.key = d.key.replace("factions.example.", "factions.<name>.");
+            d.key = generic_key(&d.key);
             d
         })
         .collect()
 }
 
+/// A key with the names of factions and places replaced by `<name>`.
+fn generic_key(key: &str) -> String {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        ["factions", _, rest @ ..] if !rest.is_empty() => format!("factions.<name>.{}", rest.join(".")),
+        ["region", table @ ("towns" | "camps" | "prisons"), _, rest @ ..] if !rest.is_empty() => format!("region.{table}.<name>.{}", rest.join(".")),
+        _ => key.to_string(),
+    }
+}
+
 /// The declaration of the parameter at a dotted key path of a resolved
 /// scenario (a faction's keys under any faction name), from `reference()`.
 pub fn declaration<'a>(reference: &'a [ParamDoc], key: &str) -> Option<&'a ParamDoc> {
-    let generic = match key.split_once('.') {
-        Some(("factions", rest)) => match rest.split_once('.') {
-            Some((_, param)) => format!("factions.<name>.{param}"),
-            None => return None,
-        },
-        _ => key.to_string(),
-    };
+    let generic = generic_key(key);
     reference.iter().find(|d| d.key == generic)
 }
 

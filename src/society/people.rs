@@ -148,6 +148,11 @@ pub struct People {
     /// A stable identity for events and outputs: indices change when the
     /// dead are compacted away, ids never do.
     pub id: Vec<u32>,
+    /// Status and faction packed in one word (`status | faction << 8`), kept
+    /// in step by `assign`: what a person's contacts read of them, with one
+    /// memory access instead of two (the affiliation choice reads it for
+    /// every contact of everyone who reconsiders).
+    pub standing: Vec<u16>,
     /// Where a person is: a place of the region (`crate::region`).
     pub place: Vec<u16>,
     /// The town a person calls home (`region::ABROAD` for foreigners).
@@ -185,6 +190,18 @@ pub struct People {
     pub at: Vec<PlaceTally>,
     /// Each faction's hideout (its place elsewhere).
     pub hideout: Vec<u16>,
+}
+
+/// Status and faction in one word (see `People::standing`).
+#[inline]
+pub fn pack(s: Status, faction: u8) -> u16 {
+    s as u16 | u16::from(faction) << 8
+}
+
+/// The status and faction of a packed standing.
+#[inline]
+pub fn unpack(x: u16) -> (Status, u8) {
+    (Status::ALL[usize::from(x & 0xff).min(Status::COUNT - 1)], (x >> 8) as u8)
 }
 
 /// A newborn entering the columns before index `before` (old numbering).
@@ -381,6 +398,7 @@ impl People {
             + self.registered.capacity()
             + self.mobilised.capacity()
             + self.place.capacity() * 2
+            + self.standing.capacity() * 2
             + self.home.capacity() * 2
             + self.born.capacity() * 4
     }
@@ -435,6 +453,7 @@ impl People {
         }
         self.status[i] = s;
         self.faction[i] = faction;
+        self.standing[i] = pack(s, faction);
         self.tally.count(s, faction, self.origin[i], true);
         // Fighters carry arms until they surrender them (aftermath's disarming).
         if matches!(s, Status::Fighter | Status::LocalFighter) {
@@ -518,6 +537,7 @@ impl People {
         spread(&mut self.threshold, &before, |k| thr[k]);
         spread(&mut self.registered, &before, |_| NONE_U8);
         spread(&mut self.mobilised, &before, |_| 0);
+        spread(&mut self.standing, &before, |k| pack(st[k], NONE_U8));
         let status = &self.status;
         let counted = |i: usize| status[i].present();
         self.need_base.insert(&before, &need, counted);
@@ -545,6 +565,11 @@ impl People {
     /// Count everyone by place from scratch (`places` places).
     pub fn recount_places(&mut self, places: usize) {
         self.at = self.place_counts(places);
+    }
+
+    /// Fill the packed standing from the status and faction columns.
+    pub fn pack_standing(&mut self) {
+        self.standing = self.status.iter().zip(&self.faction).map(|(&s, &f)| pack(s, f)).collect();
     }
 
     /// The head counts by place, counted from scratch.
@@ -645,6 +670,7 @@ impl People {
         retain(&mut self.registered, &keep);
         retain(&mut self.mobilised, &keep);
         retain(&mut self.place, &keep);
+        retain(&mut self.standing, &keep);
         retain(&mut self.home, &keep);
         retain(&mut self.born, &keep);
         retain(&mut self.status, &keep);

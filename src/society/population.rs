@@ -428,6 +428,7 @@ pub fn people(p: &Params, layout: &Layout, member_commitment: &[f64], key: &RunK
     people.commitment = Relaxing::new(commitment);
     people.efficacy_base = Relaxing::new(efficacy);
     people.tally = Tally::recount(&people);
+    people.pack_standing();
     // Attitude sums count the people present: those elsewhere leave them.
     for i in locals..n {
         people.need_base.exclude(i);

@@ -7,7 +7,7 @@ use super::{Decision, View};
 use crate::process::environment;
 use crate::rng::Rng;
 use crate::scenario::Scenario;
-use crate::society::people::{MAX_FACTIONS, NONE_U8, NONE_U16, Origin, Status};
+use crate::society::people::{MAX_FACTIONS, NONE_U8, NONE_U16, Origin, Status, unpack};
 use crate::world::World;
 
 /// What each faction looks like from each place: a faction reaches a place
@@ -100,7 +100,7 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[[View; MAX_FACTIONS]], i:
     let mut away_near = [0u32; MAX_FACTIONS];
     let mut fighters_near = 0u32;
     for &j in fam.iter().chain(peers) {
-        let (sj, fj) = (p.status[j as usize], p.faction[j as usize]);
+        let (sj, fj) = unpack(p.standing[j as usize]);
         if sj.member() && (fj as usize) < MAX_FACTIONS {
             members_near[fj as usize] += 1;
         }

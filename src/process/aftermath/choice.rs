@@ -103,7 +103,8 @@ pub fn choose(w: &World, s: &Scenario, i: usize, f: usize, ch: &Channels, at_gat
     let (mut outside, mut to_f, mut fighters) = (0u32, 0u32, 0u32);
     let mut to_g = [0u32; MAX_FACTIONS];
     for &j in fam.iter().chain(peers) {
-        let (sj, fj) = (p.status[j as usize], p.faction[j as usize] as usize);
+        let (sj, fj) = crate::society::people::unpack(p.standing[j as usize]);
+        let fj = fj as usize;
         match sj {
             Status::Civilian | Status::Activist => outside += 1,
             Status::LocalFighter => {
