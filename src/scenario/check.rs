@@ -124,6 +124,15 @@ impl<'a> Check<'a> {
         t.insert(key.to_string(), value);
     }
 
+    /// Leave a key out of the resolved scenario: one another key decides
+    /// (`population.people` of a region that lists its towns), so that the
+    /// resolved text reads back as the same scenario.
+    pub fn forget(&mut self, section: &str, key: &str) {
+        if let Some(toml::Value::Table(t)) = self.resolved.get_mut(section) {
+            t.remove(key);
+        }
+    }
+
     #[allow(clippy::too_many_arguments)] // one row of the reference, field by field
     fn doc(&mut self, key: &str, kind: &'static str, default: String, allowed: String, unit: &'static str, doc: &'static str, source: &'static str) {
         self.docs.push(ParamDoc { key: self.key_path(key), kind, default, allowed, unit, doc, source, range: None });

@@ -315,6 +315,8 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
             return Err(c.fail_in("region", "towns", format!("the towns hold {total} people: allowed 1 to {}", population::MAX_PEOPLE)));
         }
         population.people = total as u32;
+        // The towns' people decide it: recorded, it would be refused on reading the resolved scenario back (replay).
+        c.forget("population", "people");
     }
     let everyone = u64::from(population.people)
         + u64::from(crate::society::settle::foreign_detainees(&region))
