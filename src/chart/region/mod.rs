@@ -196,7 +196,7 @@ pub fn timeline(r: &Region) -> Result<Chart, ChartError> {
     });
     panels.push(Panel {
         caption: format!("{f}'s attacks (per 30 days)"),
-        unit: "a month",
+        unit: "attacks a month",
         y_max: None,
         layers: vec![Layer::Bars("attacks".into(), month("attacks"), GREY), Layer::Line("killed in attacks".into(), month("attack_deaths"), colour(5), 0)],
     });

@@ -85,9 +85,9 @@ pub fn places(r: &Region) -> Result<Chart, ChartError> {
         let held: Vec<&PlaceSeries> = towns.iter().copied().filter(|t| t.held == Some(true)).collect();
         let not_held: Vec<&PlaceSeries> = towns.iter().copied().filter(|t| t.held != Some(true)).collect();
         if !held.is_empty() {
-            panels.push(panel(format!("{} towns {} held, summed", held.len(), r.faction), &held));
+            panels.push(panel(format!("{} held towns (sum)", held.len()), &held));
         }
-        let others = if held.is_empty() { format!("all {} towns, summed", towns.len()) } else { format!("{} towns it did not hold, summed", not_held.len()) };
+        let others = if held.is_empty() { format!("all {} towns (sum)", towns.len()) } else { format!("{} towns not held (sum)", not_held.len()) };
         panels.push(panel(others, &not_held));
         for t in picked(&towns) {
             panels.push(panel(town_caption(t), &[t]));
@@ -141,7 +141,7 @@ fn value(p: &PlaceSeries, d: usize, of: fn(&dyn Fn(&str) -> f64) -> f64) -> f64 
 /// A head count as a caption prints it: 950, 2.3k, 12k.
 fn count(v: f64) -> String {
     if v >= 1000.0 {
-        let k = format!("{:.1}", v / 1000.0);
+        let k = if v >= 10_000.0 { format!("{:.0}", v / 1000.0) } else { format!("{:.1}", v / 1000.0) };
         format!("{}k", k.strip_suffix(".0").unwrap_or(&k))
     } else {
         format!("{v:.0}")
