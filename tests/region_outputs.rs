@@ -59,7 +59,10 @@ fn a_region_run_writes_places_csv_a_row_per_place_a_day_draws_its_charts_and_rep
     // Every column is documented: the statuses in a list, the others each by name.
     let readme = fs::read_to_string(root().join("README.md")).unwrap();
     let statuses = "civilian, activist, local_fighter, supporter, fighter, informant, ex_member, detained, displaced, elsewhere";
-    assert!(readme.contains(&format!("| `civilian` ... `elsewhere` | head counts there by status: {statuses}")), "README.md does not list places.csv's statuses");
+    assert!(
+        readme.contains(&format!("| `civilian` ... `elsewhere` | head counts there by status: {statuses}")),
+        "README.md does not list places.csv's statuses"
+    );
     for c in PLACES_HEADER.split(',').filter(|c| !statuses.split(", ").any(|s| s == *c)) {
         assert!(readme.contains(&format!("`{c}`")), "README.md does not document places.csv's `{c}`");
     }

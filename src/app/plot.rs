@@ -294,10 +294,10 @@ fn read_region(dir: &Path, manifest: &serde_json::Value, title: &str, labels: &B
         places[k].table.rows.push(row);
     }
     // A label too long for a legend ("ISIS-like faction after its territorial defeat") gives way to the name.
-    let faction = scenario.as_ref().and_then(|s| s.factions.get(s.detention.faction as usize)).map_or_else(
-        || "the faction".to_string(),
-        |f| labels.get(&f.name).filter(|l| l.chars().count() <= 20).cloned().unwrap_or_else(|| f.name.clone()),
-    );
+    let faction = scenario
+        .as_ref()
+        .and_then(|s| s.factions.get(s.detention.faction as usize))
+        .map_or_else(|| "the faction".to_string(), |f| labels.get(&f.name).filter(|l| l.chars().count() <= 20).cloned().unwrap_or_else(|| f.name.clone()));
     let prison_attacks = events.iter().filter(|e| e.kind == "prison_attack").cloned().collect();
     Ok(Region { title: title.to_string(), faction, places, prison_attacks })
 }

@@ -19,8 +19,9 @@ const WIDTH: u32 = 1100;
 const PANEL_H: u32 = 220;
 /// Flows are summed over bins of this many days (a month).
 pub const MONTH: u32 = 30;
-/// The colour of a prison attack's mark.
-const ATTACK: RGBColor = RGBColor(213, 94, 0);
+/// The colour of a prison attack's mark: black, apart from the flows' colours
+/// (escapes are vermillion); a successful attack solid, a repelled one dashed.
+const ATTACK: RGBColor = RGBColor(0, 0, 0);
 
 /// One place's rows of places.csv: its name, kind (`town`, `camp`,
 /// `prison`, `hideout`), whether the faction held it (towns, when the
@@ -41,7 +42,8 @@ pub struct Region {
     /// The faction's readable name (its label).
     pub faction: String,
     pub places: Vec<PlaceSeries>,
-    /// The faction's prison attacks: day and detail (events.csv's `prison_attack`).
+    /// The faction's prison attacks: day and detail (events.csv's
+    /// `prison_attack`; "(success)" in the detail for one that freed some).
     pub prison_attacks: Vec<Mark>,
 }
 
@@ -175,7 +177,7 @@ pub fn timeline(r: &Region) -> Result<Chart, ChartError> {
     let mut detained: Vec<Layer> = ages.iter().zip(tones).map(|((label, c), t)| Layer::Stacked(label.to_string(), pick(r.total(c, detention)), t)).collect();
     let line_of = |v: Vec<f64>| state_days.iter().copied().zip(pick(v)).collect::<Vec<_>>();
     detained.push(Layer::Line("of them women".into(), line_of(r.total("detained_women", detention)), colour(6), 0));
-    detained.push(Layer::Line(format!("of them {f} members"), line_of(r.total("detained_members", detention)), colour(5), 1));
+    detained.push(Layer::Line(format!("of them {f} members"), line_of(r.total("detained_members", detention)), colour(1), 1));
     panels.push(Panel { caption: "Detained in camps and prisons, by age class and sex".into(), unit: "people", y_max: None, layers: detained });
     let mut held = vec![Layer::Line("all detained".into(), line_of(commitment(r, detention)), colour(5), 0)];
     for (k, p) in r.places.iter().filter(|p| detention(p)).take(7).enumerate() {
@@ -198,7 +200,7 @@ pub fn timeline(r: &Region) -> Result<Chart, ChartError> {
         caption: format!("{f}'s attacks (per 30 days)"),
         unit: "attacks a month",
         y_max: None,
-        layers: vec![Layer::Bars("attacks".into(), month("attacks"), GREY), Layer::Line("killed in attacks".into(), month("attack_deaths"), colour(5), 0)],
+        layers: vec![Layer::Bars("attacks".into(), month("attacks"), GREY), Layer::Line("killed in attacks".into(), month("attack_deaths"), colour(2), 0)],
     });
     let fig = Timeline { title: format!("{}: the region", r.title), days: state_days, panels, attacks: r.prison_attacks.clone() };
     render("region", "The region: flows, detention and the faction", &fig)
@@ -230,7 +232,8 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel, x: (
     let (plot, side) = area.split_horizontally(WIDTH - LEGEND_W);
     let stacked: Vec<(&[f64], RGBColor)> =
         p.layers.iter().filter_map(|l| if let Layer::Stacked(_, v, c) = l { Some((v.as_slice(), *c)) } else { None }).collect();
-    let totals: Vec<f64> = days.iter().enumerate().map(|(d, _)| stacked.iter().map(|(v, _)| v.get(d).copied().filter(|x| x.is_finite()).unwrap_or(0.0)).sum()).collect();
+    let totals: Vec<f64> =
+        days.iter().enumerate().map(|(d, _)| stacked.iter().map(|(v, _)| v.get(d).copied().filter(|x| x.is_finite()).unwrap_or(0.0)).sum()).collect();
     let others = p.layers.iter().flat_map(|l| match l {
         Layer::Line(_, pts, ..) | Layer::Bars(_, pts, _) => pts.iter().map(|q| q.1).collect::<Vec<_>>(),
         Layer::Stacked(..) => Vec::new(),
@@ -258,11 +261,17 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel, x: (
             entries.push(Entry { label: label.clone(), colour: *c, swatch: Swatch::Line(*dash) });
         }
     }
+    let success = |a: &Mark| a.detail.contains("(success)");
     for a in attacks {
-        line(&mut chart, &[(a.day, 0.0), (a.day, y1)], ATTACK, 1, 1)?;
+        let (pattern, width) = if success(a) { (0, 2) } else { (1, 1) };
+        line(&mut chart, &[(a.day, 0.0), (a.day, y1)], ATTACK, pattern, width)?;
     }
-    if !attacks.is_empty() {
-        entries.push(Entry { label: format!("prison attack ({})", attacks.len()), colour: ATTACK, swatch: Swatch::Line(1) });
+    let won = attacks.iter().filter(|a| success(a)).count();
+    if won > 0 {
+        entries.push(Entry { label: format!("prison attack, freed some ({won})"), colour: ATTACK, swatch: Swatch::Line(0) });
+    }
+    if attacks.len() > won {
+        entries.push(Entry { label: format!("prison attack, repelled ({})", attacks.len() - won), colour: ATTACK, swatch: Swatch::Line(1) });
     }
     legend(&side, "", &entries)
 }

@@ -21,26 +21,41 @@ const TOWNS_ALONE: usize = 6;
 /// Towns picked by size, and by the faction's members, when towns are summed.
 const PICKED: usize = 2;
 
+/// One place's row of columns on one day.
+struct Row<'a> {
+    place: &'a PlaceSeries,
+    day: usize,
+}
+
+impl Row<'_> {
+    fn get(&self, column: &str) -> f64 {
+        cell(self.place, column, self.day)
+    }
+}
+
+/// A layer's value from a place's row.
+type Of = fn(&Row) -> f64;
+
 /// A stacked layer: its label, colour, and value from a place's row of columns.
 struct Kind {
     label: String,
     colour: RGBColor,
-    of: fn(&dyn Fn(&str) -> f64) -> f64,
+    of: Of,
 }
 
 fn kinds(faction: &str) -> Vec<Kind> {
-    let k = |label: String, colour: RGBColor, of: fn(&dyn Fn(&str) -> f64) -> f64| Kind { label, colour, of };
+    let k = |label: String, colour: RGBColor, of: Of| Kind { label, colour, of };
     vec![
-        k(format!("{faction} fighters"), RGBColor(130, 45, 0), |c| c("fighters")),
-        k(format!("{faction} other members"), RGBColor(213, 94, 0), |c| c("members") - c("fighters")),
-        k("other factions' members".into(), RGBColor(204, 121, 167), |c| c("supporter") + c("fighter") + c("informant") - c("members")),
-        k("away with a faction (hideout)".into(), RGBColor(60, 60, 60), |c| c("elsewhere")),
-        k("local fighters".into(), RGBColor(0, 158, 115), |c| c("local_fighter")),
-        k("activists".into(), RGBColor(160, 215, 190), |c| c("activist")),
-        k("ex-members".into(), RGBColor(240, 228, 66), |c| c("ex_member")),
-        k(format!("detained: {faction} members"), RGBColor(0, 70, 130), |c| c("detained_members")),
-        k("detained: others".into(), RGBColor(0, 114, 178), |c| c("detained") - c("detained_members")),
-        k("displaced".into(), RGBColor(86, 180, 233), |c| c("displaced")),
+        k(format!("{faction} fighters"), RGBColor(130, 45, 0), |c| c.get("fighters")),
+        k(format!("{faction} other members"), RGBColor(213, 94, 0), |c| c.get("members") - c.get("fighters")),
+        k("other factions' members".into(), RGBColor(204, 121, 167), |c| c.get("supporter") + c.get("fighter") + c.get("informant") - c.get("members")),
+        k("away with a faction (hideout)".into(), RGBColor(60, 60, 60), |c| c.get("elsewhere")),
+        k("local fighters".into(), RGBColor(0, 158, 115), |c| c.get("local_fighter")),
+        k("activists".into(), RGBColor(160, 215, 190), |c| c.get("activist")),
+        k("ex-members".into(), RGBColor(240, 228, 66), |c| c.get("ex_member")),
+        k(format!("detained: {faction} members"), RGBColor(0, 70, 130), |c| c.get("detained_members")),
+        k("detained: others".into(), RGBColor(0, 114, 178), |c| c.get("detained") - c.get("detained_members")),
+        k("displaced".into(), RGBColor(86, 180, 233), |c| c.get("displaced")),
     ]
 }
 
@@ -134,8 +149,8 @@ fn cell(p: &PlaceSeries, column: &str, d: usize) -> f64 {
     p.table.index(column).and_then(|k| p.table.rows.get(d).and_then(|r| r.get(k))).copied().unwrap_or(0.0)
 }
 
-fn value(p: &PlaceSeries, d: usize, of: fn(&dyn Fn(&str) -> f64) -> f64) -> f64 {
-    of(&|c: &str| cell(p, c, d))
+fn value(p: &PlaceSeries, d: usize, of: Of) -> f64 {
+    of(&Row { place: p, day: d })
 }
 
 /// A head count as a caption prints it: 950, 2.3k, 12k.
