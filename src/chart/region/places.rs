@@ -4,12 +4,13 @@
 //! towns picked (the largest, and those where the faction's members peaked
 //! highest). A panel stacks everyone there but civilians, on its own scale (a
 //! camp holds thousands, a town's faction cell a handful); the civilians, who
-//! would flatten the rest, are a number in the panel's caption.
+//! would flatten the rest, are a number in the panel's caption. A prison's
+//! panel marks the faction's attacks on it, as the `region` chart does.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::super::draw::{Entry, Swatch, axes, legend_height, legend_row, stack, top};
+use super::super::draw::{Entry, Swatch, axes, legend_height, legend_row, line, stack, top};
 use super::super::{Chart, ChartError, DrawResult, Figure, render};
 use super::{PlaceSeries, Region};
 
@@ -59,10 +60,13 @@ fn kinds(faction: &str) -> Vec<Kind> {
     ]
 }
 
-/// A panel: a caption and the sum of some places' columns, day by day.
+/// A panel: a caption, the sum of some places' columns day by day, and the
+/// days the faction attacked the place (a prison's panel), with whether the
+/// attack freed prisoners.
 struct Panel {
     caption: String,
     layers: Vec<Vec<f64>>,
+    attacks: Vec<(f64, bool)>,
 }
 
 struct Multiples {
@@ -90,7 +94,7 @@ pub fn places(r: &Region) -> Result<Chart, ChartError> {
         let first = civilians.first().copied().unwrap_or(0.0);
         let last = civilians.last().copied().unwrap_or(0.0);
         let caption = if first + last > 0.0 { format!("{caption}; civilians {} to {}", count(first), count(last)) } else { caption };
-        Panel { caption, layers }
+        Panel { caption, layers, attacks: Vec::new() }
     };
     let mut panels = Vec::new();
     let towns: Vec<&PlaceSeries> = r.places.iter().filter(|p| p.kind == "town").collect();
@@ -110,7 +114,11 @@ pub fn places(r: &Region) -> Result<Chart, ChartError> {
     }
     for kind in ["camp", "prison", "hideout"] {
         for p in r.places.iter().filter(|p| p.kind == kind) {
-            panels.push(panel(format!("{} ({kind})", p.name), &[p]));
+            let mut one = panel(format!("{} ({kind})", p.name), &[p]);
+            // The attack's detail begins with the prison's name: "hasakeh (success): ...".
+            let named = format!("{} (", p.name);
+            one.attacks = r.prison_attacks.iter().filter(|a| a.detail.starts_with(&named)).map(|a| (a.day, a.detail.contains("(success)"))).collect();
+            panels.push(one);
         }
     }
     let shown = (0..kinds.len()).map(|k| panels.iter().any(|p| p.layers[k].iter().any(|v| *v > 0.0))).collect();
@@ -180,8 +188,13 @@ impl Figure for Multiples {
             let layers: Vec<(&[f64], RGBColor)> =
                 self.kinds.iter().zip(&p.layers).zip(&self.shown).filter(|(_, s)| **s).map(|((k, v), _)| (v.as_slice(), k.colour)).collect();
             let totals = (0..self.days.len()).map(|d| layers.iter().map(|(v, _)| v[d]).sum::<f64>());
-            let mut chart = axes(area, &p.caption, x, (0.0, top(totals)), "day", "people")?;
+            let y1 = top(totals);
+            let mut chart = axes(area, &p.caption, x, (0.0, y1), "day", "people")?;
             stack(&mut chart, &self.days, &layers)?;
+            for &(day, freed) in &p.attacks {
+                let (pattern, width) = if freed { (0, 2) } else { (1, 1) };
+                line(&mut chart, &[(day, 0.0), (day, y1)], super::ATTACK, pattern, width)?;
+            }
         }
         Ok(())
     }
@@ -190,7 +203,20 @@ impl Figure for Multiples {
 impl Multiples {
     /// The legend, in the order the stacks read from the bottom.
     fn entries(&self) -> Vec<Entry> {
-        self.kinds.iter().zip(&self.shown).filter(|(_, s)| **s).map(|(k, _)| Entry { label: k.label.clone(), colour: k.colour, swatch: Swatch::Fill }).collect()
+        let mut out: Vec<Entry> = self
+            .kinds
+            .iter()
+            .zip(&self.shown)
+            .filter(|(_, s)| **s)
+            .map(|(k, _)| Entry { label: k.label.clone(), colour: k.colour, swatch: Swatch::Fill })
+            .collect();
+        if self.panels.iter().any(|p| p.attacks.iter().any(|a| a.1)) {
+            out.push(Entry { label: "prison attack, freed some".into(), colour: super::ATTACK, swatch: Swatch::Line(0) });
+        }
+        if self.panels.iter().any(|p| p.attacks.iter().any(|a| !a.1)) {
+            out.push(Entry { label: "prison attack, repelled".into(), colour: super::ATTACK, swatch: Swatch::Line(1) });
+        }
+        out
     }
 
     fn legend_height(&self) -> u32 {
