@@ -117,14 +117,24 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
     for (k, d) in today.places.iter().enumerate() {
         let alive: u64 = d.status.iter().map(|&x| u64::from(x)).sum::<u64>() - u64::from(d.status[Status::Dead as usize]);
         if alive > total || d.detained_members > d.status[Status::Detained as usize] || d.fighters > d.members {
-            return fail(format!("place {k}'s counts are inconsistent: {alive} alive, {} detained members of {} detained, {} fighters of {} members", d.detained_members, d.status[Status::Detained as usize], d.fighters, d.members));
+            return fail(format!(
+                "place {k}'s counts are inconsistent: {alive} alive, {} detained members of {} detained, {} fighters of {} members",
+                d.detained_members,
+                d.status[Status::Detained as usize],
+                d.fighters,
+                d.members
+            ));
         }
         if !(-1e-6..=1.0 + 1e-6).contains(&f64::from(d.detained_commitment)) {
             return fail(format!("place {k}'s mean commitment in detention is {}", d.detained_commitment));
         }
         let by_age: u32 = d.detained_by_age.iter().sum();
         if by_age != d.status[Status::Detained as usize] || d.detained_women > by_age {
-            return fail(format!("place {k}'s detained by age ({by_age}) or women ({}) disagree with its detained ({})", d.detained_women, d.status[Status::Detained as usize]));
+            return fail(format!(
+                "place {k}'s detained by age ({by_age}) or women ({}) disagree with its detained ({})",
+                d.detained_women,
+                d.status[Status::Detained as usize]
+            ));
         }
     }
     let t = &w.society.people.tally;

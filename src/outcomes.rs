@@ -92,7 +92,12 @@ pub fn summary_value(summary: &impl Serialize) -> serde_json::Value {
 ///   at the call (the summary's own `abstention_rate` is the same number);
 ///   `local_members_fighting_share` over the same members;
 /// - `prisoners`: released prisoners who rejoined or switched
-///   (`rejoined_share`, `switched_share` of `released`).
+///   (`rejoined_share`, `switched_share` of `released`);
+/// - `region`: of those who came of age in detention and are out of it at
+///   the end, the share with the faction (`camp_raised_with_faction_share`),
+///   and the same of the youth never held (`youth_with_faction_share`), the
+///   two compared; of the towns where the faction first had cells, the share
+///   it had held (`first_cells_in_held_share`).
 pub fn add_shares(v: &mut serde_json::Value) {
     fn count(o: &serde_json::Map<String, serde_json::Value>, k: &str) -> Option<f64> {
         o.get(k).and_then(serde_json::Value::as_f64)
@@ -121,6 +126,11 @@ pub fn add_shares(v: &mut serde_json::Value) {
         share(p, "rejoined_share", &["rejoined"], "released");
         share(p, "switched_share", &["switched"], "released");
     }
+    if let Some(serde_json::Value::Object(r)) = top.get_mut("region") {
+        share(r, "camp_raised_with_faction_share", &["camp_raised_with_faction"], "camp_raised_out");
+        share(r, "youth_with_faction_share", &["youth_with_faction"], "youth_out");
+        share(r, "first_cells_in_held_share", &["first_cells_in_held"], "first_cells_counted");
+    }
 }
 
 #[cfg(test)]
@@ -132,13 +142,24 @@ mod tests {
         let mut v = serde_json::json!({
             "aftermath": {"cohort": 40, "reintegrated": 30, "rejoined": 6, "switched": 2, "detained": 2, "stigmatised": 10},
             "prisoners": {"released": 0, "rejoined": 0, "switched": 0},
-            "uprising": {"local_members_at_call": 50, "local_abstainers": 20, "local_members_fighting": 5}
+            "uprising": {"local_members_at_call": 50, "local_abstainers": 20, "local_members_fighting": 5},
+            "region": {"camp_raised_out": 8, "camp_raised_with_faction": 2, "youth_out": 0, "youth_with_faction": 0, "first_cells_in_held": 3, "first_cells_counted": 4}
         });
         add_shares(&mut v);
         assert_eq!(v["aftermath"]["rejoined_share"], 0.15);
         assert_eq!(v["aftermath"]["reengaged_share"], 0.2);
         assert_eq!(v["uprising"]["local_abstainers_share"], 0.4);
         assert!(v["prisoners"]["rejoined_share"].is_null());
+        assert_eq!(v["region"]["camp_raised_with_faction_share"], 0.25);
+        assert!(v["region"]["youth_with_faction_share"].is_null());
+        assert_eq!(v["region"]["first_cells_in_held_share"], 0.75);
+    }
+
+    #[test]
+    fn a_run_without_a_region_gets_no_region_shares() {
+        let mut v = serde_json::json!({"region": null});
+        add_shares(&mut v);
+        assert!(v["region"].is_null());
     }
 
     #[test]

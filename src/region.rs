@@ -182,33 +182,50 @@ pub fn resolve(raw: &Raw, c: &mut Check, declared: bool, town_people: u32, facti
         check_name(c, "towns", name)?;
         let p = c.section("towns", |c| {
             c.section(name, |c| {
-                let people = c.int("people", t.people, Int {
-                    default: 10_000,
-                    min: 1,
-                    max: i64::from(crate::society::population::MAX_PEOPLE),
-                    unit: "people",
-                    doc: "People living in the town at the start.",
-                    source: "the scenario's data",
-                })? as u32;
-                let held = c.flag("held", t.held, false, "Whether the faction held the town before its defeat (its former strongholds).", "the scenario's data");
-                let damage = c.real("damage", t.damage, Real {
-                    default: 0.0,
-                    doc: "Share of homes and services destroyed in the fighting: need at home, and a reason not to return until rebuilt.",
-                    source: "the scenario's data; 'the cities and towns bombed ... have not been rebuilt' (Hassan 2022)",
-                    ..SHARE
-                })?;
-                let displaced = c.real("displaced_share", t.displaced_share, Real {
-                    default: 0.0,
-                    doc: "Share of the town's people displaced at the start, to camps with room or to other towns.",
-                    source: "the scenario's data",
-                    ..SHARE
-                })?;
-                let ex = c.real("ex_member_share", t.ex_member_share, Real {
-                    default: 0.0,
-                    doc: "Share of the town's youth and adults who were members of the faction and live there as ex-members at the start.",
-                    source: "the scenario's data; 'hundreds of thousands of Iraqis and Syrians who collaborated with ISIS' (Hassan 2022)",
-                    ..SHARE
-                })?;
+                let people = c.int(
+                    "people",
+                    t.people,
+                    Int {
+                        default: 10_000,
+                        min: 1,
+                        max: i64::from(crate::society::population::MAX_PEOPLE),
+                        unit: "people",
+                        doc: "People living in the town at the start.",
+                        source: "the scenario's data",
+                    },
+                )? as u32;
+                let held =
+                    c.flag("held", t.held, false, "Whether the faction held the town before its defeat (its former strongholds).", "the scenario's data");
+                let damage = c.real(
+                    "damage",
+                    t.damage,
+                    Real {
+                        default: 0.0,
+                        doc: "Share of homes and services destroyed in the fighting: need at home, and a reason not to return until rebuilt.",
+                        source: "the scenario's data; 'the cities and towns bombed ... have not been rebuilt' (Hassan 2022)",
+                        ..SHARE
+                    },
+                )?;
+                let displaced = c.real(
+                    "displaced_share",
+                    t.displaced_share,
+                    Real {
+                        default: 0.0,
+                        doc: "Share of the town's people displaced at the start, to camps with room or to other towns.",
+                        source: "the scenario's data",
+                        ..SHARE
+                    },
+                )?;
+                let ex = c.real(
+                    "ex_member_share",
+                    t.ex_member_share,
+                    Real {
+                        default: 0.0,
+                        doc: "Share of the town's youth and adults who were members of the faction and live there as ex-members at the start.",
+                        source: "the scenario's data; 'hundreds of thousands of Iraqis and Syrians who collaborated with ISIS' (Hassan 2022)",
+                        ..SHARE
+                    },
+                )?;
                 Ok(town(name, people, held, damage, displaced, ex))
             })
         })?;
@@ -216,54 +233,77 @@ pub fn resolve(raw: &Raw, c: &mut Check, declared: bool, town_people: u32, facti
     }
     if let Some(g) = &raw.generated_towns {
         let generated = c.section("generated_towns", |c| {
-            let count = c.int("count", g.count, Int {
-                default: 0,
-                min: 0,
-                max: (MAX_PLACES / 2) as i64,
-                unit: "towns",
-                doc: "Towns generated from the lines below, named town_001, town_002, ...",
-                source: "the scenario's data",
-            })? as usize;
-            let mean = c.real("people_mean", g.people_mean, Real {
-                default: 20_000.0,
-                min: 1.0,
-                max: f64::from(crate::society::population::MAX_PEOPLE),
-                unit: "people",
-                doc: "Mean people of a generated town; sizes are the log-normal's quantiles, so the same file gives the same towns.",
-                source: "assumption",
-            })?;
-            let cv = c.real("people_cv", g.people_cv, Real {
-                default: 0.8,
-                min: 0.0,
-                max: 5.0,
-                unit: "coefficient of variation",
-                doc: "Spread of generated towns' sizes (standard deviation over mean).",
-                source: "assumption",
-            })?;
-            let held_share = c.real("held_share", g.held_share, Real {
-                default: 0.0,
-                doc: "Share of the generated towns the faction held before its defeat (spread evenly through the list).",
-                source: "the scenario's data",
-                ..SHARE
-            })?;
-            let damage_held = c.real("damage_held", g.damage_held, Real {
-                default: 0.0,
-                doc: "Damage of the generated towns the faction held (the others have none).",
-                source: "the scenario's data",
-                ..SHARE
-            })?;
-            let displaced_held = c.real("displaced_share_held", g.displaced_share_held, Real {
-                default: 0.0,
-                doc: "Share of the people of the generated towns the faction held displaced at the start.",
-                source: "the scenario's data",
-                ..SHARE
-            })?;
-            let ex_held = c.real("ex_member_share_held", g.ex_member_share_held, Real {
-                default: 0.0,
-                doc: "Share of the youth and adults of the generated towns the faction held who are its ex-members at the start.",
-                source: "the scenario's data",
-                ..SHARE
-            })?;
+            let count = c.int(
+                "count",
+                g.count,
+                Int {
+                    default: 0,
+                    min: 0,
+                    max: (MAX_PLACES / 2) as i64,
+                    unit: "towns",
+                    doc: "Towns generated from the lines below, named town_001, town_002, ...",
+                    source: "the scenario's data",
+                },
+            )? as usize;
+            let mean = c.real(
+                "people_mean",
+                g.people_mean,
+                Real {
+                    default: 20_000.0,
+                    min: 1.0,
+                    max: f64::from(crate::society::population::MAX_PEOPLE),
+                    unit: "people",
+                    doc: "Mean people of a generated town; sizes are the log-normal's quantiles, so the same file gives the same towns.",
+                    source: "assumption",
+                },
+            )?;
+            let cv = c.real(
+                "people_cv",
+                g.people_cv,
+                Real {
+                    default: 0.8,
+                    min: 0.0,
+                    max: 5.0,
+                    unit: "coefficient of variation",
+                    doc: "Spread of generated towns' sizes (standard deviation over mean).",
+                    source: "assumption",
+                },
+            )?;
+            let held_share = c.real(
+                "held_share",
+                g.held_share,
+                Real {
+                    default: 0.0,
+                    doc: "Share of the generated towns the faction held before its defeat (spread evenly through the list).",
+                    source: "the scenario's data",
+                    ..SHARE
+                },
+            )?;
+            let damage_held = c.real(
+                "damage_held",
+                g.damage_held,
+                Real { default: 0.0, doc: "Damage of the generated towns the faction held (the others have none).", source: "the scenario's data", ..SHARE },
+            )?;
+            let displaced_held = c.real(
+                "displaced_share_held",
+                g.displaced_share_held,
+                Real {
+                    default: 0.0,
+                    doc: "Share of the people of the generated towns the faction held displaced at the start.",
+                    source: "the scenario's data",
+                    ..SHARE
+                },
+            )?;
+            let ex_held = c.real(
+                "ex_member_share_held",
+                g.ex_member_share_held,
+                Real {
+                    default: 0.0,
+                    doc: "Share of the youth and adults of the generated towns the faction held who are its ex-members at the start.",
+                    source: "the scenario's data",
+                    ..SHARE
+                },
+            )?;
             let sigma = (1.0 + cv * cv).ln().sqrt();
             let mu = mean.ln() - sigma * sigma / 2.0;
             let mut out = Vec::with_capacity(count);
@@ -271,7 +311,14 @@ pub fn resolve(raw: &Raw, c: &mut Check, declared: bool, town_people: u32, facti
                 let q = (k as f64 + 0.5) / count as f64;
                 let people = (mu + sigma * normal_quantile(q)).exp().round().max(1.0);
                 let held = ((k + 1) as f64 * held_share).floor() > (k as f64 * held_share).floor();
-                out.push(town(&format!("town_{:03}", k + 1), people as u32, held, if held { damage_held } else { 0.0 }, if held { displaced_held } else { 0.0 }, if held { ex_held } else { 0.0 }));
+                out.push(town(
+                    &format!("town_{:03}", k + 1),
+                    people as u32,
+                    held,
+                    if held { damage_held } else { 0.0 },
+                    if held { displaced_held } else { 0.0 },
+                    if held { ex_held } else { 0.0 },
+                ));
             }
             Ok(out)
         })?;
@@ -313,42 +360,62 @@ fn check_name(c: &mut Check, table: &str, name: &str) -> Result<(), ScenarioErro
     if crate::faction::valid_name(name) {
         return Ok(());
     }
-    Err(c.fail_in(table, name, format!("\"{name}\" is not a usable place name: allowed lower-case letters, digits and `_`, starting with a letter, at most 32 characters")))
+    Err(c.fail_in(
+        table,
+        name,
+        format!("\"{name}\" is not a usable place name: allowed lower-case letters, digits and `_`, starting with a letter, at most 32 characters"),
+    ))
 }
 
 fn detention(c: &mut Check, name: &str, kind: PlaceKind, d: &RawDetention, towns: &[String], town_count: usize) -> Result<Place, ScenarioError> {
     let camp = kind == PlaceKind::Camp;
-    let people = c.int("people", d.people, Int {
-        default: 0,
-        min: 0,
-        max: i64::from(crate::society::population::MAX_PEOPLE),
-        unit: "people",
-        doc: "People held there at the start.",
-        source: "the scenario's data",
-    })? as u32;
-    let capacity = c.int("capacity", d.capacity, Int {
-        default: 10_000,
-        min: 1,
-        max: i64::from(crate::society::population::MAX_PEOPLE),
-        unit: "people",
-        doc: "How many it can hold; arrests and transfers beyond it are refused.",
-        source: "the scenario's data",
-    })? as u32;
+    let people = c.int(
+        "people",
+        d.people,
+        Int {
+            default: 0,
+            min: 0,
+            max: i64::from(crate::society::population::MAX_PEOPLE),
+            unit: "people",
+            doc: "People held there at the start.",
+            source: "the scenario's data",
+        },
+    )? as u32;
+    let capacity = c.int(
+        "capacity",
+        d.capacity,
+        Int {
+            default: 10_000,
+            min: 1,
+            max: i64::from(crate::society::population::MAX_PEOPLE),
+            unit: "people",
+            doc: "How many it can hold; arrests and transfers beyond it are refused.",
+            source: "the scenario's data",
+        },
+    )? as u32;
     if people > capacity {
         return Err(c.fail("people", format!("{people} people held at the start is over the capacity of {capacity}: allowed at most `capacity`")));
     }
-    let security = c.real("security", d.security, Real {
-        default: 0.5,
-        doc: "Guards and walls: lowers escapes and the odds of an attack on it.",
-        source: "assumption; 'makeshift and difficult-to-secure detention facilities' (Hassan 2022)",
-        ..SHARE
-    })?;
-    let conditions = c.real("conditions", d.conditions, Real {
-        default: 0.3,
-        doc: "Living conditions (1: decent): poor conditions raise grievance, commitment and deaths.",
-        source: "assumption; 'degrading conditions' (Hassan 2022)",
-        ..SHARE
-    })?;
+    let security = c.real(
+        "security",
+        d.security,
+        Real {
+            default: 0.5,
+            doc: "Guards and walls: lowers escapes and the odds of an attack on it.",
+            source: "assumption; 'makeshift and difficult-to-secure detention facilities' (Hassan 2022)",
+            ..SHARE
+        },
+    )?;
+    let conditions = c.real(
+        "conditions",
+        d.conditions,
+        Real {
+            default: 0.3,
+            doc: "Living conditions (1: decent): poor conditions raise grievance, commitment and deaths.",
+            source: "assumption; 'degrading conditions' (Hassan 2022)",
+            ..SHARE
+        },
+    )?;
     let rehabilitation = c.flag(
         "rehabilitation",
         d.rehabilitation,
@@ -356,28 +423,40 @@ fn detention(c: &mut Check, name: &str, kind: PlaceKind, d: &RawDetention, towns
         "Whether a rehabilitation programme runs there (lowers commitment and grievance).",
         "'little pretense or even expectation of rehabilitation' (Hassan 2022)",
     );
-    let foreign_share = c.real("foreign_share", d.foreign_share, Real {
-        default: 0.1,
-        doc: "Share of the detained who are foreigners (third-country nationals): repatriation's reach.",
-        source: "Hassan 2022: 8,000 of 58,000 detained children were third-country nationals",
-        ..SHARE
-    })?;
-    let women_children_share = if camp {
-        c.real("women_children_share", d.women_children_share, Real {
-            default: 0.8,
-            doc: "Share of women and children among the camp's detained at the start.",
-            source: "Hassan 2022: 80% of the 45,000-64,000 detained in north-east Syria",
+    let foreign_share = c.real(
+        "foreign_share",
+        d.foreign_share,
+        Real {
+            default: 0.1,
+            doc: "Share of the detained who are foreigners (third-country nationals): repatriation's reach.",
+            source: "Hassan 2022: 8,000 of 58,000 detained children were third-country nationals",
             ..SHARE
-        })?
+        },
+    )?;
+    let women_children_share = if camp {
+        c.real(
+            "women_children_share",
+            d.women_children_share,
+            Real {
+                default: 0.8,
+                doc: "Share of women and children among the camp's detained at the start.",
+                source: "Hassan 2022: 80% of the 45,000-64,000 detained in north-east Syria",
+                ..SHARE
+            },
+        )?
     } else {
         0.0
     };
-    let member_share = c.real("member_share", d.member_share, Real {
-        default: if camp { 0.1 } else { 0.7 },
-        doc: "Share of the detained who were members of the faction (the rest are relatives and suspects).",
-        source: "assumption; the guilty and the innocent are held together (Hassan 2022)",
-        ..SHARE
-    })?;
+    let member_share = c.real(
+        "member_share",
+        d.member_share,
+        Real {
+            default: if camp { 0.1 } else { 0.7 },
+            doc: "Share of the detained who were members of the faction (the rest are relatives and suspects).",
+            source: "assumption; the guilty and the innocent are held together (Hassan 2022)",
+            ..SHARE
+        },
+    )?;
     let mut from = Vec::new();
     let names = c.names(
         "from",
@@ -391,10 +470,13 @@ fn detention(c: &mut Check, name: &str, kind: PlaceKind, d: &RawDetention, towns
             match towns.iter().position(|t| t == n) {
                 Some(k) => from.push(k as u16),
                 None => {
-                    return Err(c.fail("from", format!(
-                        "\"{n}\" is not a town of the region: allowed {}",
-                        towns.iter().take(12).map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ") + if towns.len() > 12 { ", ..." } else { "" }
-                    )));
+                    return Err(c.fail(
+                        "from",
+                        format!(
+                            "\"{n}\" is not a town of the region: allowed {}",
+                            towns.iter().take(12).map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ") + if towns.len() > 12 { ", ..." } else { "" }
+                        ),
+                    ));
                 }
             }
         }
@@ -403,11 +485,29 @@ fn detention(c: &mut Check, name: &str, kind: PlaceKind, d: &RawDetention, towns
         return Err(c.fail("women_children_share", "prisons hold men: allowed only in a camp"));
     }
     let _ = (name, town_count);
-    Ok(Place { name: name.to_string(), kind, people, capacity, held: false, damage: 0.0, displaced_share: 0.0, ex_member_share: 0.0, security, conditions, rehabilitation, foreign_share, women_children_share, member_share, from, faction: u8::MAX })
+    Ok(Place {
+        name: name.to_string(),
+        kind,
+        people,
+        capacity,
+        held: false,
+        damage: 0.0,
+        displaced_share: 0.0,
+        ex_member_share: 0.0,
+        security,
+        conditions,
+        rehabilitation,
+        foreign_share,
+        women_children_share,
+        member_share,
+        from,
+        faction: u8::MAX,
+    })
 }
 
 /// The standard normal quantile (Acklam's rational approximation, relative
 /// error under 1.2e-9): deterministic town sizes from the log-normal.
+#[allow(clippy::excessive_precision)] // the published coefficients, as published
 pub fn normal_quantile(p: f64) -> f64 {
     const A: [f64; 6] = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.383577518672690e2, -3.066479806614716e1, 2.506628277459239];
     const B: [f64; 5] = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];

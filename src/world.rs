@@ -159,8 +159,7 @@ impl World {
         for b in 0..newborns.len() {
             let h = s.people.household[new_index[b] as usize];
             let (hs, he) = (s.household_start[h as usize] as usize, s.household_start[h as usize + 1] as usize);
-            for old in hs..he {
-                let j = map[old];
+            for &j in &map[hs..he] {
                 extra.push((new_index[b], j));
                 extra.push((j, new_index[b]));
             }

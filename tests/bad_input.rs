@@ -281,13 +281,19 @@ const REGION: &str = "[region.towns.alpha]\npeople = 2000\nheld = true\n[region.
 #[test]
 fn a_camp_over_capacity_at_the_start_is_refused() {
     let text = REGION.replace("capacity = 500\npeople = 400", "capacity = 500\npeople = 600");
-    assert_rejected(&[("bad.toml", &text)], &["bad.toml:8:", "`region.camps.camp.people`", "600 people held at the start is over the capacity of 500", "allowed at most `capacity`"]);
+    assert_rejected(
+        &[("bad.toml", &text)],
+        &["bad.toml:8:", "`region.camps.camp.people`", "600 people held at the start is over the capacity of 500", "allowed at most `capacity`"],
+    );
 }
 
 #[test]
 fn a_tie_to_a_missing_place_is_refused_naming_the_towns() {
     let text = format!("{REGION}from = [\"alpha\", \"gamma\"]\n");
-    assert_rejected(&[("bad.toml", &text)], &["bad.toml:12:", "`region.prisons.jail.from`", "\"gamma\" is not a town of the region", "allowed \"alpha\", \"beta\""]);
+    assert_rejected(
+        &[("bad.toml", &text)],
+        &["bad.toml:12:", "`region.prisons.jail.from`", "\"gamma\" is not a town of the region", "allowed \"alpha\", \"beta\""],
+    );
 }
 
 #[test]

@@ -149,10 +149,7 @@ fn the_dead_stay_counted_after_compaction() {
     let dead: Vec<u64> = out.records.iter().map(|r| r.status[resist::society::people::Status::Dead as usize]).collect();
     let total = head_count(&out.records[0]);
     // The head count grows only by the newborns entered that day (7.14).
-    assert!(
-        out.records.windows(2).all(|w| head_count(&w[1]) == head_count(&w[0]) + w[1].counts.region.births),
-        "the head count changes only by births"
-    );
+    assert!(out.records.windows(2).all(|w| head_count(&w[1]) == head_count(&w[0]) + w[1].counts.region.births), "the head count changes only by births");
     assert!(dead.windows(2).all(|w| w[1] >= w[0]), "the dead never decrease");
     // The case only guards compaction if enough died for it to run.
     let last = *dead.last().unwrap();

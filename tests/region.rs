@@ -5,6 +5,7 @@
 //! Differences between scenarios are paired over replicates (common random
 //! numbers: the same seeds) with 99% confidence intervals that must exclude
 //! zero; each pattern has its ablation twin.
+#![allow(clippy::disallowed_methods)]
 
 mod common;
 
@@ -93,8 +94,18 @@ fn pattern_11_a_prison_attack_frees_a_pool_that_feeds_the_factions_strength_with
     let with: Vec<f64> = hit.iter().map(|&(k, d)| gain(&base[k], d)).collect();
     let without: Vec<f64> = hit.iter().map(|&(k, d)| gain(&twin[k], d)).collect();
     let d = paired(&with, &without);
-    eprintln!("pattern 11: strength gained in 180 days after the attack {:.1} against {:.1} without attacks (paired 99% CI {:?})", mean(&with), mean(&without), mean_ci(&d));
+    eprintln!(
+        "pattern 11: strength gained in 180 days after the attack {:.1} against {:.1} without attacks (paired 99% CI {:?})",
+        mean(&with),
+        mean(&without),
+        mean_ci(&d)
+    );
     assert!(mean_ci(&d).0 > 0.0, "the attack's release feeds the faction: paired difference {:?}", mean_ci(&d));
+    // And its attacks: those in the 180 days after the break, against the twin's on the same days.
+    let after = |r: &Run, d: usize| r.attacks[d + 1..=d + 180].iter().sum::<f64>();
+    let more = paired(&hit.iter().map(|&(k, d)| after(&base[k], d)).collect::<Vec<_>>(), &hit.iter().map(|&(k, d)| after(&twin[k], d)).collect::<Vec<_>>());
+    eprintln!("pattern 11: attacks in the 180 days after the break, paired difference {:.1} (99% CI {:?})", mean(&more), mean_ci(&more));
+    assert!(mean_ci(&more).0 > 0.0, "attacks after the break, with against without: {:?}", mean_ci(&more));
     // Its people freed rejoin it: more rejoin from detention with attacks.
     let rj = paired(&field(base, |r| r.rejoined_from_detention as f64), &field(&twin, |r| r.rejoined_from_detention as f64));
     assert!(mean_ci(&rj).0 > 0.0, "rejoined from detention, attacks against none: {:?}", mean_ci(&rj));
@@ -168,22 +179,16 @@ fn pattern_13_ostracised_families_stay_displaced_and_recruited_and_return_mechan
 fn pattern_16_the_faction_returns_first_to_the_places_it_held() {
     let base = base();
     let held_share = 0.5; // region.generated_towns.held_share of the scenario
-    let first: Vec<f64> = base
-        .iter()
-        .filter(|r| r.region.first_cells_counted > 0)
-        .map(|r| r.region.first_cells_in_held as f64 / r.region.first_cells_counted as f64)
-        .collect();
+    let first: Vec<f64> =
+        base.iter().filter(|r| r.region.first_cells_counted > 0).map(|r| r.region.first_cells_in_held as f64 / r.region.first_cells_counted as f64).collect();
     assert!(first.len() as u64 >= REPS - 2, "cells formed in {} of {REPS}", first.len());
     eprintln!("pattern 16: share of the first towns with a cell that it held {:.3} (held {held_share})", mean(&first));
     assert!(mean_ci(&first).0 > held_share, "first cells in held towns {:?}", mean_ci(&first));
     // The twin: no pull toward its people (infiltration by size alone) and no
     // ex-members at home: the order no longer favours the towns it held.
     let twin = runs(&small("[insurgency]\nanchor_weight = 0.0\n[region.generated_towns]\nex_member_share_held = 0.0\n"));
-    let other: Vec<f64> = twin
-        .iter()
-        .filter(|r| r.region.first_cells_counted > 0)
-        .map(|r| r.region.first_cells_in_held as f64 / r.region.first_cells_counted as f64)
-        .collect();
+    let other: Vec<f64> =
+        twin.iter().filter(|r| r.region.first_cells_counted > 0).map(|r| r.region.first_cells_in_held as f64 / r.region.first_cells_counted as f64).collect();
     eprintln!("pattern 16 twin: {:.3}", mean(&other));
     assert!(diff_ci(&first, &other).0 > 0.0, "held first, base against twin: {:?}", diff_ci(&first, &other));
     assert!(mean_ci(&other).0 < held_share + 0.15, "the twin still favours held towns: {:?}", mean_ci(&other));

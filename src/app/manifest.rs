@@ -50,6 +50,9 @@ pub struct Files {
     pub events: String,
     #[serde(rename = "summary.json")]
     pub summary: String,
+    /// A region's run (a scenario with `[region]`) writes places.csv too.
+    #[serde(rename = "places.csv", default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<String>,
 }
 
 pub fn platform() -> String {
@@ -70,7 +73,7 @@ impl Manifest {
             replicate,
             days,
             wall_seconds: (wall_seconds * 1000.0).round() / 1000.0,
-            files: Files { timeseries: h(&r.timeseries), events: h(&r.events), summary: h(&r.summary) },
+            files: Files { timeseries: h(&r.timeseries), events: h(&r.events), summary: h(&r.summary), places: r.places.as_deref().map(h) },
             fingerprint: r.fingerprint.clone(),
             scenario: s.resolved.clone(),
             replicates: None,
@@ -141,9 +144,12 @@ pub fn replay(path: &Path) -> Result<u8, Failure> {
         );
     }
     let dir = path.parent().unwrap_or(Path::new(""));
-    let listed = [("timeseries.csv", &m.files.timeseries), ("events.csv", &m.files.events), ("summary.json", &m.files.summary)];
+    let mut listed = vec![("timeseries.csv", &m.files.timeseries), ("events.csv", &m.files.events), ("summary.json", &m.files.summary)];
+    if let Some(places) = &m.files.places {
+        listed.push(("places.csv", places));
+    }
     let mut differ = Vec::new();
-    for (file, expected) in listed {
+    for &(file, expected) in &listed {
         let on_disk = dir.join(file);
         match std::fs::read(&on_disk) {
             Ok(bytes) if blake3::hash(&bytes).to_hex().as_str() == expected.as_str() => {}
@@ -154,17 +160,23 @@ pub fn replay(path: &Path) -> Result<u8, Failure> {
     }
     let out = resist::sim::run_any(&scenario, RunKey::new(m.seed, m.replicate), m.days);
     let r = Rendered::of_outcome(&scenario, &out);
-    for ((file, expected), produced) in listed.iter().zip([&r.timeseries, &r.events, &r.summary]) {
-        if blake3::hash(produced.as_bytes()).to_hex().as_str() != expected.as_str() {
-            differ.push(format!("{}: files.\"{file}\": the replay's {file} does not match its blake3 in the manifest", path.display()));
+    for ((file, expected), produced) in listed.iter().zip([Some(&r.timeseries), Some(&r.events), Some(&r.summary), r.places.as_ref()]) {
+        match produced {
+            Some(p) if blake3::hash(p.as_bytes()).to_hex().as_str() == expected.as_str() => {}
+            Some(_) => differ.push(format!("{}: files.\"{file}\": the replay's {file} does not match its blake3 in the manifest", path.display())),
+            None => differ.push(format!("{}: files.\"{file}\": the replay writes no {file} (its scenario has no `[region]`)", path.display())),
         }
+    }
+    // A region's replay writes places.csv, which a manifest without it cannot vouch for.
+    if r.places.is_some() && m.files.places.is_none() {
+        differ.push(format!("{}: the replay writes places.csv, but the manifest lists no files.\"places.csv\"", path.display()));
     }
     if r.fingerprint != m.fingerprint {
         differ.push(format!("fingerprint differs: the manifest has {}, the replay gives {}", m.fingerprint, r.fingerprint));
     }
     if differ.is_empty() {
         println!("fingerprint matches: {}", r.fingerprint);
-        println!("files match: timeseries.csv, events.csv, summary.json");
+        println!("files match: {}", listed.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", "));
         Ok(EXIT_OK)
     } else {
         for d in &differ {

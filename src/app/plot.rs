@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 use resist::chart::bands::{Band, Group};
+use resist::chart::region::{PlaceSeries, Region};
 use resist::chart::sweep::{Choice, PointSummary, Points, charted};
 use resist::chart::{Chart, Mark, Table, short};
 
@@ -131,6 +132,10 @@ pub fn draw(dir: &Path, choice: &Choice) -> Result<Vec<Chart>, Failure> {
                 resist::chart::run::overview(&title, &series, &events, &labels)
             };
             charts.push(overview.map_err(chart_failure)?);
+            if dir.join("places.csv").is_file() {
+                let region = read_region(dir, &manifest, &title, &labels, &events)?;
+                charts.extend(resist::chart::region::charts(&region).map_err(chart_failure)?);
+            }
             let ensemble = dir.join("ensemble.csv");
             if ensemble.is_file() {
                 let groups = read_aggregates(&ensemble, &BTreeMap::new())?;
@@ -255,6 +260,46 @@ pub fn read_table(path: &Path) -> Result<Table, Failure> {
         rows.push(row?);
     }
     Ok(Table { columns, rows })
+}
+
+/// A region's run: places.csv by place, with each town's `held` and the
+/// faction's name from the manifest's resolved scenario (when this resist
+/// reads it), and the faction's prison attacks from events.csv.
+fn read_region(dir: &Path, manifest: &serde_json::Value, title: &str, labels: &BTreeMap<String, String>, events: &[Mark]) -> Result<Region, Failure> {
+    let path = dir.join("places.csv");
+    let scenario = resist::scenario::Scenario::from_text("manifest.json (scenario)", manifest["scenario"].as_str().unwrap_or("")).ok();
+    let mut r = reader(&path)?;
+    let h: Vec<String> = r.headers().map_err(|e| bad_csv(&path, e))?.iter().map(str::to_string).collect();
+    let at = |name: &str| h.iter().position(|c| c == name).ok_or_else(|| bad_csv(&path, format!("no `{name}` column")));
+    let (place, kind) = (at("place")?, at("kind")?);
+    let numeric: Vec<usize> = (0..h.len()).filter(|&k| k != place && k != kind).collect();
+    let columns: Vec<String> = numeric.iter().map(|&k| h[k].clone()).collect();
+    let mut places: Vec<PlaceSeries> = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    let mut line = 1;
+    while r.read_record(&mut rec).map_err(|e| bad_csv(&path, e))? {
+        line += 1;
+        let name = rec.get(place).unwrap_or("");
+        let row = numeric.iter().map(|&k| finite(&path, line, &h[k], rec.get(k).unwrap_or(""))).collect::<Result<Vec<f64>, Failure>>()?;
+        // Rows come day by day, the places in the same order each day.
+        let k = match places.iter().position(|p| p.name == name) {
+            Some(k) => k,
+            None => {
+                let held = scenario.as_ref().and_then(|s| s.region.places.iter().find(|p| p.name == name)).map(|p| p.held);
+                let table = resist::chart::Table { columns: columns.clone(), rows: Vec::new() };
+                places.push(PlaceSeries { name: name.to_string(), kind: rec.get(kind).unwrap_or("").to_string(), held, table });
+                places.len() - 1
+            }
+        };
+        places[k].table.rows.push(row);
+    }
+    // A label too long for a legend ("ISIS-like faction after its territorial defeat") gives way to the name.
+    let faction = scenario
+        .as_ref()
+        .and_then(|s| s.factions.get(s.detention.faction as usize))
+        .map_or_else(|| "the faction".to_string(), |f| labels.get(&f.name).filter(|l| l.chars().count() <= 20).cloned().unwrap_or_else(|| f.name.clone()));
+    let prison_attacks = events.iter().filter(|e| e.kind == "prison_attack").cloned().collect();
+    Ok(Region { title: title.to_string(), faction, places, prison_attacks })
 }
 
 fn read_events(path: &Path) -> Result<Vec<Mark>, Failure> {

@@ -164,11 +164,8 @@ pub fn run(a: &RunArgs) -> Result<u8, Failure> {
         dir
     };
     super::cli::cooperate(false);
-    let extra = format!(
-        "{}{}",
-        if rendered.places.is_some() { ", places.csv" } else { "" },
-        if a.replicates > 1 { ", ensemble.csv, replicates.csv" } else { "" }
-    );
+    let extra =
+        format!("{}{}", if rendered.places.is_some() { ", places.csv" } else { "" }, if a.replicates > 1 { ", ensemble.csv, replicates.csv" } else { "" });
     eprintln!(
         "{}: {} days of {size} (seed {seed}, replicate {}{}) in {wall:.2} s\nwrote {}/{{timeseries.csv, events.csv, summary.json, manifest.json{extra}}}\nfingerprint {}",
         scenario.name,

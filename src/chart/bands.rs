@@ -65,6 +65,12 @@ pub fn default_series(columns: &[String], labels: &BTreeMap<String, String>) -> 
     add("detained", "detained", "people");
     add("prisoners", "prisoners held", "people");
     add("dead", "dead", "people");
+    // A region's run (its flows are columns of timeseries.csv): the displaced, and the fighters
+    // away at the faction's hideout. Its daily flows are too sparse for a band (charts/region.png has them by month).
+    if has("prison_attacks") {
+        add("displaced", "displaced", "people");
+        add("elsewhere", "away with a faction", "people");
+    }
     add("civilian", "civilians", "people");
     add("need", "need", "share (0-1)");
     add("fear", "fear", "share (0-1)");

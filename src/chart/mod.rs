@@ -7,11 +7,13 @@
 //! The chart kinds: a run's overview ([`run`]), the mean and 5-95% band of
 //! each series over replicates, for one ensemble or several policies side by
 //! side ([`bands`]), and a sweep's outcomes against its parameters and as a
-//! heatmap over two parameters ([`sweep`]).
+//! heatmap over two parameters ([`sweep`]); a region's places, flows,
+//! detained and faction ([`region`]).
 
 pub mod analysis;
 pub mod bands;
 mod draw;
+pub mod region;
 pub mod run;
 pub mod style;
 pub mod sweep;

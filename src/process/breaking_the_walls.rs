@@ -43,64 +43,91 @@ pub struct Params {
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let plans_per_year = c.real("plans_per_year", raw.plans_per_year, Real {
-            default: 2.0,
-            min: 0.0,
-            max: 365.0,
-            unit: "per year",
-            doc: "Yearly rate at which the faction moves on a prison whose prospect is certain (0: it never attacks prisons).",
-            source: "assumption; 'breaking the walls' campaigns and the Hasakeh attack (Hassan 2022)",
-        })?;
-        let prize_half = c.real("prize_half", raw.prize_half, Real {
-            default: 500.0,
-            min: 1.0,
-            max: 1e7,
-            unit: "members freed",
-            doc: "Expected members freed, net of losses, at which an attack's prospect is one half.",
-            source: "assumption",
-        })?;
-        let attack_share = c.real("attack_share", raw.attack_share, Real {
-            default: 0.2,
-            doc: "Share of its fighters outside the faction commits to an attack.",
-            source: "assumption",
-            ..Real::SHARE
-        })?;
-        let guards_per_100 = c.real("guards_per_100", raw.guards_per_100, Real {
-            default: 10.0,
-            min: 0.0,
-            max: 1000.0,
-            unit: "guards per 100 detainees at security 1",
-            doc: "Guards of a prison per 100 held at full security (scaled by its security): the defence an attack meets.",
-            source: "assumption",
-        })?;
-        let freed_share = c.real("freed_share", raw.freed_share, Real {
-            default: 0.3,
-            doc: "Share of those held freed by a successful attack at full strength (scaled by the attack's odds).",
-            source: "assumption; hundreds escaped at Hasakeh",
-            ..Real::SHARE
-        })?;
-        let attackers_lost_share = c.real("attackers_lost_share", raw.attackers_lost_share, Real {
-            default: 0.3,
-            doc: "Share of the attackers lost (killed or captured) if the attack fails, half that if it succeeds.",
-            source: "assumption",
-            ..Real::SHARE
-        })?;
-        let loss_weight = c.real("loss_weight", raw.loss_weight, Real {
-            default: 1.0,
-            min: 0.0,
-            max: 100.0,
-            unit: "members per fighter",
-            doc: "How many freed members the faction would give for a fighter lost.",
-            source: "assumption",
-        })?;
-        let rest_days = c.int("rest_days", raw.rest_days, Int {
-            default: 90,
-            min: 0,
-            max: 10_000,
-            unit: "days",
-            doc: "Days the faction needs after an attack before it can mount another.",
-            source: "assumption",
-        })? as u32;
+        let plans_per_year = c.real(
+            "plans_per_year",
+            raw.plans_per_year,
+            Real {
+                default: 2.0,
+                min: 0.0,
+                max: 365.0,
+                unit: "per year",
+                doc: "Yearly rate at which the faction moves on a prison whose prospect is certain (0: it never attacks prisons).",
+                source: "assumption; 'breaking the walls' campaigns and the Hasakeh attack (Hassan 2022)",
+            },
+        )?;
+        let prize_half = c.real(
+            "prize_half",
+            raw.prize_half,
+            Real {
+                default: 500.0,
+                min: 1.0,
+                max: 1e7,
+                unit: "members freed",
+                doc: "Expected members freed, net of losses, at which an attack's prospect is one half.",
+                source: "assumption",
+            },
+        )?;
+        let attack_share = c.real(
+            "attack_share",
+            raw.attack_share,
+            Real { default: 0.2, doc: "Share of its fighters outside the faction commits to an attack.", source: "assumption", ..Real::SHARE },
+        )?;
+        let guards_per_100 = c.real(
+            "guards_per_100",
+            raw.guards_per_100,
+            Real {
+                default: 10.0,
+                min: 0.0,
+                max: 1000.0,
+                unit: "guards per 100 detainees at security 1",
+                doc: "Guards of a prison per 100 held at full security (scaled by its security): the defence an attack meets.",
+                source: "assumption",
+            },
+        )?;
+        let freed_share = c.real(
+            "freed_share",
+            raw.freed_share,
+            Real {
+                default: 0.3,
+                doc: "Share of those held freed by a successful attack at full strength (scaled by the attack's odds).",
+                source: "assumption; hundreds escaped at Hasakeh",
+                ..Real::SHARE
+            },
+        )?;
+        let attackers_lost_share = c.real(
+            "attackers_lost_share",
+            raw.attackers_lost_share,
+            Real {
+                default: 0.3,
+                doc: "Share of the attackers lost (killed or captured) if the attack fails, half that if it succeeds.",
+                source: "assumption",
+                ..Real::SHARE
+            },
+        )?;
+        let loss_weight = c.real(
+            "loss_weight",
+            raw.loss_weight,
+            Real {
+                default: 1.0,
+                min: 0.0,
+                max: 100.0,
+                unit: "members per fighter",
+                doc: "How many freed members the faction would give for a fighter lost.",
+                source: "assumption",
+            },
+        )?;
+        let rest_days = c.int(
+            "rest_days",
+            raw.rest_days,
+            Int {
+                default: 90,
+                min: 0,
+                max: 10_000,
+                unit: "days",
+                doc: "Days the faction needs after an attack before it can mount another.",
+                source: "assumption",
+            },
+        )? as u32;
         Ok(Params { plans_per_year, prize_half, attack_share, guards_per_100, freed_share, attackers_lost_share, loss_weight, rest_days })
     }
 }
@@ -164,7 +191,8 @@ pub fn step(w: &mut World, s: &Scenario) {
     if success {
         w.region.first_break.get_or_insert(w.day);
         let share = b.freed_share * odds;
-        let held: Vec<u32> = (0..n).filter(|&i| w.society.people.status[i] == Status::Detained && w.society.people.place[i] as usize == k).map(|i| i as u32).collect();
+        let held: Vec<u32> =
+            (0..n).filter(|&i| w.society.people.status[i] == Status::Detained && w.society.people.place[i] as usize == k).map(|i| i as u32).collect();
         for i in held {
             if rng.random::<f64>() < share {
                 detention::leave(w, s, i as usize, Leave::Escaped, &mut rng);

@@ -43,16 +43,24 @@ pub struct Params {
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let births_per_woman_year = c.real("births_per_woman_year", raw.births_per_woman_year, Real {
-            default: 0.1,
-            min: 0.0,
-            max: 1.0,
-            unit: "births per woman aged 15-49 per year",
-            doc: "Birth rate; 0.1 is a total fertility near 3.5 children per woman.",
-            source: "assumption; near Syria's and Iraq's total fertility of 2.8-3.6 (UN World Population Prospects)",
-        })?;
+        let births_per_woman_year = c.real(
+            "births_per_woman_year",
+            raw.births_per_woman_year,
+            Real {
+                default: 0.1,
+                min: 0.0,
+                max: 1.0,
+                unit: "births per woman aged 15-49 per year",
+                doc: "Birth rate; 0.1 is a total fertility near 3.5 children per woman.",
+                source: "assumption; near Syria's and Iraq's total fertility of 2.8-3.6 (UN World Population Prospects)",
+            },
+        )?;
         let rate = |c: &mut Check, key: &str, raw: Option<f64>, default: f64, doc: &'static str| {
-            c.real(key, raw, Real { default, min: 0.0, max: 0.5, unit: "deaths per person per year", doc, source: "assumption; near the region's pre-war life tables" })
+            c.real(
+                key,
+                raw,
+                Real { default, min: 0.0, max: 0.5, unit: "deaths per person per year", doc, source: "assumption; near the region's pre-war life tables" },
+            )
         };
         let deaths_per_year = [
             rate(c, "deaths_per_year_child", raw.deaths_per_year_child, 0.004, "Natural deaths of children (under 15) per year.")?,
@@ -60,14 +68,18 @@ impl Params {
             rate(c, "deaths_per_year_adult", raw.deaths_per_year_adult, 0.003, "Natural deaths of adults (25-59) per year.")?,
             rate(c, "deaths_per_year_elder", raw.deaths_per_year_elder, 0.04, "Natural deaths of elders (60 and over) per year.")?,
         ];
-        let detention_mortality = c.real("detention_mortality", raw.detention_mortality, Real {
-            default: 1.0,
-            min: 0.0,
-            max: 20.0,
-            unit: "multiple",
-            doc: "Extra deaths in a camp or prison with the worst conditions: the hazard is multiplied by 1 + this x (1 - conditions).",
-            source: "assumption; deaths in al-Hol from disease and violence (Hassan 2022: 'degrading conditions')",
-        })?;
+        let detention_mortality = c.real(
+            "detention_mortality",
+            raw.detention_mortality,
+            Real {
+                default: 1.0,
+                min: 0.0,
+                max: 20.0,
+                unit: "multiple",
+                doc: "Extra deaths in a camp or prison with the worst conditions: the hazard is multiplied by 1 + this x (1 - conditions).",
+                source: "assumption; deaths in al-Hol from disease and violence (Hassan 2022: 'degrading conditions')",
+            },
+        )?;
         Ok(Params { births_per_woman_year, deaths_per_year, detention_mortality })
     }
 }

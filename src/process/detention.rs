@@ -73,92 +73,144 @@ const PER_YEAR: Real = Real { default: 0.0, min: 0.0, max: 50.0, unit: "per year
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check, factions: &[String]) -> Result<Params, ScenarioError> {
-        let name = c.text("faction", raw.faction.as_deref(), factions.first().map_or("", String::as_str), "The defeated faction whose members and families the camps and prisons hold (default: the first faction).");
+        let name = c.text(
+            "faction",
+            raw.faction.as_deref(),
+            factions.first().map_or("", String::as_str),
+            "The defeated faction whose members and families the camps and prisons hold (default: the first faction).",
+        );
         let faction = if factions.is_empty() {
             NONE_U8
         } else {
             match factions.iter().position(|f| *f == name) {
                 Some(f) => f as u8,
                 None => {
-                    return Err(c.fail("faction", format!(
-                        "\"{name}\" is not a faction of this scenario: allowed {}",
-                        factions.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
-                    )));
+                    return Err(c.fail(
+                        "faction",
+                        format!(
+                            "\"{name}\" is not a faction of this scenario: allowed {}",
+                            factions.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
                 }
             }
         };
-        let trials_per_year = c.real("trials_per_year", raw.trials_per_year, Real {
-            default: 0.05,
-            doc: "Due process: share of the untried detainees of a prison tried each year (the lever 'due process at scale').",
-            source: "assumption; detention 'neither accused nor convicted', 'languishing' four years on (Hassan 2022)",
-            ..PER_YEAR
-        })?;
-        let acquit_guilty = c.real("acquit_guilty", raw.acquit_guilty, Real {
-            default: 0.2,
-            doc: "Share of the guilty (members) tried who are acquitted by error or loophole.",
-            source: "assumption; 'many guilty parties able to escape justice through legal loopholes' (Hassan 2022)",
-            ..SHARE
-        })?;
-        let bribery = c.real("bribery", raw.bribery, Real {
-            default: 0.1,
-            doc: "Share of the guilty not acquitted who buy their release.",
-            source: "assumption; '... or paying bribes' (Hassan 2022)",
-            ..SHARE
-        })?;
-        let convict_innocent = c.real("convict_innocent", raw.convict_innocent, Real {
-            default: 0.3,
-            doc: "Share of the innocent tried who are convicted anyway.",
-            source: "assumption; 'potentially innocent people have been convicted without due process' (Hassan 2022)",
-            ..SHARE
-        })?;
-        let repatriation_per_year = c.real("repatriation_per_year", raw.repatriation_per_year, Real {
-            default: 0.02,
-            doc: "Share of foreign detainees repatriated each year (the lever 'repatriation').",
-            source: "assumption; 'Western governments have refused to repatriate their citizens' (Hassan 2022)",
-            ..PER_YEAR
-        })?;
-        let sponsorship_per_year = c.real("sponsorship_per_year", raw.sponsorship_per_year, Real {
-            default: 0.03,
-            doc: "Share of local camp detainees released each year on a notable's sponsorship.",
-            source: "assumption; tribal sponsorship released 1,122 women and children from al-Hol in July 2019",
-            ..PER_YEAR
-        })?;
-        let hardening_per_year = c.real("hardening_per_year", raw.hardening_per_year, Real {
-            default: 0.15,
-            doc: "Yearly rise of a detainee's commitment, a share of the way to 1, in the worst conditions (scaled by 1 - conditions).",
-            source: "assumption; 'languish in limbo under degrading conditions ... a lost generation' (Hassan 2022)",
-            ..PER_YEAR
-        })?;
+        let trials_per_year = c.real(
+            "trials_per_year",
+            raw.trials_per_year,
+            Real {
+                default: 0.05,
+                doc: "Due process: share of the untried detainees of a prison tried each year (the lever 'due process at scale').",
+                source: "assumption; detention 'neither accused nor convicted', 'languishing' four years on (Hassan 2022)",
+                ..PER_YEAR
+            },
+        )?;
+        let acquit_guilty = c.real(
+            "acquit_guilty",
+            raw.acquit_guilty,
+            Real {
+                default: 0.2,
+                doc: "Share of the guilty (members) tried who are acquitted by error or loophole.",
+                source: "assumption; 'many guilty parties able to escape justice through legal loopholes' (Hassan 2022)",
+                ..SHARE
+            },
+        )?;
+        let bribery = c.real(
+            "bribery",
+            raw.bribery,
+            Real {
+                default: 0.1,
+                doc: "Share of the guilty not acquitted who buy their release.",
+                source: "assumption; '... or paying bribes' (Hassan 2022)",
+                ..SHARE
+            },
+        )?;
+        let convict_innocent = c.real(
+            "convict_innocent",
+            raw.convict_innocent,
+            Real {
+                default: 0.3,
+                doc: "Share of the innocent tried who are convicted anyway.",
+                source: "assumption; 'potentially innocent people have been convicted without due process' (Hassan 2022)",
+                ..SHARE
+            },
+        )?;
+        let repatriation_per_year = c.real(
+            "repatriation_per_year",
+            raw.repatriation_per_year,
+            Real {
+                default: 0.02,
+                doc: "Share of foreign detainees repatriated each year (the lever 'repatriation').",
+                source: "assumption; 'Western governments have refused to repatriate their citizens' (Hassan 2022)",
+                ..PER_YEAR
+            },
+        )?;
+        let sponsorship_per_year = c.real(
+            "sponsorship_per_year",
+            raw.sponsorship_per_year,
+            Real {
+                default: 0.03,
+                doc: "Share of local camp detainees released each year on a notable's sponsorship.",
+                source: "assumption; tribal sponsorship released 1,122 women and children from al-Hol in July 2019",
+                ..PER_YEAR
+            },
+        )?;
+        let hardening_per_year = c.real(
+            "hardening_per_year",
+            raw.hardening_per_year,
+            Real {
+                default: 0.15,
+                doc: "Yearly rise of a detainee's commitment, a share of the way to 1, in the worst conditions (scaled by 1 - conditions).",
+                source: "assumption; 'languish in limbo under degrading conditions ... a lost generation' (Hassan 2022)",
+                ..PER_YEAR
+            },
+        )?;
         let enforcement_per_year = c.real("enforcement_per_year", raw.enforcement_per_year, Real {
             default: 0.5,
             doc: "Yearly pull of detainees' commitment toward the faction members' inside, times the members' share of the place (its rules enforced in the camps).",
             source: "assumption; the faction's members enforce its rules in the camps",
             ..PER_YEAR
         })?;
-        let rehabilitation_per_year = c.real("rehabilitation_per_year", raw.rehabilitation_per_year, Real {
-            default: 0.4,
-            doc: "Yearly fall of commitment, a share of its level, where a rehabilitation programme runs.",
-            source: "assumption",
-            ..PER_YEAR
-        })?;
-        let recruitment_per_year = c.real("recruitment_per_year", raw.recruitment_per_year, Real {
-            default: 0.5,
-            doc: "Yearly rate at which a detainee joins the faction inside, times their commitment and its members' share of the place.",
-            source: "assumption",
-            ..PER_YEAR
-        })?;
-        let escapes_per_year = c.real("escapes_per_year", raw.escapes_per_year, Real {
-            default: 0.05,
-            doc: "Yearly escape rate from a place with no security (scaled by 1 - security).",
-            source: "assumption; 'makeshift and difficult-to-secure detention facilities' (Hassan 2022)",
-            ..PER_YEAR
-        })?;
-        let followup_released = c.real("followup_released", raw.followup_released, Real {
-            default: 0.0,
-            doc: "How far the aftermath's follow-up reaches those released from the region's detention (0: none).",
-            source: "assumption; 'the thorny problems of reintegration ... left to overwhelmed local authorities' (Hassan 2022)",
-            ..SHARE
-        })?;
+        let rehabilitation_per_year = c.real(
+            "rehabilitation_per_year",
+            raw.rehabilitation_per_year,
+            Real {
+                default: 0.4,
+                doc: "Yearly fall of commitment, a share of its level, where a rehabilitation programme runs.",
+                source: "assumption",
+                ..PER_YEAR
+            },
+        )?;
+        let recruitment_per_year = c.real(
+            "recruitment_per_year",
+            raw.recruitment_per_year,
+            Real {
+                default: 0.5,
+                doc: "Yearly rate at which a detainee joins the faction inside, times their commitment and its members' share of the place.",
+                source: "assumption",
+                ..PER_YEAR
+            },
+        )?;
+        let escapes_per_year = c.real(
+            "escapes_per_year",
+            raw.escapes_per_year,
+            Real {
+                default: 0.05,
+                doc: "Yearly escape rate from a place with no security (scaled by 1 - security).",
+                source: "assumption; 'makeshift and difficult-to-secure detention facilities' (Hassan 2022)",
+                ..PER_YEAR
+            },
+        )?;
+        let followup_released = c.real(
+            "followup_released",
+            raw.followup_released,
+            Real {
+                default: 0.0,
+                doc: "How far the aftermath's follow-up reaches those released from the region's detention (0: none).",
+                source: "assumption; 'the thorny problems of reintegration ... left to overwhelmed local authorities' (Hassan 2022)",
+                ..SHARE
+            },
+        )?;
         let member_stigma = c.real("member_stigma", raw.member_stigma, Real {
             default: 0.7,
             doc: "Stigma a member carries out of a camp or prison (at least this), which weighs against going home at the gate (7.8).",
@@ -369,7 +421,7 @@ pub fn leave(w: &mut World, s: &Scenario, i: usize, why: Leave, rng: &mut Rng) {
         return;
     }
     let f = p.faction[i];
-    if f == NONE_U8 || p.origin[i] == Origin::Foreign && f == NONE_U8 {
+    if f == NONE_U8 {
         displacement_and_return::go_home(w, s, i);
         return;
     }

@@ -57,98 +57,148 @@ const SHARE: Real = Real::SHARE;
 
 impl Params {
     pub fn resolve(raw: &Raw, c: &mut Check) -> Result<Params, ScenarioError> {
-        let flight_per_year = c.real("flight_per_year", raw.flight_per_year, Real {
-            default: 2.0,
-            min: 0.0,
-            max: 365.0,
-            unit: "per year",
-            doc: "Yearly rate of flight of someone in town at fear 1 and the worst hardship at home; scaled by fear squared and by 1 + hardship.",
-            source: "assumption",
-        })?;
-        let to_camps_share = c.real("to_camps_share", raw.to_camps_share, Real {
-            default: 0.5,
-            doc: "Share of those who flee who go to a camp with room (the rest to another town).",
-            source: "assumption",
-            ..SHARE
-        })?;
-        let to_towns_share = c.real("to_towns_share", raw.to_towns_share, Real {
-            default: 0.5,
-            doc: "Share of those who flee who go to another town; with to_camps_share it must add up to 1.",
-            source: "assumption",
-            ..SHARE
-        })?;
+        let flight_per_year = c.real(
+            "flight_per_year",
+            raw.flight_per_year,
+            Real {
+                default: 2.0,
+                min: 0.0,
+                max: 365.0,
+                unit: "per year",
+                doc: "Yearly rate of flight of someone in town at fear 1 and the worst hardship at home; scaled by fear squared and by 1 + hardship.",
+                source: "assumption",
+            },
+        )?;
+        let to_camps_share = c.real(
+            "to_camps_share",
+            raw.to_camps_share,
+            Real { default: 0.5, doc: "Share of those who flee who go to a camp with room (the rest to another town).", source: "assumption", ..SHARE },
+        )?;
+        let to_towns_share = c.real(
+            "to_towns_share",
+            raw.to_towns_share,
+            Real {
+                default: 0.5,
+                doc: "Share of those who flee who go to another town; with to_camps_share it must add up to 1.",
+                source: "assumption",
+                ..SHARE
+            },
+        )?;
         if (to_camps_share + to_towns_share - 1.0).abs() > 1e-9 {
-            return Err(c.fail("to_towns_share", format!(
-                "to_camps_share ({to_camps_share}) and to_towns_share ({to_towns_share}) add up to {}: allowed only a total of 1",
-                to_camps_share + to_towns_share
-            )));
+            return Err(c.fail(
+                "to_towns_share",
+                format!(
+                    "to_camps_share ({to_camps_share}) and to_towns_share ({to_towns_share}) add up to {}: allowed only a total of 1",
+                    to_camps_share + to_towns_share
+                ),
+            ));
         }
-        let hardship = c.real("hardship", raw.hardship, Real {
-            default: 0.4,
-            doc: "Hardship of the displaced in a host town (need rises toward 1 by this share); in a camp, 1 - its conditions.",
-            source: "assumption",
-            ..SHARE
-        })?;
-        let damage_hardship = c.real("damage_hardship", raw.damage_hardship, Real {
-            default: 0.6,
-            doc: "Hardship in a town per unit of unrepaired damage.",
-            source: "assumption; 'the cities and towns bombed ... have not been rebuilt' (Hassan 2022)",
-            ..SHARE
-        })?;
-        let return_per_year = c.real("return_per_year", raw.return_per_year, Real {
-            default: 1.0,
-            min: 0.0,
-            max: 365.0,
-            unit: "per year",
-            doc: "Yearly rate at which a displaced person tries to go home; the try succeeds with home's security, repair and acceptance.",
-            source: "assumption",
-        })?;
-        let insecurity_half = c.real("insecurity_half", raw.insecurity_half, Real {
-            default: 2.0,
-            min: 0.001,
-            max: 1000.0,
-            unit: "fighters per 1,000 people",
-            doc: "The faction's fighters per 1,000 people of a town at which its security, for a returnee, is one half.",
-            source: "assumption",
-        })?;
-        let ostracism = c.real("ostracism", raw.ostracism, Real {
-            default: 0.9,
-            doc: "Chance that a household known to have supported the faction is refused by its home community (before levers).",
-            source: "assumption; 500,000 'ISIS families' 'ostracized by those same neighbors, unable to return home' (Hassan 2022)",
-            ..SHARE
-        })?;
-        let sleeper_fear = c.real("sleeper_fear", raw.sleeper_fear, Real {
-            default: 0.5,
-            min: 0.0,
-            max: 100.0,
-            unit: "per fighter per 1,000 people",
-            doc: "How much the faction's fighters at home raise refusal (fear of sleeper cells).",
-            source: "assumption; communities prevent the displaced from resettling for fear of sleeper cells (Haid 2017, ch. 6)",
-        })?;
-        let vetting = c.real("vetting", raw.vetting, Real {
-            default: 0.0,
-            doc: "Lever: share of returning families' files vetted; the cleared are accepted, members found are detained.",
-            source: "Hassan 2022: Baghdad and the Kurdish government 'tried to vet known ISIS fighters'",
-            ..SHARE
-        })?;
-        let tabriya = c.real("tabriya", raw.tabriya, Real {
-            default: 0.0,
-            doc: "Lever: how widely a signed denunciation (tabriya) is offered; the less committed sign and are accepted.",
-            source: "Hassan 2022: 'mechanisms to enable Iraqis with known ISIS ties ... to sign denunciations of the group and return'",
-            ..SHARE
-        })?;
-        let sponsorship = c.real("sponsorship", raw.sponsorship, Real {
-            default: 0.0,
-            doc: "Lever: chance that a notable sponsors a refused family's return.",
-            source: "tribal sponsorship released 1,122 women and children in July 2019 (published figures)",
-            ..SHARE
-        })?;
-        let reconstruction = c.real("reconstruction", raw.reconstruction, Real {
-            default: 0.0,
-            doc: "Lever: share of towns' damage rebuilt (lowers hardship at home and the bar to return).",
-            source: "Hassan 2022: the bombed cities 'have not been rebuilt'",
-            ..SHARE
-        })?;
+        let hardship = c.real(
+            "hardship",
+            raw.hardship,
+            Real {
+                default: 0.4,
+                doc: "Hardship of the displaced in a host town (need rises toward 1 by this share); in a camp, 1 - its conditions.",
+                source: "assumption",
+                ..SHARE
+            },
+        )?;
+        let damage_hardship = c.real(
+            "damage_hardship",
+            raw.damage_hardship,
+            Real {
+                default: 0.6,
+                doc: "Hardship in a town per unit of unrepaired damage.",
+                source: "assumption; 'the cities and towns bombed ... have not been rebuilt' (Hassan 2022)",
+                ..SHARE
+            },
+        )?;
+        let return_per_year = c.real(
+            "return_per_year",
+            raw.return_per_year,
+            Real {
+                default: 1.0,
+                min: 0.0,
+                max: 365.0,
+                unit: "per year",
+                doc: "Yearly rate at which a displaced person tries to go home; the try succeeds with home's security, repair and acceptance.",
+                source: "assumption",
+            },
+        )?;
+        let insecurity_half = c.real(
+            "insecurity_half",
+            raw.insecurity_half,
+            Real {
+                default: 2.0,
+                min: 0.001,
+                max: 1000.0,
+                unit: "fighters per 1,000 people",
+                doc: "The faction's fighters per 1,000 people of a town at which its security, for a returnee, is one half.",
+                source: "assumption",
+            },
+        )?;
+        let ostracism = c.real(
+            "ostracism",
+            raw.ostracism,
+            Real {
+                default: 0.9,
+                doc: "Chance that a household known to have supported the faction is refused by its home community (before levers).",
+                source: "assumption; 500,000 'ISIS families' 'ostracized by those same neighbors, unable to return home' (Hassan 2022)",
+                ..SHARE
+            },
+        )?;
+        let sleeper_fear = c.real(
+            "sleeper_fear",
+            raw.sleeper_fear,
+            Real {
+                default: 0.5,
+                min: 0.0,
+                max: 100.0,
+                unit: "per fighter per 1,000 people",
+                doc: "How much the faction's fighters at home raise refusal (fear of sleeper cells).",
+                source: "assumption; communities prevent the displaced from resettling for fear of sleeper cells (Haid 2017, ch. 6)",
+            },
+        )?;
+        let vetting = c.real(
+            "vetting",
+            raw.vetting,
+            Real {
+                default: 0.0,
+                doc: "Lever: share of returning families' files vetted; the cleared are accepted, members found are detained.",
+                source: "Hassan 2022: Baghdad and the Kurdish government 'tried to vet known ISIS fighters'",
+                ..SHARE
+            },
+        )?;
+        let tabriya = c.real(
+            "tabriya",
+            raw.tabriya,
+            Real {
+                default: 0.0,
+                doc: "Lever: how widely a signed denunciation (tabriya) is offered; the less committed sign and are accepted.",
+                source: "Hassan 2022: 'mechanisms to enable Iraqis with known ISIS ties ... to sign denunciations of the group and return'",
+                ..SHARE
+            },
+        )?;
+        let sponsorship = c.real(
+            "sponsorship",
+            raw.sponsorship,
+            Real {
+                default: 0.0,
+                doc: "Lever: chance that a notable sponsors a refused family's return.",
+                source: "tribal sponsorship released 1,122 women and children in July 2019 (published figures)",
+                ..SHARE
+            },
+        )?;
+        let reconstruction = c.real(
+            "reconstruction",
+            raw.reconstruction,
+            Real {
+                default: 0.0,
+                doc: "Lever: share of towns' damage rebuilt (lowers hardship at home and the bar to return).",
+                source: "Hassan 2022: the bombed cities 'have not been rebuilt'",
+                ..SHARE
+            },
+        )?;
         Ok(Params {
             flight_per_year,
             to_camps_share,
@@ -203,7 +253,11 @@ fn accepted(w: &World, s: &Scenario, i: usize, t: usize, u: [f64; 4]) -> Option<
     }
     if u[0] < d.vetting {
         // Vetted: members of the faction are found; the rest are cleared.
-        return if p.faction[i] != NONE_U8 && matches!(p.status[i], Status::ExMember | Status::Displaced) && p.faction[i] == s.detention.faction { None } else { Some(true) };
+        return if p.faction[i] != NONE_U8 && matches!(p.status[i], Status::ExMember | Status::Displaced) && p.faction[i] == s.detention.faction {
+            None
+        } else {
+            Some(true)
+        };
     }
     let at = &w.society.people.at[t];
     let fighters: u32 = at.fighters.iter().sum();

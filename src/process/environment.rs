@@ -12,8 +12,8 @@
 use rand::RngExt;
 
 use crate::rng::Stream;
-use crate::society::people::Status;
 use crate::scenario::{Check, Real, ScenarioError};
+use crate::society::people::Status;
 use crate::world::World;
 
 /// The crisis kinds, in the order of their columns.

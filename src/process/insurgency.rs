@@ -59,14 +59,18 @@ impl Params {
             "Yearly rate at which a fighter at the faction's hideout slips into a town.",
             "assumption",
         )?;
-        let anchor_weight = c.real("anchor_weight", raw.anchor_weight, Real {
-            default: 1.0,
-            min: 0.0,
-            max: 1000.0,
-            unit: "weight per member or ex-member per 1,000 people",
-            doc: "How strongly a town's members and ex-members of the faction draw its infiltrators (0: towns by size alone).",
-            source: "Ingram and Mohammed 2022: 'strategic anchor points to which the group often returns'; weight: assumption",
-        })?;
+        let anchor_weight = c.real(
+            "anchor_weight",
+            raw.anchor_weight,
+            Real {
+                default: 1.0,
+                min: 0.0,
+                max: 1000.0,
+                unit: "weight per member or ex-member per 1,000 people",
+                doc: "How strongly a town's members and ex-members of the faction draw its infiltrators (0: towns by size alone).",
+                source: "Ingram and Mohammed 2022: 'strategic anchor points to which the group often returns'; weight: assumption",
+            },
+        )?;
         let attacks_per_fighter_year = per_year(
             c,
             "attacks_per_fighter_year",
@@ -75,26 +79,31 @@ impl Params {
             "Yearly attacks by each of the faction's fighters in a town.",
             "assumption; the faction's attacks after its defeat (Hassan 2022)",
         )?;
-        let killed_per_attack = c.real("killed_per_attack", raw.killed_per_attack, Real {
-            default: 1.0,
-            min: 0.0,
-            max: 100.0,
-            unit: "people",
-            doc: "Mean people killed by an attack (Poisson).",
-            source: "assumption",
-        })?;
-        let attack_fear = c.real("attack_fear", raw.attack_fear, Real {
-            default: 0.3,
-            doc: "Fear raised in the victim's family and contacts, a share of the way to 1.",
-            source: "Bennett (2008): fear rises by 0.10 (1 - fear) per exposure; larger for kin: assumption",
-            ..Real::SHARE
-        })?;
-        let attack_grievance = c.real("attack_grievance", raw.attack_grievance, Real {
-            default: 0.3,
-            doc: "Grievance toward the faction raised in the victim's family and contacts, a share of the way to 1.",
-            source: "assumption; as for coercion (docs/model.md, 7.3)",
-            ..Real::SHARE
-        })?;
+        let killed_per_attack = c.real(
+            "killed_per_attack",
+            raw.killed_per_attack,
+            Real { default: 1.0, min: 0.0, max: 100.0, unit: "people", doc: "Mean people killed by an attack (Poisson).", source: "assumption" },
+        )?;
+        let attack_fear = c.real(
+            "attack_fear",
+            raw.attack_fear,
+            Real {
+                default: 0.3,
+                doc: "Fear raised in the victim's family and contacts, a share of the way to 1.",
+                source: "Bennett (2008): fear rises by 0.10 (1 - fear) per exposure; larger for kin: assumption",
+                ..Real::SHARE
+            },
+        )?;
+        let attack_grievance = c.real(
+            "attack_grievance",
+            raw.attack_grievance,
+            Real {
+                default: 0.3,
+                doc: "Grievance toward the faction raised in the victim's family and contacts, a share of the way to 1.",
+                source: "assumption; as for coercion (docs/model.md, 7.3)",
+                ..Real::SHARE
+            },
+        )?;
         let hunted_per_year = per_year(
             c,
             "hunted_per_year",
@@ -103,21 +112,34 @@ impl Params {
             "Yearly rate at which a fighter in a town is killed or captured by security forces.",
             "assumption",
         )?;
-        let captured_share = c.real("captured_share", raw.captured_share, Real {
-            default: 0.5,
-            doc: "Share of the hunted who are captured (to a prison with room) rather than killed.",
-            source: "assumption",
-            ..Real::SHARE
-        })?;
-        let cell_size = c.int("cell_size", raw.cell_size, crate::scenario::Int {
-            default: 10,
-            min: 1,
-            max: 1_000_000,
-            unit: "members",
-            doc: "Members in a town at which the faction counts as back there (for the summary's return order; no process reads it).",
-            source: "assumption; an observation threshold only",
-        })? as u32;
-        Ok(Params { infiltration_per_year, anchor_weight, attacks_per_fighter_year, killed_per_attack, attack_fear, attack_grievance, hunted_per_year, captured_share, cell_size })
+        let captured_share = c.real(
+            "captured_share",
+            raw.captured_share,
+            Real { default: 0.5, doc: "Share of the hunted who are captured (to a prison with room) rather than killed.", source: "assumption", ..Real::SHARE },
+        )?;
+        let cell_size = c.int(
+            "cell_size",
+            raw.cell_size,
+            crate::scenario::Int {
+                default: 10,
+                min: 1,
+                max: 1_000_000,
+                unit: "members",
+                doc: "Members in a town at which the faction counts as back there (for the summary's return order; no process reads it).",
+                source: "assumption; an observation threshold only",
+            },
+        )? as u32;
+        Ok(Params {
+            infiltration_per_year,
+            anchor_weight,
+            attacks_per_fighter_year,
+            killed_per_attack,
+            attack_fear,
+            attack_grievance,
+            hunted_per_year,
+            captured_share,
+            cell_size,
+        })
     }
 }
 

@@ -58,19 +58,18 @@ pub fn step(w: &World) -> DayRecord {
 fn places(w: &World) -> Vec<PlaceDay> {
     let p = &w.society.people;
     let f = w.defeated as usize;
-    let mut out: Vec<PlaceDay> = p
-        .at
-        .iter()
-        .enumerate()
-        .map(|(k, at)| PlaceDay {
-            status: at.status,
-            members: at.members.get(f).copied().unwrap_or(0),
-            fighters: at.fighters.get(f).copied().unwrap_or(0),
-            detained_members: at.detained.get(f).copied().unwrap_or(0),
-            flows: w.region.today.get(k).copied().unwrap_or_default(),
-            ..PlaceDay::default()
-        })
-        .collect();
+    let mut out: Vec<PlaceDay> =
+        p.at.iter()
+            .enumerate()
+            .map(|(k, at)| PlaceDay {
+                status: at.status,
+                members: at.members.get(f).copied().unwrap_or(0),
+                fighters: at.fighters.get(f).copied().unwrap_or(0),
+                detained_members: at.detained.get(f).copied().unwrap_or(0),
+                flows: w.region.today.get(k).copied().unwrap_or_default(),
+                ..PlaceDay::default()
+            })
+            .collect();
     if p.tally.status[Status::Detained as usize] > 0 {
         let mut commitment = vec![0.0f64; out.len()];
         for i in 0..p.len() {

@@ -300,7 +300,8 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     })?;
     let faction_names: Vec<String> = factions.iter().map(|f| f.name.clone()).collect();
     let pools: Vec<(String, u32)> = factions.iter().map(|f| (f.name.clone(), f.strength_elsewhere)).collect();
-    let region = c.section("region", |c| crate::region::resolve(&raw.region.clone().unwrap_or_default(), c, raw.region.is_some(), population.people, &pools))?;
+    let region =
+        c.section("region", |c| crate::region::resolve(&raw.region.clone().unwrap_or_default(), c, raw.region.is_some(), population.people, &pools))?;
     let towns_listed = raw.region.as_ref().is_some_and(|r| r.towns.is_some() || r.generated_towns.is_some());
     if towns_listed {
         let total = region.town_people();
@@ -328,7 +329,10 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         return Err(c.fail_in(
             "region",
             "camps",
-            format!("the towns, the foreign detainees and the factions' fighters elsewhere come to {everyone} people: allowed at most {} in all", population::MAX_PEOPLE),
+            format!(
+                "the towns, the foreign detainees and the factions' fighters elsewhere come to {everyone} people: allowed at most {} in all",
+                population::MAX_PEOPLE
+            ),
         ));
     }
     if region.detained_people() > u64::from(population.people) {
@@ -341,7 +345,8 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     let demography = c.section("demography", |c| demography::Params::resolve(&raw.demography.clone().unwrap_or_default(), c))?;
     let displacement = c.section("displacement", |c| displacement_and_return::Params::resolve(&raw.displacement.clone().unwrap_or_default(), c))?;
     let detention = c.section("detention", |c| detention::Params::resolve(&raw.detention.clone().unwrap_or_default(), c, &faction_names))?;
-    let breaking_the_walls = c.section("breaking_the_walls", |c| breaking_the_walls::Params::resolve(&raw.breaking_the_walls.clone().unwrap_or_default(), c))?;
+    let breaking_the_walls =
+        c.section("breaking_the_walls", |c| breaking_the_walls::Params::resolve(&raw.breaking_the_walls.clone().unwrap_or_default(), c))?;
     let insurgency = c.section("insurgency", |c| insurgency::Params::resolve(&raw.insurgency.clone().unwrap_or_default(), c))?;
     let environment = c.section("environment", |c| environment::Params::resolve(&raw.environment.clone().unwrap_or_default(), c))?;
     let soft_power = c.section("soft_power", |c| soft_power::Params::resolve(&raw.soft_power.clone().unwrap_or_default(), c))?;
@@ -396,11 +401,8 @@ pub fn reference() -> Vec<ParamDoc> {
         camps: Some(BTreeMap::from([("example_camp".to_string(), Default::default())])),
         prisons: Some(BTreeMap::from([("example_prison".to_string(), crate::region::RawDetention { capacity: Some(10_000), ..Default::default() })])),
     };
-    let raw = RawScenario {
-        factions: Some(BTreeMap::from([("example".to_string(), faction::Raw::default())])),
-        region: Some(region),
-        ..RawScenario::default()
-    };
+    let raw =
+        RawScenario { factions: Some(BTreeMap::from([("example".to_string(), faction::Raw::default())])), region: Some(region), ..RawScenario::default() };
     let mut c = Check::new(None);
     resolve(&raw, &mut c).expect("the defaults are valid");
     c.into_docs()

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::Layout;
 use super::people::{AgeClass, Flags, NONE_U8, Origin, People, Sex, Status};
-use crate::region::{ABROAD, PlaceKind, Params as Region};
+use crate::region::{ABROAD, Params as Region, PlaceKind};
 use crate::rng::{CHUNK, RunKey, Stream};
 
 /// Lowest and highest age in years of each class (elders up to 80).
@@ -160,7 +160,17 @@ fn detain_at_start(region: &Region, layout: &Layout, people: &mut People, defeat
         while (q[d].local_wc > 0 || q[d].local_men > 0) && tries < total.saturating_mul(4) + 1000 {
             tries += 1;
             let mut k = rng.random_range(0..total.max(1));
-            let h = ranges.iter().find_map(|r| if k < r.1 - r.0 { Some(r.0 + k) } else { k -= r.1 - r.0; None }).unwrap_or(0);
+            let h = ranges
+                .iter()
+                .find_map(|r| {
+                    if k < r.1 - r.0 {
+                        Some(r.0 + k)
+                    } else {
+                        k -= r.1 - r.0;
+                        None
+                    }
+                })
+                .unwrap_or(0);
             if taken[h] {
                 continue;
             }
@@ -225,7 +235,7 @@ fn displace_at_start(region: &Region, layout: &Layout, people: &mut People, key:
             if rng.random::<f64>() >= share {
                 continue;
             }
-            let size = (layout.household_start[h + 1] - layout.household_start[h]) as u32;
+            let size = layout.household_start[h + 1] - layout.household_start[h];
             // A camp with room for the household, else another town.
             let camp = camps.iter().copied().find(|&c| people.at[c].alive() + size <= region.places[c].capacity && rng.random::<f64>() < 0.5);
             let to = match camp {
@@ -251,7 +261,8 @@ fn displace_at_start(region: &Region, layout: &Layout, people: &mut People, key:
 fn taint_households(layout: &Layout, people: &mut People) {
     for h in 0..layout.households() {
         let (a, b) = (layout.household_start[h] as usize, layout.household_start[h + 1] as usize);
-        let known = (a..b).any(|i| matches!(people.status[i], Status::Detained | Status::ExMember) && people.faction[i] != NONE_U8 || people.status[i].member());
+        let known =
+            (a..b).any(|i| matches!(people.status[i], Status::Detained | Status::ExMember) && people.faction[i] != NONE_U8 || people.status[i].member());
         if known {
             for i in a..b {
                 people.flags[i].set(Flags::TAINTED);

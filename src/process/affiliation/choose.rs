@@ -51,7 +51,7 @@ pub(super) fn views(w: &World, s: &Scenario) -> Vec<[View; MAX_FACTIONS]> {
 
 pub(super) fn decide(w: &World, s: &Scenario, views: &[[View; MAX_FACTIONS]], i: usize, rng: &mut Rng) -> Option<Decision> {
     let p = &w.society.people;
-    let Some(views) = views.get(p.place[i] as usize) else { return None };
+    let views = views.get(p.place[i] as usize)?;
     let status = p.status[i];
     // While the town is up in arms, the mobilised, abstainers and turned stay put.
     // Commanders stay with the group they command.
@@ -72,7 +72,10 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[[View; MAX_FACTIONS]], i:
     // (ICSR 2015); other foreigners (the pools) do not.
     let reconsiders = !settled
         && if local {
-            matches!(status, Status::Civilian | Status::Activist | Status::LocalFighter | Status::Supporter | Status::Fighter | Status::ExMember | Status::Displaced)
+            matches!(
+                status,
+                Status::Civilian | Status::Activist | Status::LocalFighter | Status::Supporter | Status::Fighter | Status::ExMember | Status::Displaced
+            )
         } else {
             matches!(status, Status::Supporter | Status::Fighter)
         };
