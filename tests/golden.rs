@@ -12,8 +12,14 @@ use resist::render::Rendered;
 use resist::rng::RunKey;
 
 /// The fixtures this file tests, one test each.
-const FIXTURES: [&str; 5] =
-    ["atarib-seed20130401.toml", "atarib-seed1-replicate3.toml", "epstein-seed2002.toml", "epstein-netlogo-seed2002.toml", "epstein-mesa-seed2002.toml"];
+const FIXTURES: [&str; 6] = [
+    "atarib-seed20130401.toml",
+    "atarib-seed1-replicate3.toml",
+    "epstein-seed2002.toml",
+    "epstein-netlogo-seed2002.toml",
+    "epstein-mesa-seed2002.toml",
+    "northeast-syria-seed20190323.toml",
+];
 
 fn check(name: &str) {
     let path = common::root().join("seeds").join(name);
@@ -33,6 +39,11 @@ fn fixture_atarib_seed20130401_reproduces() {
 #[test]
 fn fixture_atarib_seed1_replicate3_reproduces() {
     check(FIXTURES[1]);
+}
+
+#[test]
+fn fixture_northeast_syria_seed20190323_reproduces() {
+    check(FIXTURES[5]);
 }
 
 #[test]
