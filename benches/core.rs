@@ -2,7 +2,8 @@
 //! year at 30,000 and 1,000,000 people; the whole Atarib scenario (700 days,
 //! 30,000 people); and each process of the day apart, at 1,000,000 people in
 //! the faction's rise and at 30,000 people around the uprising and in the
-//! aftermath. `cargo bench --bench core`.
+//! aftermath; and the region's processes at 100,000 people (issue 16).
+//! `cargo bench --bench core`.
 #![allow(clippy::disallowed_methods)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -137,5 +138,28 @@ fn sweep_throughput(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, society, year, processes, atarib, processes_atarib, sweep_throughput);
+/// The region's processes (issue 16): north-east Syria at a tenth of its size
+/// (tests/data/region-small.toml, about 100,000 people, a camp of 6,000 and
+/// three prisons) a year into its run; each region process apart and the whole day.
+fn processes_region(c: &mut Criterion) {
+    use resist::process;
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/region-small.toml"));
+    let s = Scenario::load(path, &|p: &std::path::Path| std::fs::read_to_string(p)).expect("the small region");
+    let mut w = World::new(&s, RunKey::new(1, 0));
+    for _ in 0..365 {
+        process::day(&mut w, &s);
+    }
+    let mut g = c.benchmark_group("process_day_region_100k");
+    g.bench_function("demography", |b| b.iter(|| process::demography::step(&mut w, &s)));
+    g.bench_function("displacement_and_return", |b| b.iter(|| process::displacement_and_return::step(&mut w, &s)));
+    g.bench_function("detention", |b| b.iter(|| process::detention::step(&mut w, &s)));
+    g.bench_function("breaking_the_walls", |b| b.iter(|| process::breaking_the_walls::step(&mut w, &s)));
+    g.bench_function("insurgency", |b| b.iter(|| process::insurgency::step(&mut w, &s)));
+    g.bench_function("affiliation", |b| b.iter(|| process::affiliation::step(&mut w, &s)));
+    g.bench_function("observation", |b| b.iter(|| process::observation::step(&w)));
+    g.bench_function("whole_day", |b| b.iter(|| process::day(&mut w, &s)));
+    g.finish();
+}
+
+criterion_group!(benches, society, year, processes, atarib, processes_atarib, sweep_throughput, processes_region);
 criterion_main!(benches);

@@ -25,6 +25,7 @@ use resist::world::World;
 use super::cli::{EXIT_OK, Failure, bad_input, interrupted, was_interrupted};
 
 mod epstein;
+mod region;
 use epstein::{EpsteinRow, WholeRunRow, epstein_all, epstein_whole_run};
 
 const ATARIB: &str = include_str!("../../../scenarios/atarib.toml");
@@ -85,9 +86,14 @@ pub struct BenchArgs {
     /// Epstein grid widths (default 40,200,1000; the grid is width x width).
     #[arg(long, value_delimiter = ',', value_name = "W,...", value_parser = clap::value_parser!(u32).range(1..))]
     widths: Vec<u32>,
-    /// Also 10,000,000 people for a year (one to two minutes and about 2 GB).
+    /// Also 10,000,000 people for a year (one to two minutes and about 2 GB);
+    /// with --region, also the Iraq region of 10,000,000 for five years (about 7 minutes).
     #[arg(long)]
     full: bool,
+    /// Measure the region instead (issue 16): north-east Syria at three sizes
+    /// for six years and on one thread (about 4 minutes), and with --full Iraq.
+    #[arg(long)]
+    region: bool,
     /// Repeats of each size (default 5, fewer once a size has taken 15 s).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
     repeats: Option<u32>,
@@ -194,6 +200,8 @@ struct Report {
     resist: Vec<ResistRow>,
     resist_growth: Option<Growth>,
     sweep: Option<SweepRow>,
+    region: Vec<ResistRow>,
+    region_growth: Option<Growth>,
     epstein: Vec<EpsteinRow>,
     epstein_growth: Option<Growth>,
     epstein_whole_run: Option<WholeRunRow>,
@@ -233,10 +241,12 @@ pub fn bench(args: &BenchArgs) -> Result<u8, Failure> {
         crate::outln!("peak RSS: the process's high-water mark so far (it could not be reset per size; sizes run in increasing order)")?;
     }
     let mut report = Report { version: env!("CARGO_PKG_VERSION"), profile, threads, hardware_threads, peak_rss_per_size: per_size, ..Report::default() };
-    if !people.is_empty() {
+    if args.region {
+        pool.install(|| region::region_all(args.repeats, args.days, args.full, threads, &mut report))?;
+    } else if !people.is_empty() {
         pool.install(|| resist_all(args, &people, default_people, threads, &mut report))?;
     }
-    if !widths.is_empty() {
+    if !widths.is_empty() && !args.region {
         epstein_all(args, &widths, &mut report)?;
         epstein_whole_run(args, &widths, &mut report)?;
     }
