@@ -81,6 +81,21 @@ pub fn derive_seed(master: u64, design_point: u64, replicate: u64) -> u64 {
     u64::from_le_bytes(b.as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
+/// Rows skipped before the next candidate of an event with daily rate `rate`
+/// per row (a geometric draw): processes that touch a few rows a day step
+/// through the columns by these skips instead of a draw per row.
+pub fn skip(rng: &mut Rng, rate: f64) -> usize {
+    use rand::RngExt;
+    if rate <= 0.0 {
+        return usize::MAX / 2;
+    }
+    if rate >= 1.0 {
+        return 0;
+    }
+    let u: f64 = rng.random::<f64>().max(1e-300);
+    (u.ln() / (1.0 - rate).ln()).floor().min(1e15) as usize
+}
+
 /// The index drawn from non-negative `weights` by a uniform `u` in [0, 1):
 /// the first whose cumulative weight passes `u` times the total (the last one
 /// if rounding leaves `u` beyond them all).

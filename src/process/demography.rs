@@ -10,8 +10,7 @@
 
 use rand::RngExt;
 
-use crate::region::PlaceKind;
-use crate::rng::{Rng, Stream};
+use crate::rng::{Stream, skip};
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
 use crate::society::people::{AgeClass, Flags, Sex, Status};
 use crate::society::settle::class_of;
@@ -145,17 +144,4 @@ fn census(w: &mut World, s: &Scenario) {
         let births = std::mem::take(&mut w.births);
         w.insert_births(&births);
     }
-    let _ = PlaceKind::Town;
-}
-
-/// People skipped before the next candidate (geometric with rate `rate`).
-fn skip(rng: &mut Rng, rate: f64) -> usize {
-    if rate <= 0.0 {
-        return usize::MAX / 2;
-    }
-    if rate >= 1.0 {
-        return 0;
-    }
-    let u: f64 = rng.random::<f64>().max(1e-300);
-    (u.ln() / (1.0 - rate).ln()).floor().min(1e15) as usize
 }

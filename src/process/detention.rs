@@ -23,8 +23,9 @@
 use rand::RngExt;
 
 use crate::process::aftermath::{self, Channels, DRAWS, Pathway};
-use crate::process::displacement_and_return::{self, skip};
+use crate::process::displacement_and_return;
 use crate::region::{ABROAD, PlaceKind};
+use crate::rng::skip;
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
 use crate::society::people::{Flags, NONE_U8, Origin, Status};

@@ -13,7 +13,7 @@ use rand::RngExt;
 
 use crate::process::detention::daily;
 use crate::region::{ABROAD, PlaceKind};
-use crate::rng::{Rng, Stream};
+use crate::rng::{Stream, skip};
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
 use crate::society::people::{Flags, NONE_U8, Status};
 use crate::world::World;
@@ -391,16 +391,4 @@ pub fn step(w: &mut World, s: &Scenario) {
         w.region.today[k].detained += 1;
         w.today.region.detained += 1;
     }
-}
-
-/// People skipped before the next candidate (geometric with rate `rate`).
-pub fn skip(rng: &mut Rng, rate: f64) -> usize {
-    if rate <= 0.0 {
-        return usize::MAX / 2;
-    }
-    if rate >= 1.0 {
-        return 0;
-    }
-    let u: f64 = rng.random::<f64>().max(1e-300);
-    (u.ln() / (1.0 - rate).ln()).floor().min(1e15) as usize
 }

@@ -12,9 +12,9 @@
 use rand::RngExt;
 
 use crate::process::detention::daily;
-use crate::process::displacement_and_return::skip;
 use crate::region::PlaceKind;
 use crate::rng::Stream;
+use crate::rng::skip;
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
 use crate::society::people::{MAX_FACTIONS, Status};
 use crate::world::World;
