@@ -337,7 +337,7 @@ pub fn resolve(raw: &Raw, c: &mut Check, declared: bool, town_people: u32, facti
             if town_names.contains(name) || places.iter().any(|p| &p.name == name) {
                 return Err(c.fail_in(table, name, format!("\"{name}\" names another place already: place names must differ")));
             }
-            let p = c.section(table, |c| c.section(name, |c| detention(c, name, kind, d, &town_names, towns)))?;
+            let p = c.section(table, |c| c.section(name, |c| detention(c, name, kind, d, &town_names)))?;
             places.push(p);
         }
     }
@@ -367,7 +367,7 @@ fn check_name(c: &mut Check, table: &str, name: &str) -> Result<(), ScenarioErro
     ))
 }
 
-fn detention(c: &mut Check, name: &str, kind: PlaceKind, d: &RawDetention, towns: &[String], town_count: usize) -> Result<Place, ScenarioError> {
+fn detention(c: &mut Check, name: &str, kind: PlaceKind, d: &RawDetention, towns: &[String]) -> Result<Place, ScenarioError> {
     let camp = kind == PlaceKind::Camp;
     let people = c.int(
         "people",
@@ -484,7 +484,6 @@ fn detention(c: &mut Check, name: &str, kind: PlaceKind, d: &RawDetention, towns
     if !camp && d.women_children_share.is_some() {
         return Err(c.fail("women_children_share", "prisons hold men: allowed only in a camp"));
     }
-    let _ = (name, town_count);
     Ok(Place {
         name: name.to_string(),
         kind,

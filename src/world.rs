@@ -163,12 +163,11 @@ impl World {
                 extra.push((new_index[b], j));
                 extra.push((j, new_index[b]));
             }
-            // Earlier newborns of the same household, already placed.
-            for (c, other) in newborns[..b].iter().enumerate() {
-                if s.people.household[new_index[c] as usize] == h && other.mother != usize::MAX {
-                    extra.push((new_index[b], new_index[c]));
-                    extra.push((new_index[c], new_index[b]));
-                }
+            // Earlier newborns of the same household: they go before the same
+            // row, so they are the run just before this one in the sorted order.
+            for c in (0..b).rev().take_while(|&c| newborns[c].before == newborns[b].before) {
+                extra.push((new_index[b], new_index[c]));
+                extra.push((new_index[c], new_index[b]));
             }
         }
         let total = s.people.len();

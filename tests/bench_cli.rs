@@ -51,3 +51,17 @@ fn bench_refuses_bad_sizes_with_exit_code_2() {
         assert!(err.contains(names), "{args:?} should name {names}: {err}");
     }
 }
+
+/// `--days` with `--region` was appended after the last table of the
+/// override and refused as `region.prisons.south.days`.
+#[test]
+fn bench_region_takes_days_as_a_top_level_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let o = common::resist(dir.path(), &["bench", "--region", "--days", "3", "--json", json.to_str().unwrap()], &[]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rows = report["region"].as_array().expect("region rows");
+    assert_eq!(rows.len(), 4, "three sizes and the one-thread run: {rows:?}");
+    assert!(rows.iter().all(|r| r["days"] == 3), "every region run took --days: {rows:?}");
+}

@@ -372,14 +372,17 @@ fn resist_all(args: &BenchArgs, scenarios: &[Scenario], default_people: bool, th
     Ok(())
 }
 
-fn resist_case(s: &Scenario, case: &'static str, days: u32, repeats: Option<u32>, threads: usize) -> Result<ResistRow, Failure> {
-    let people = s.population.people;
-    let mut heap = 0.0;
+/// Build and run replicate 0 of `s` for `days`, `repeats` times (see
+/// `repeat`), with the peak memory: the samples, the peak, the rows built
+/// (people of every place and pool) and the heap bytes a row.
+fn timed_replicates(s: &Scenario, days: u32, repeats: Option<u32>) -> Result<(Vec<Sample>, Rss, u32, f64), Failure> {
+    let (mut rows, mut heap) = (0u32, 0.0);
     let (samples, peak) = measured(|| {
         repeat(repeats, || {
             let t0 = Instant::now();
             let mut world = World::new(s, RunKey::new(s.seed, 0));
             let t1 = Instant::now();
+            rows = world.society.people.len() as u32;
             heap = world.society.bytes_per_person();
             for _ in 0..days {
                 // Between days, so that Ctrl-C stops a long size promptly.
@@ -393,6 +396,12 @@ fn resist_case(s: &Scenario, case: &'static str, days: u32, repeats: Option<u32>
             Ok(Sample { build: (t1 - t0).as_secs_f64(), run: (t2 - t1).as_secs_f64() })
         })
     })?;
+    Ok((samples, peak, rows, heap))
+}
+
+fn resist_case(s: &Scenario, case: &'static str, days: u32, repeats: Option<u32>, threads: usize) -> Result<ResistRow, Failure> {
+    let people = s.population.people;
+    let (samples, peak, _, heap) = timed_replicates(s, days, repeats)?;
     let build: Vec<f64> = samples.iter().map(|x| x.build).collect();
     let simulate: Vec<f64> = samples.iter().map(|x| x.run).collect();
     let total: Vec<f64> = samples.iter().map(|x| x.build + x.run).collect();

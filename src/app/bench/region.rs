@@ -6,18 +6,12 @@
 //! core); and with `--full` the Iraq scenario, 10,000,000 people in 100
 //! towns and five camps for five years (under 5 minutes on 2 cores and
 //! 16 GB). Both scenarios are compiled in.
-#![allow(clippy::disallowed_methods)] // wall clocks: this module measures time
-
-use std::hint::black_box;
-use std::time::Instant;
 
 use anyhow::anyhow;
 
-use resist::rng::RunKey;
 use resist::scenario::{Layer, Scenario, Sources};
-use resist::world::World;
 
-use super::{Failure, Report, ResistRow, Sample, Spread, Target, bad_input, growth, interrupted, measured, print_resist, repeat, was_interrupted};
+use super::{Failure, Report, ResistRow, Spread, Target, bad_input, growth, print_resist, timed_replicates};
 
 const NE_SYRIA: &str = include_str!("../../../scenarios/northeast-syria-2019.toml");
 const IRAQ: &str = include_str!("../../../scenarios/iraq-2022.toml");
@@ -41,8 +35,9 @@ fn ne_syria(k: f64, days: Option<u32>) -> Result<Scenario, Failure> {
     for (name, capacity, people) in [("hasakeh", 5_000.0, 4_000.0), ("north", 4_000.0, 3_000.0), ("south", 4_000.0, 3_000.0)] {
         text.push_str(&format!("[region.prisons.{name}]\ncapacity = {}\npeople = {}\n", scaled(capacity), scaled(people)));
     }
+    // A top-level key goes before the first table, or it would land in the last.
     if let Some(d) = days {
-        text.push_str(&format!("days = {d}\n"));
+        text.insert_str(0, &format!("days = {d}\n"));
     }
     scenario("scenarios/northeast-syria-2019.toml", NE_SYRIA, &text)
 }
@@ -54,34 +49,14 @@ fn scenario(name: &str, base: &str, over: &str) -> Result<Scenario, Failure> {
 }
 
 /// One replicate of a region, built and run for its days, `repeats` times.
-fn region_case(s: &Scenario, repeats: Option<u32>, threads: usize, target: impl Fn(&Spread, Option<u64>) -> Option<Target>) -> Result<ResistRow, Failure> {
+fn region_case(s: &Scenario, repeats: Option<u32>, target: impl Fn(&Spread, Option<u64>) -> Option<Target>) -> Result<ResistRow, Failure> {
     let days = s.days;
-    let mut people = 0u32;
-    let mut heap = 0.0;
-    let (samples, peak) = measured(|| {
-        repeat(Some(repeats.unwrap_or(1)), || {
-            let t0 = Instant::now();
-            let mut world = World::new(s, RunKey::new(s.seed, 0));
-            let t1 = Instant::now();
-            people = world.society.people.len() as u32;
-            heap = world.society.bytes_per_person();
-            for _ in 0..days {
-                if was_interrupted() {
-                    return Err(interrupted());
-                }
-                black_box(resist::process::day(&mut world, s));
-            }
-            let t2 = Instant::now();
-            drop(black_box(world));
-            Ok(Sample { build: (t1 - t0).as_secs_f64(), run: (t2 - t1).as_secs_f64() })
-        })
-    })?;
+    let (samples, peak, people, heap) = timed_replicates(s, days, Some(repeats.unwrap_or(1)))?;
     let build: Vec<f64> = samples.iter().map(|x| x.build).collect();
     let simulate: Vec<f64> = samples.iter().map(|x| x.run).collect();
     let total: Vec<f64> = samples.iter().map(|x| x.build + x.run).collect();
     let rates: Vec<f64> = simulate.iter().map(|t| f64::from(people) * f64::from(days) / t).collect();
     let total_s = Spread::of(&total);
-    let _ = threads;
     Ok(ResistRow {
         case: "region",
         people,
@@ -104,7 +79,7 @@ pub(super) fn region_all(repeats: Option<u32>, days: Option<u32>, full: bool, th
     let mut rows = Vec::new();
     for k in SCALES {
         let s = ne_syria(k, days)?;
-        let row = region_case(&s, repeats, threads, |_, _| None)?;
+        let row = region_case(&s, repeats, |_, _| None)?;
         print_resist(&row)?;
         rows.push(row);
     }
@@ -114,7 +89,7 @@ pub(super) fn region_all(repeats: Option<u32>, days: Option<u32>, full: bool, th
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().map_err(|e| bad_input(anyhow!("cannot start a thread pool: {e}")))?;
     let six_years = shipped.days == 2190;
     let row = one.install(|| {
-        region_case(&shipped, repeats, 1, |t, _| {
+        region_case(&shipped, repeats, |t, _| {
             six_years.then(|| Target { want: format!("< {NE_SYRIA_SECONDS} s on one thread"), met: t.median < NE_SYRIA_SECONDS })
         })
     })?;
@@ -129,7 +104,7 @@ pub(super) fn region_all(repeats: Option<u32>, days: Option<u32>, full: bool, th
         let iraq = scenario("scenarios/iraq-2022.toml", IRAQ, &over)?;
         let on = if threads == 2 { String::new() } else { format!(" (measured on {threads})") };
         let five_years = iraq.days == 1825;
-        let row = region_case(&iraq, repeats, threads, |t, peak| {
+        let row = region_case(&iraq, repeats, |t, peak| {
             five_years.then(|| Target {
                 want: format!("< {IRAQ_SECONDS} s on 2 cores{on}, < {} GB", IRAQ_BYTES / 1e9),
                 met: t.median < IRAQ_SECONDS && peak.is_some_and(|p| (p as f64) < IRAQ_BYTES),
