@@ -137,6 +137,17 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
             ));
         }
     }
+    // One town rises at a time: everyone mobilised is in it (7.5), and every
+    // group that joined is its own.
+    let u = &w.uprising;
+    if let Some(i) = (0..p.len()).find(|&i| p.mobilised[i] != 0 && p.place[i] != u.town) {
+        return fail(format!("person {i} is mobilised in place {} but the town up is place {}", p.place[i], u.town));
+    }
+    if let Some(g) =
+        u.groups_joined.iter().enumerate().find(|&(g, &joined)| joined && w.society.groups.get(g).is_some_and(|x| x.town != u.town)).map(|(g, _)| g)
+    {
+        return fail(format!("group {g} of another town joined the uprising of place {}", u.town));
+    }
     let t = &w.society.people.tally;
     if let Some(f) = (0..MAX_FACTIONS).find(|&f| t.elsewhere_local[f] > t.by_faction[f][Status::Elsewhere as usize]) {
         return fail(format!("faction {f} has {} locals elsewhere but {} people elsewhere", t.elsewhere_local[f], t.by_faction[f][Status::Elsewhere as usize]));

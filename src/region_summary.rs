@@ -68,6 +68,12 @@ pub struct RegionSummary {
     pub towns_with_cells: u64,
     pub first_cells_in_held: u64,
     pub first_cells_counted: u64,
+    /// Towns whose council called them out (each town rises on its own,
+    /// docs/model.md 7.5), towns a faction was driven out of by a battle, and
+    /// days from the first such expulsion to the last (0 with one or none).
+    pub towns_risen: u64,
+    pub towns_expelling: u64,
+    pub expulsion_span_days: u64,
 }
 
 fn strength(r: &DayRecord, s: &Scenario, f: usize) -> u64 {
@@ -120,6 +126,16 @@ pub fn of(s: &Scenario, w: &World, records: &[DayRecord]) -> Option<RegionSummar
     let mut cells: Vec<(u32, usize)> = w.region.cell_day.iter().take(s.region.towns).enumerate().filter_map(|(t, d)| d.map(|d| (d, t))).collect();
     cells.sort_unstable();
     let counted = cells.len().min(towns_held);
+    let mut risen: Vec<u16> = w.past_uprisings.iter().chain(std::iter::once(&w.uprising)).filter(|u| u.call_day.is_some()).map(|u| u.town).collect();
+    risen.sort_unstable();
+    risen.dedup();
+    let expelled: Vec<&crate::process::confrontation::Battle> =
+        w.battles.iter().filter(|b| b.outcome == Some(crate::process::confrontation::Outcome::Expelled)).collect();
+    let mut expelling: Vec<u16> = expelled.iter().map(|b| b.town).collect();
+    expelling.sort_unstable();
+    expelling.dedup();
+    let days: Vec<u32> = expelled.iter().filter_map(|b| b.decided_day).collect();
+    let span = days.iter().max().zip(days.iter().min()).map_or(0, |(a, b)| a - b);
     Some(RegionSummary {
         places: s.region.places.len() as u64,
         towns: s.region.towns as u64,
@@ -163,5 +179,8 @@ pub fn of(s: &Scenario, w: &World, records: &[DayRecord]) -> Option<RegionSummar
         towns_with_cells: cells.len() as u64,
         first_cells_in_held: cells[..counted].iter().filter(|(_, t)| held[*t]).count() as u64,
         first_cells_counted: counted as u64,
+        towns_risen: risen.len() as u64,
+        towns_expelling: expelling.len() as u64,
+        expulsion_span_days: u64::from(span),
     })
 }

@@ -350,21 +350,7 @@ impl Summary {
             prisoners: w.prisoner_counts,
             rival: rival_summary(s, w, records),
             region: crate::region_summary::of(s, w, records),
-            institutions_end: w
-                .society
-                .institutions
-                .iter()
-                .map(|i| {
-                    let who = match i.controller {
-                        crate::society::institutions::Controller::Community => "community".to_string(),
-                        crate::society::institutions::Controller::LocalGroup(g) => {
-                            format!("group {g}")
-                        }
-                        crate::society::institutions::Controller::Faction(f) => s.factions[f as usize].name.clone(),
-                    };
-                    (i.kind.name().to_string(), who)
-                })
-                .collect(),
+            institutions_end: institutions_end(s, w),
             end: EndState {
                 civilians: st(Status::Civilian),
                 activists: st(Status::Activist),
@@ -510,4 +496,39 @@ impl Outcome {
         }
         out
     }
+}
+
+/// Who holds each institution at the end. One town: by name, as in the
+/// town's list. A region of several towns: by kind, how many of the towns'
+/// institutions of that kind each holder runs ("community 38; isis 2"), so
+/// the summary keeps the same keys whatever the number of towns.
+fn institutions_end(s: &Scenario, w: &World) -> Vec<(String, String)> {
+    use crate::society::institutions::Controller;
+    let holder = |c: Controller| match c {
+        Controller::Community => "community".to_string(),
+        Controller::LocalGroup(g) => format!("group {g}"),
+        Controller::Faction(f) => s.factions[f as usize].name.clone(),
+    };
+    let all = &w.society.institutions;
+    if s.region.towns <= 1 {
+        return all.iter().map(|i| (i.kind.name().to_string(), holder(i.controller))).collect();
+    }
+    let mut kinds: Vec<crate::society::institutions::Kind> = all.iter().map(|i| i.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .map(|k| {
+            let mut by: Vec<String> = all.iter().filter(|i| i.kind == k).map(|i| holder(i.controller)).collect();
+            by.sort();
+            let mut parts: Vec<String> = Vec::new();
+            let mut j = 0;
+            while j < by.len() {
+                let n = by[j..].iter().take_while(|h| **h == by[j]).count();
+                parts.push(format!("{} {n}", by[j]));
+                j += n;
+            }
+            (k.name().to_string(), parts.join("; "))
+        })
+        .collect()
 }

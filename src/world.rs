@@ -244,6 +244,12 @@ impl World {
     /// Move up to `count` of faction `f`'s pool elsewhere into town as
     /// fighters; returns how many came.
     pub fn bring_from_pool(&mut self, f: usize, count: u32) -> u32 {
+        self.bring_from_pool_to(f, count, None)
+    }
+
+    /// As `bring_from_pool`, into town `to` if given (they come to fight
+    /// there; otherwise they go to the first town).
+    pub fn bring_from_pool_to(&mut self, f: usize, count: u32, to: Option<u16>) -> u32 {
         let fam = self.factions[f].pool_family as usize;
         if fam + 1 >= self.society.family_start.len() {
             return 0;
@@ -258,6 +264,9 @@ impl World {
             if p.status[i] == Status::Elsewhere && p.faction[i] as usize == f {
                 p.assign(i, Status::Fighter, f as u8);
                 p.register(i, f as u8);
+                if let Some(t) = to.filter(|&t| p.place[i] != t) {
+                    p.move_to(i, t);
+                }
                 moved += 1;
             }
         }

@@ -149,7 +149,8 @@ pub fn step(w: &mut World, s: &Scenario) {
     {
         let p = &w.society.people;
         for i in 0..p.len() {
-            if !(p.status[i].member() && p.faction[i] as usize == f) || p.flags[i].has(Flags::OFFERED) {
+            // The offer is the rising town's: its members there hear it.
+            if !(p.status[i].member() && p.faction[i] as usize == f) || p.flags[i].has(Flags::OFFERED) || !super::town::within(w, s, w.uprising.town, i) {
                 continue;
             }
             let fam = w.society.network.family.row(i);

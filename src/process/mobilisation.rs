@@ -321,6 +321,8 @@ pub const FIGHT: u8 = 4;
 pub struct Uprising {
     /// The faction the town rises against.
     pub against: Option<u8>,
+    /// The town that rises (a place of the region; 0 in a single town).
+    pub town: u16,
     pub last_trigger_day: Option<u32>,
     pub triggers: u32,
     /// The day the council called the town out.
@@ -385,7 +387,9 @@ fn triggers(w: &mut World, s: &Scenario, rng: &mut Rng) {
             continue;
         }
         if kind == "found_killed" {
-            trigger(w, s, f, "found_killed");
+            // The victim's town rises (their kin and neighbours found them).
+            let t = target.and_then(|id| w.society.people.index_of(id)).map_or(0, |v| super::town::of(w, s, v));
+            trigger(w, s, f, "found_killed", t);
             continue;
         }
         // An arrest of a local may be resisted by the town.
@@ -397,52 +401,75 @@ fn triggers(w: &mut World, s: &Scenario, rng: &mut Rng) {
             let _: f64 = rng.random();
             continue;
         }
+        let t = super::town::of(w, s, v);
         let fam = w.society.network.family.row(v);
         let anger = fam.iter().map(|&j| f64::from(p.grievance[f].get(j as usize))).sum::<f64>() / fam.len().max(1) as f64;
-        let efficacy = (p.efficacy_base.sum() + p.efficacy_lift.sum()) / p.tally.present().max(1) as f64;
+        let (_, efficacy) = super::town::means(w, s, f, t);
         if rng.random::<f64>() < m.arrest_resistance * efficacy * anger.min(1.0) * 2.0 {
             crate::process::surveillance_and_coercion::free(w, f, v);
             let id = w.society.people.id[v];
             w.event("arrest_resisted", "community", Some(id), 1.0, &s.factions[f].name);
-            trigger(w, s, f, "arrest_resisted");
+            trigger(w, s, f, "arrest_resisted", t);
             // The faction's move: it threatens to storm when it judges itself
             // strong against the town's armed men.
-            let t = &w.society.people.tally;
-            let ratio = t.members_in_town(f) as f64 / (t.status[Status::LocalFighter as usize] as f64 + 1.0);
+            let ratio = super::town::members(w, s, f, t) / (super::town::count(w, s, t, Status::LocalFighter) + 1.0);
             if rng.random::<f64>() < ratio / (ratio + m.threat_strength_half).max(1e-12) {
-                trigger(w, s, f, "threat_to_storm");
+                trigger(w, s, f, "threat_to_storm", t);
             }
         }
     }
 }
 
-fn trigger(w: &mut World, s: &Scenario, f: usize, kind: &'static str) {
-    let u = &mut w.uprising;
-    u.last_trigger_day = Some(w.day);
-    u.triggers += 1;
-    let p = &mut w.society.people;
-    let st = &p.status;
-    p.grievance[f].raise_all(s.mobilisation.trigger_town_grievance, |i| st[i].present());
+/// A trigger in town `t`. One town rises at a time: a trigger in another town
+/// while one is up (or demonstrating) angers its own town only; once that
+/// uprising is over, another town may rise, each against a faction once.
+fn trigger(w: &mut World, s: &Scenario, f: usize, kind: &'static str, t: u16) {
+    super::town::raise_grievance(w, s, f, t, s.mobilisation.trigger_town_grievance);
     if kind == "threat_to_storm" {
         w.event("threat_to_storm", &s.factions[f].name, None, 1.0, "");
     }
+    let u = &w.uprising;
+    if u.against.is_some() && u.town != t {
+        // A town rises against a faction once (as a single town does).
+        let risen = w.past_uprisings.iter().chain(std::iter::once(u)).any(|x| x.town == t && x.against == Some(f as u8) && x.call_day.is_some());
+        if !u.over || risen {
+            return;
+        }
+        archive(w);
+    }
+    let u = &mut w.uprising;
+    u.town = t;
+    u.last_trigger_day = Some(w.day);
+    u.triggers += 1;
     if w.uprising.against.is_none() {
         w.uprising.against = Some(f as u8);
     }
-    demonstrate(w);
+    demonstrate(w, s);
+}
+
+/// Keep the last uprising's record and start afresh (a new uprising, in
+/// another town or against a rival later).
+fn archive(w: &mut World) {
+    let old = std::mem::take(&mut w.uprising);
+    w.past_uprisings.push(Uprising { contacts: Vec::new(), frontier: Vec::new(), ..old });
+    for flags in &mut w.society.people.flags {
+        flags.clear(Flags::CALLED | Flags::OFFERED | Flags::ABSTAINING | Flags::TURNED | Flags::MEMBER_AT_CALL);
+    }
 }
 
 /// Before any call, a trigger brings people into the street: the cascade
 /// runs without the call's push, from the instigators outward (Haid 2017,
 /// ch. 4: 'This chain of events provoked demonstrations against ISIS').
-fn demonstrate(w: &mut World) {
-    let u = &mut w.uprising;
+fn demonstrate(w: &mut World, s: &Scenario) {
+    let u = &w.uprising;
     if u.call_day.is_some() || !u.contacts.is_empty() {
         return;
     }
     let n = w.society.people.len();
+    let frontier = super::town::people(w, s, u.town);
+    let u = &mut w.uprising;
     u.contacts = vec![0; n];
-    u.frontier = (0..n as u32).collect();
+    u.frontier = frontier;
 }
 
 /// Whether people demonstrate before any call.
@@ -471,62 +498,62 @@ fn deliberate(w: &mut World, s: &Scenario) {
     if !w.factions[f].arrived || f64::from(w.day - last) > m.trigger_memory_days {
         return;
     }
-    let p = &w.society.people;
-    let n = p.tally.present().max(1) as f64;
-    let anger = p.grievance[f].sum() / n;
-    let efficacy = (p.efficacy_base.sum() + p.efficacy_lift.sum()) / n;
+    let t = u.town;
+    let (anger, efficacy) = super::town::means(w, s, f, t);
     if anger >= m.anger_threshold && efficacy >= m.efficacy_threshold {
-        call_out(w, s, f);
+        call_out(w, s, f, t);
     }
 }
 
-/// The council's public call against faction `f` (also answered to an attack).
-pub fn call_out(w: &mut World, s: &Scenario, f: usize) {
+/// The council of town `t` calls it out against faction `f` (also answered
+/// to an attack).
+pub fn call_out(w: &mut World, s: &Scenario, f: usize, t: u16) {
     if w.uprising.call_day.is_some() {
         if !w.uprising.over {
             return;
         }
-        // A new uprising (against a rival, later): keep the old one's record.
-        let old = std::mem::take(&mut w.uprising);
-        w.past_uprisings.push(Uprising { contacts: Vec::new(), frontier: Vec::new(), ..old });
-        for flags in &mut w.society.people.flags {
-            flags.clear(Flags::CALLED | Flags::OFFERED | Flags::ABSTAINING | Flags::TURNED | Flags::MEMBER_AT_CALL);
-        }
+        // A new uprising (against a rival, later, or in another town).
+        archive(w);
     }
     let n = w.society.people.len();
-    // Demonstrations against this faction carry into the call: those in the
-    // street stay there, and their contacts' counts stand.
-    let carried = demonstrating(w) && w.uprising.against == Some(f as u8) && w.uprising.contacts.len() == n;
+    // Demonstrations against this faction in this town carry into the call:
+    // those in the street stay there, and their contacts' counts stand.
+    let carried = demonstrating(w) && w.uprising.against == Some(f as u8) && w.uprising.town == t && w.uprising.contacts.len() == n;
     if demonstrating(w) && !carried {
         w.society.people.stand_down_all();
     }
+    let frontier = super::town::people(w, s, t);
+    let single = super::town::single(s);
     let u = &mut w.uprising;
     u.against = Some(f as u8);
+    u.town = t;
     u.call_day = Some(w.day);
     if !carried {
         u.contacts = vec![0; n];
     }
     u.mobilised_at_call = w.society.people.tally.mobilised;
-    u.local_members_at_call = w.society.people.tally.members[f][Origin::Local as usize];
     // Mark them: the abstention rate counts these people only, not those who
     // join the faction after the call (its numerator and denominator must
     // count the same people).
     let p = &mut w.society.people;
-    let mut fighters = 0;
+    let (mut members, mut fighters) = (0, 0);
     for i in 0..n {
-        if p.status[i].member() && p.faction[i] as usize == f && p.origin[i] == Origin::Local {
+        if p.status[i].member() && p.faction[i] as usize == f && p.origin[i] == Origin::Local && (single || p.place[i] == t) {
             p.flags[i].set(Flags::MEMBER_AT_CALL);
+            members += 1;
             fighters += u64::from(p.status[i] == Status::Fighter);
         }
     }
     let u = &mut w.uprising;
+    u.local_members_at_call = members;
     u.local_fighters_at_call = fighters;
     u.groups_joined = vec![false; w.society.groups.len()];
-    // Everyone is examined in the first round.
-    u.frontier = (0..n as u32).collect();
-    w.event("council_call", "community", None, 1.0, &s.factions[f].name);
+    // Everyone in town is examined in the first round.
+    u.frontier = frontier;
+    w.event("council_call", "community", None, 1.0, super::town::label(s, &s.factions[f].name, t));
     if s.factions[f].seen_as_ally >= 0.5 {
-        w.event("groups_mediate", "community", None, w.society.groups.len() as f64, &s.factions[f].name);
+        let mediating = w.society.groups.iter().filter(|g| g.town == t).count();
+        w.event("groups_mediate", "community", None, mediating as f64, &s.factions[f].name);
     }
 }
 
@@ -537,9 +564,11 @@ fn spread_call(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let first = !w.uprising.reached_first;
     w.uprising.reached_first = true;
     let reach = if first { s.mobilisation.call_reach } else { s.mobilisation.call_reach_daily };
+    let (t, single) = (w.uprising.town, super::town::single(s));
     let p = &mut w.society.people;
     for i in 0..p.len() {
-        if p.status[i].present() && p.origin[i] == Origin::Local && !p.flags[i].has(Flags::CALLED) && rng.random::<f64>() < reach {
+        let here = single || p.place[i] == t;
+        if here && p.status[i].present() && p.origin[i] == Origin::Local && !p.flags[i].has(Flags::CALLED) && rng.random::<f64>() < reach {
             p.flags[i].set(Flags::CALLED);
             if !first {
                 w.uprising.frontier.push(i as u32);
@@ -548,11 +577,13 @@ fn spread_call(w: &mut World, s: &Scenario, rng: &mut Rng) {
     }
 }
 
-/// Whether person `i` can mobilise against faction `f` at all.
-fn eligible(w: &World, f: usize, i: usize) -> bool {
+/// Whether person `i` can mobilise against faction `f` at all (in the
+/// rising town).
+fn eligible(w: &World, s: &Scenario, f: usize, i: usize) -> bool {
     let p = &w.society.people;
     let member_of_f = p.status[i].member() && p.faction[i] as usize == f;
-    p.status[i].present()
+    super::town::within(w, s, w.uprising.town, i)
+        && p.status[i].present()
         && p.origin[i] == Origin::Local
         && p.age[i] != AgeClass::Child
         && p.mobilised[i] == 0
@@ -569,14 +600,13 @@ pub fn threshold(w: &World, s: &Scenario, f: usize, i: usize) -> f64 {
         - m.efficacy_weight * (f64::from(p.efficacy(i)) - 0.5)
         - m.grievance_weight * f64::from(p.grievance[f].get(i))
         + m.localness_weight * (1.0 - s.factions[f].foreign_share)
-        + mistrust(w, s, f)
+        + mistrust(w, s, f, super::town::of(w, s, i))
 }
 
-/// The rise of everyone's threshold from the mistrust the faction's
-/// informants sow (Haid 2017, ch. 3).
-fn mistrust(w: &World, s: &Scenario, f: usize) -> f64 {
-    let t = &w.society.people.tally;
-    s.mobilisation.mistrust_weight * 100.0 * t.by_faction[f][Status::Informant as usize] as f64 / t.present().max(1) as f64
+/// The rise of everyone's threshold in town `t` from the mistrust the
+/// faction's informants there sow (Haid 2017, ch. 3).
+fn mistrust(w: &World, s: &Scenario, f: usize, t: u16) -> f64 {
+    s.mobilisation.mistrust_weight * 100.0 * super::town::informants(w, s, f, t) / super::town::present(w, s, t).max(1.0)
 }
 
 fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
@@ -587,7 +617,7 @@ fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
             let net = &w.society.network;
             let world: &World = w;
             threshold_round(&[&net.family, &net.peers], &world.uprising.contacts, &mut frontier, |i, k, degree| {
-                if !eligible(world, f, i) {
+                if !eligible(world, s, f, i) {
                     return false;
                 }
                 // The call is heard from the broadcasts or, after it, from a contact in the street.
@@ -614,7 +644,7 @@ fn cascade(w: &mut World, s: &Scenario, rng: &mut Rng) {
         push_counts(&[&net.family, &net.peers], &mut w.uprising.contacts, &joiners, &mut frontier);
         w.uprising.frontier = frontier;
     }
-    let share = w.society.people.tally.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
+    let share = w.society.people.tally.mobilised as f64 / super::town::present(w, s, w.uprising.town).max(1.0);
     // The uprising's peak counts from the call.
     if w.uprising.call_day.is_some() && share > w.uprising.peak_share {
         w.uprising.peak_share = share;
@@ -652,8 +682,13 @@ pub fn mobilise(w: &mut World, i: usize, role: u8) {
 /// ties join against orders.
 fn groups(w: &mut World, s: &Scenario) {
     let m = &s.mobilisation;
-    let share = w.society.people.tally.mobilised as f64 / w.society.people.tally.present().max(1) as f64;
+    let t = w.uprising.town;
+    let share = w.society.people.tally.mobilised as f64 / super::town::present(w, s, t).max(1.0);
     for g in 0..w.society.groups.len() {
+        // The town's own groups answer its council.
+        if w.society.groups[g].town != t {
+            continue;
+        }
         // A faction seen as an ally against the regime: groups mediate rather than fight.
         let ally = w.uprising.against.map_or(0.0, |f| s.factions[f as usize].seen_as_ally);
         if !w.uprising.groups_joined[g] && m.group_pressure * share > f64::from(w.society.groups[g].reluctance) + ally * m.group_pressure {
@@ -664,7 +699,7 @@ fn groups(w: &mut World, s: &Scenario) {
     let p = &w.society.people;
     let mut joining = Vec::new();
     for i in 0..p.len() {
-        if p.status[i] != Status::LocalFighter || p.mobilised[i] != 0 {
+        if p.status[i] != Status::LocalFighter || p.mobilised[i] != 0 || !super::town::within(w, s, t, i) {
             continue;
         }
         let g = p.group[i] as usize;

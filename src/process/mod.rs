@@ -20,6 +20,7 @@ pub mod relaxation;
 pub mod rival_faction;
 pub mod soft_power;
 pub mod surveillance_and_coercion;
+pub mod town;
 
 use crate::record::DayRecord;
 use crate::scenario::Scenario;

@@ -342,6 +342,15 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
             population.people
         )));
     }
+    // A person's group is a 16-bit number: every town's groups together must fit.
+    let all_groups = u64::from(armed_groups.count) * region.towns.max(1) as u64;
+    if all_groups > 65_000 {
+        return Err(c.fail_in(
+            "armed_groups",
+            "count",
+            format!("{} groups in each of {} towns make {all_groups}: allowed at most 65000 in all", armed_groups.count, region.towns),
+        ));
+    }
     let demography = c.section("demography", |c| demography::Params::resolve(&raw.demography.clone().unwrap_or_default(), c))?;
     let displacement = c.section("displacement", |c| displacement_and_return::Params::resolve(&raw.displacement.clone().unwrap_or_default(), c))?;
     let detention = c.section("detention", |c| detention::Params::resolve(&raw.detention.clone().unwrap_or_default(), c, &faction_names))?;

@@ -40,9 +40,9 @@ impl Params {
             Int {
                 default: 5,
                 min: 0,
-                max: 100_000,
-                unit: "groups",
-                doc: "Number of local armed groups in town.",
+                max: 10_000,
+                unit: "groups per town",
+                doc: "Number of local armed groups in each town (a region's towns each raise this many from their own families).",
                 source: "assumption; Atarib's FSA brigades, among them al-Mutasem Bi' Allah (Haid 2017, ch. 2)",
             },
         )? as u32;
@@ -127,55 +127,79 @@ pub struct ArmedGroup {
     pub reluctance: f32,
     pub weapons: u32,
     pub members: u32,
+    /// The town it belongs to (a place of the region): it is raised there,
+    /// answers that town's council and defends that town's base.
+    pub town: u16,
 }
 
-/// Raise the groups: each draws its fighters from its home family and the
-/// families that follow it in the town's order (wrapping round), men of
-/// fighting age who are not yet in a group. The first adult recruit commands;
-/// failing an adult, the first recruit. Every group keeps its number, which is
-/// what `People::group` holds.
-pub fn raise(p: &Params, layout: &Layout, people: &mut People, key: &RunKey) -> Vec<ArmedGroup> {
+/// Raise the groups, `count` in each town of the region (docs/model.md,
+/// 7.13: each town is a community with its own groups): each draws its
+/// fighters from its home family and the families of its town that follow it
+/// in order (wrapping round), men of fighting age who are not yet in a group.
+/// The first adult recruit commands; failing an adult, the first recruit.
+/// Every group keeps its number, which is what `People::group` holds; a small
+/// town may give its groups fewer men than `size_mean`.
+pub fn raise(p: &Params, layout: &Layout, towns: usize, people: &mut People, key: &RunKey) -> Vec<ArmedGroup> {
     let mut rng = key.stream(Stream::ArmedGroups, 0, 0);
-    let families = layout.local_families;
     let size_d = (p.size_mean > 0.0).then(|| Poisson::new(p.size_mean).expect("validated mean"));
     let rel_d = (p.reluctance_mean > 0.0 && p.reluctance_mean < 1.0)
         .then(|| Beta::new(p.reluctance_mean * p.reluctance_concentration, (1.0 - p.reluctance_mean) * p.reluctance_concentration).expect("validated Beta"));
     let weapons_d = (p.weapons_mean > 0.0).then(|| Poisson::new(p.weapons_mean).expect("validated mean"));
-    let mut groups = Vec::with_capacity(p.count as usize);
-    for g in 0..p.count {
-        let home = rng.random_range(0..families);
-        let want = size_d.as_ref().map(|d| d.sample(&mut rng) as u32).unwrap_or(0).max(1);
-        let mut members = 0u32;
-        let mut commander = None;
-        // Walk outward from the home family until the group is full or the town is exhausted.
-        'families: for step in 0..families {
-            let f = (home + step) % families;
-            for i in layout.family_start[f]..layout.family_start[f + 1] {
-                let iu = i as usize;
-                let fit = people.fighting_age_man(iu) && people.status[iu] == Status::Civilian;
-                if fit && rng.random::<f64>() < p.enlist_share {
-                    people.assign(iu, Status::LocalFighter, people.faction[iu]);
-                    people.group[iu] = g as u16;
-                    people.flags[iu].set(Flags::ARMED);
-                    if commander.is_none() && people.age[iu] == AgeClass::Adult {
-                        commander = Some(i);
-                    }
-                    members += 1;
-                    if members >= want {
-                        break 'families;
+    let mut groups = Vec::with_capacity(p.count as usize * towns.max(1));
+    for (town, (first, end)) in town_families(layout, towns).into_iter().enumerate() {
+        let families = end - first;
+        if families == 0 {
+            continue;
+        }
+        for _ in 0..p.count {
+            let g = groups.len() as u16;
+            let home = first + rng.random_range(0..families);
+            let want = size_d.as_ref().map(|d| d.sample(&mut rng) as u32).unwrap_or(0).max(1);
+            let mut members = 0u32;
+            let mut commander = None;
+            // Walk outward from the home family until the group is full or the town is exhausted.
+            'families: for step in 0..families {
+                let f = first + (home - first + step) % families;
+                for i in layout.family_start[f]..layout.family_start[f + 1] {
+                    let iu = i as usize;
+                    let fit = people.fighting_age_man(iu) && people.status[iu] == Status::Civilian;
+                    if fit && rng.random::<f64>() < p.enlist_share {
+                        people.assign(iu, Status::LocalFighter, people.faction[iu]);
+                        people.group[iu] = g;
+                        people.flags[iu].set(Flags::ARMED);
+                        if commander.is_none() && people.age[iu] == AgeClass::Adult {
+                            commander = Some(i);
+                        }
+                        members += 1;
+                        if members >= want {
+                            break 'families;
+                        }
                     }
                 }
             }
+            // Failing an adult recruit, the first recruit commands; a group that
+            // found nobody at all (an exhausted town) keeps its number, leaderless.
+            let (a, b) = (layout.family_start[first] as usize, layout.family_start[end] as usize);
+            let commander = commander.or_else(|| (a..b).find(|&i| people.group[i] == g).map(|i| i as u32)).unwrap_or(u32::MAX);
+            if commander != u32::MAX {
+                people.flags[commander as usize].set(Flags::COMMANDER);
+            }
+            let reluctance = rel_d.as_ref().map(|d| d.sample(&mut rng)).unwrap_or(p.reluctance_mean) as f32;
+            let weapons = weapons_d.as_ref().map(|d| d.sample(&mut rng) as u32).unwrap_or(0);
+            groups.push(ArmedGroup { commander, home_family: home as u32, reluctance, weapons, members, town: town as u16 });
         }
-        // Failing an adult recruit, the first recruit commands; a group that
-        // found nobody at all (an exhausted town) keeps its number, leaderless.
-        let commander = commander.or_else(|| (0..people.len()).find(|&i| people.group[i] == g as u16).map(|i| i as u32)).unwrap_or(u32::MAX);
-        if commander != u32::MAX {
-            people.flags[commander as usize].set(Flags::COMMANDER);
-        }
-        let reluctance = rel_d.as_ref().map(|d| d.sample(&mut rng)).unwrap_or(p.reluctance_mean) as f32;
-        let weapons = weapons_d.as_ref().map(|d| d.sample(&mut rng) as u32).unwrap_or(0);
-        groups.push(ArmedGroup { commander, home_family: home as u32, reluctance, weapons, members });
     }
     groups
+}
+
+/// Each town's families as a range `first..end` (families are contiguous
+/// within a town's block of people).
+fn town_families(layout: &Layout, towns: usize) -> Vec<(usize, usize)> {
+    let fs = &layout.family_start[..=layout.local_families];
+    let at = |person: u32| fs.partition_point(|&s| s < person);
+    if towns <= 1 || layout.blocks.len() < towns {
+        // One town: every local family (as before places existed).
+        return vec![(0, layout.local_families)];
+    }
+    layout.blocks[..towns].iter().map(|&(a, b)| (at(a), at(b))).collect()
 }

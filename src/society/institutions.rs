@@ -85,12 +85,17 @@ pub struct Institution {
     pub kind: Kind,
     pub controller: Controller,
     pub quality: f32,
+    /// The town it serves (a place of the region).
+    pub town: u16,
 }
 
-/// The town's institutions, all run by the community at the start.
-pub fn found(p: &Params) -> Vec<Institution> {
+/// Each town's institutions, all run by the community at the start, town by
+/// town in the region's order.
+pub fn found(p: &Params, towns: usize) -> Vec<Institution> {
     let mut kinds = vec![Kind::Court, Kind::Police];
     kinds.extend(std::iter::repeat_n(Kind::Checkpoint, p.checkpoints as usize));
     kinds.extend([Kind::Bakery, Kind::Water, Kind::Gas, Kind::Base]);
-    kinds.into_iter().map(|kind| Institution { kind, controller: Controller::Community, quality: p.quality as f32 }).collect()
+    (0..towns.max(1) as u16)
+        .flat_map(|town| kinds.iter().map(move |&kind| Institution { kind, controller: Controller::Community, quality: p.quality as f32, town }))
+        .collect()
 }

@@ -65,8 +65,8 @@ impl Society {
         let defeated = s.detention.faction;
         let defeated_commitment = commitment.get(defeated as usize).copied().unwrap_or(0.0);
         settle::settle(&s.region, &layout, &mut people, defeated, defeated_commitment, key);
-        let groups = groups::raise(&s.armed_groups, &layout, &mut people, key);
-        let institutions = institutions::found(&s.institutions);
+        let groups = groups::raise(&s.armed_groups, &layout, s.region.towns, &mut people, key);
+        let institutions = institutions::found(&s.institutions, s.region.towns);
         Society {
             local_families: layout.local_families,
             people,

@@ -243,6 +243,8 @@ pub struct PlaceTally {
     pub fighters: [u32; MAX_FACTIONS],
     /// The detained there whose faction is each faction (members held).
     pub detained: [u32; MAX_FACTIONS],
+    /// Informants of each faction there (the mistrust a town's council meets).
+    pub informants: [u32; MAX_FACTIONS],
 }
 
 impl PlaceTally {
@@ -253,6 +255,9 @@ impl PlaceTally {
             step(&mut self.members[faction as usize]);
             if s == Status::Fighter {
                 step(&mut self.fighters[faction as usize]);
+            }
+            if s == Status::Informant {
+                step(&mut self.informants[faction as usize]);
             }
         }
         if (faction as usize) < MAX_FACTIONS && s == Status::Detained {

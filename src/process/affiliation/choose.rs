@@ -24,7 +24,11 @@ pub(super) fn views(w: &World, s: &Scenario) -> Vec<[View; MAX_FACTIONS]> {
         for (f, fp) in s.factions.iter().enumerate() {
             let st = &w.factions[f];
             let members = f64::from(place.members[f]);
-            let up_against = w.uprising.against == Some(f as u8) && w.uprising.call_day.is_some() && !w.uprising.over;
+            // A town up in arms against it is closed to it (the others are not).
+            let up_against = w.uprising.against == Some(f as u8)
+                && w.uprising.call_day.is_some()
+                && !w.uprising.over
+                && (k == w.uprising.town as usize || s.region.towns <= 1);
             let cells = place.members[f] + place.detained[f] > 0 && s.region.declared;
             let all_members = t.members_in_town(f) as f64;
             v[f] = View {
@@ -58,7 +62,7 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[[View; MAX_FACTIONS]], i:
     // Informants are paid agents, not choosers (see coercion's informants).
     // While the town is up in arms against their faction, its members stay
     // put (they abstain, turn or fight: the amnesty step decides).
-    let up = w.uprising.call_day.is_some() && !w.uprising.over;
+    let up = w.uprising.call_day.is_some() && !w.uprising.over && (s.region.towns <= 1 || p.place[i] == w.uprising.town);
     let fought = up && status.member() && w.uprising.against == Some(p.faction[i]);
     // Ex-members of a reconciliation's cohort follow the aftermath's pathways.
     let cohort = status == Status::ExMember && p.flags[i].has(crate::society::people::Flags::EX_COHORT);

@@ -72,6 +72,8 @@ pub struct Casualties {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Battle {
     pub faction: u8,
+    /// The town fought over (a place of the region; 0 in a single town).
+    pub town: u16,
     pub start_day: u32,
     pub by_faction: bool,
     pub night: bool,
@@ -87,9 +89,13 @@ pub struct Battle {
     pub decided_day: Option<u32>,
 }
 
-fn combatant(w: &World, f: usize, i: usize) -> bool {
+fn combatant(w: &World, s: &Scenario, t: u16, f: usize, i: usize) -> bool {
     let p = &w.society.people;
-    p.status[i] == Status::Fighter && p.faction[i] as usize == f && !p.flags[i].has(Flags::ABSTAINING) && !p.flags[i].has(Flags::TURNED)
+    super::town::within(w, s, t, i)
+        && p.status[i] == Status::Fighter
+        && p.faction[i] as usize == f
+        && !p.flags[i].has(Flags::ABSTAINING)
+        && !p.flags[i].has(Flags::TURNED)
 }
 
 fn town_fighter(w: &World, i: usize) -> bool {
@@ -109,14 +115,27 @@ pub fn step(w: &mut World, s: &Scenario) {
 /// Start a battle if the town was called out or a faction attacks first.
 fn start(w: &mut World, s: &Scenario) -> bool {
     for (f, fp) in s.factions.iter().enumerate() {
-        if !w.factions[f].arrived || w.battles.iter().any(|b| b.faction as usize == f && b.by_faction == w.factions[f].attack_pending.is_some()) {
+        if !w.factions[f].arrived {
             continue;
         }
         let fighting = &fp.fighting;
-        let fighters = w.society.people.tally.by_faction[f][Status::Fighter as usize] as f64;
-        let locals = w.society.people.tally.status[Status::LocalFighter as usize] as f64;
         // A rival decides for itself (rival_faction); others attack on a set day or past a threshold.
         let pending = w.factions[f].attack_pending.filter(|_| w.factions[f].attack_on.is_some_and(|d| w.day >= d));
+        // A call against a faction that is about to attack waits for its attack.
+        let called = w.uprising.call_day.is_some() && w.uprising.against == Some(f as u8) && !w.uprising.over && w.factions[f].attack_pending.is_none();
+        // The town fought over: the one that rose (a rival's attack answers
+        // the town it weighed, the last to rise), else where its fighters are
+        // strongest against the local fighters; in a single town, the town.
+        let t = if called || w.factions[f].attack_pending.is_some() { w.uprising.town } else { target_town(w, s, f) };
+        // A faction attacks a town once; a town storms a faction once on a
+        // call (in a single town, once in all: it rises once).
+        let by_faction = w.factions[f].attack_pending.is_some();
+        let since = if by_faction || super::town::single(s) { 0 } else { w.uprising.call_day.unwrap_or(0) };
+        if w.battles.iter().any(|b| b.faction as usize == f && b.town == t && b.by_faction == by_faction && b.start_day >= since) {
+            continue;
+        }
+        let fighters = super::town::fighters(w, s, f, t);
+        let locals = super::town::count(w, s, t, Status::LocalFighter);
         // A faction attacks first once.
         let attack = pending.is_some()
             || (fp.wakes_when_expelled.is_none()
@@ -124,28 +143,30 @@ fn start(w: &mut World, s: &Scenario) -> bool {
                 && ((fighting.attack_day > 0 && w.day == fighting.attack_day)
                     || (fighting.attack_threshold > 0.0 && fighters > fighting.attack_threshold * locals)));
         let storm = pending.unwrap_or(true);
-        // A call against a faction that is about to attack waits for its attack.
-        let called = w.uprising.call_day.is_some() && w.uprising.against == Some(f as u8) && !w.uprising.over && w.factions[f].attack_pending.is_none();
         if attack || called {
             let night = attack && fighting.attack_at_night;
             w.factions[f].attack_pending = None;
             w.factions[f].attacked |= attack;
-            w.battles.push(Battle { faction: f as u8, start_day: w.day, by_faction: attack, night, storm: !attack || storm, ..Battle::default() });
+            w.battles.push(Battle { faction: f as u8, town: t, start_day: w.day, by_faction: attack, night, storm: !attack || storm, ..Battle::default() });
             w.event(
                 if attack { "faction_attack" } else { "town_attack" },
                 if attack { &fp.name } else { "community" },
                 None,
                 fighters,
-                if night { "night" } else { "day" },
+                super::town::label(s, if night { "night" } else { "day" }, t),
             );
             // The attack calls the town out; the town mobilises from tomorrow.
             // Attacked themselves, the local groups fight at once.
-            mobilisation::call_out(w, s, f);
+            mobilisation::call_out(w, s, f, t);
             // Groups attacked by a faction they see as an ally still mediate.
             if attack && fp.seen_as_ally < 0.5 {
-                w.uprising.groups_joined.fill(true);
+                for (g, group) in w.society.groups.iter().enumerate() {
+                    if group.town == t {
+                        w.uprising.groups_joined[g] = true;
+                    }
+                }
                 let p = &w.society.people;
-                let locals: Vec<usize> = (0..p.len()).filter(|&i| p.status[i] == Status::LocalFighter).collect();
+                let locals: Vec<usize> = (0..p.len()).filter(|&i| p.status[i] == Status::LocalFighter && super::town::within(w, s, t, i)).collect();
                 for i in locals {
                     mobilisation::mobilise(w, i, FIGHT);
                 }
@@ -156,19 +177,35 @@ fn start(w: &mut World, s: &Scenario) -> bool {
     false
 }
 
+/// The town where faction `f`'s fighters are most against the local
+/// fighters there (the first such, in the region's order).
+fn target_town(w: &World, s: &Scenario, f: usize) -> u16 {
+    if super::town::single(s) {
+        return 0;
+    }
+    let mut best = (0u16, -1.0);
+    for t in 0..s.region.towns as u16 {
+        let odds = super::town::fighters(w, s, f, t) / (super::town::count(w, s, t, Status::LocalFighter) + 1.0);
+        if odds > best.1 {
+            best = (t, odds);
+        }
+    }
+    best.0
+}
+
 fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let c = &s.confrontation;
     let b = w.battles.last().expect("an active battle").clone();
-    let f = b.faction as usize;
+    let (f, t) = (b.faction as usize, b.town);
     let fp = &s.factions[f];
     let first_day = w.day == b.start_day;
-    // Reinforcements that arrive today fight today.
+    // Reinforcements that arrive today fight today, in the town fought over.
     if Some(w.day) == b.reinforcements_day && fp.fighting.reinforcements > 0 {
-        let n = w.bring_from_pool(f, fp.fighting.reinforcements);
+        let n = w.bring_from_pool_to(f, fp.fighting.reinforcements, Some(t));
         w.event("reinforcements", &fp.name, None, f64::from(n), "");
     }
     let p = &w.society.people;
-    let faction_side: Vec<u32> = (0..p.len()).filter(|&i| combatant(w, f, i)).map(|i| i as u32).collect();
+    let faction_side: Vec<u32> = (0..p.len()).filter(|&i| combatant(w, s, t, f, i)).map(|i| i as u32).collect();
     let town_side: Vec<u32> = (0..p.len()).filter(|&i| town_fighter(w, i)).map(|i| i as u32).collect();
     let joined_weapons: f64 = w
         .society
@@ -185,7 +222,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     // Civilians fight with the arms there are; the local groups bring their own.
     let p = &w.society.people;
     let armed_civilians = town_side.iter().filter(|&&i| p.status[i as usize] != Status::LocalFighter).count() as f64;
-    let arms = c.arms_per_1000 * p.tally.present() as f64 / 1000.0;
+    let arms = c.arms_per_1000 * super::town::present(w, s, t) / 1000.0;
     let town_force = (town_side.len() as f64 - armed_civilians) + armed_civilians.min(arms) + c.weapon_value * joined_weapons;
     let local_share = faction_side.iter().filter(|&&i| p.origin[i as usize] == Origin::Local).count() as f64 / faction_force.max(1.0);
     let mut b = b;
@@ -193,8 +230,11 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         b.initial_force = faction_force.max(1.0);
         b.local_fighting = faction_side.iter().filter(|&&i| w.society.people.origin[i as usize] == Origin::Local).count() as u64;
         let staffed = w.society.people.mobilised.contains(&1);
-        let checkpoints =
-            if staffed { w.society.institutions.iter().filter(|i| i.kind == Kind::Checkpoint && i.controller == Controller::Community).count() } else { 0 };
+        let checkpoints = if staffed {
+            w.society.institutions.iter().filter(|i| i.town == t && i.kind == Kind::Checkpoint && i.controller == Controller::Community).count()
+        } else {
+            0
+        };
         let delay = fp.fighting.reinforcement_delay_days + c.checkpoint_delay_days * checkpoints as f64;
         b.reinforcements_day = Some(w.day + delay.ceil() as u32);
         if b.by_faction {
@@ -202,8 +242,8 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
             // out to defend it, the fewer the later at night.
             let civilians = armed_civilians.min(arms);
             let groups = (town_side.len() as f64 - armed_civilians) + c.weapon_value * joined_weapons;
-            let ready = garrison_ready(w, s, b.night, rng);
-            let defence = base_defence(w, s, b.night, ready, civilians, groups);
+            let ready = garrison_ready(w, s, t, b.night, rng);
+            let defence = base_defence(w, s, t, b.night, ready, civilians, groups);
             // A move on the base alone is a siege prepared over the days
             // before (Hazem's bases surrounded): the faction's fighters from
             // its pool elsewhere take part, then go back to "their designated
@@ -212,7 +252,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
             let attack = (faction_force + siege) * fp.fighting.effectiveness / c.town_effectiveness.max(1e-9);
             if rng.random::<f64>() < attack * attack / (attack * attack + defence * defence).max(1e-9) {
                 b.base_taken = true;
-                take(w, f, Kind::Base);
+                take(w, f, Kind::Base, t);
                 w.event("base_taken", &fp.name, None, faction_force, if b.night { "night" } else { "day" });
             }
         }
@@ -249,7 +289,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     }
     for (count, misid) in [(civilians, false), (misidentified, true)] {
         for _ in 0..count {
-            if let Some(i) = super::soft_power::random_local(w, rng).filter(|&i| w.society.people.mobilised[i] == 0 && !w.society.people.status[i].member()) {
+            if let Some(i) = super::town::random_local(w, s, t, rng).filter(|&i| w.society.people.mobilised[i] == 0 && !w.society.people.status[i].member()) {
                 if misid {
                     b.toll.deaths_misidentified += 1;
                     w.today.deaths_misidentified += 1;
@@ -312,12 +352,12 @@ pub fn siege_force(w: &World, f: usize, fp: &crate::faction::Params) -> f64 {
 
 /// The share of the base's garrison awake and ready: all by day; at night
 /// each of its men with probability `night_readiness`.
-pub fn garrison_ready(w: &World, s: &Scenario, night: bool, rng: &mut Rng) -> f64 {
+pub fn garrison_ready(w: &World, s: &Scenario, t: u16, night: bool, rng: &mut Rng) -> f64 {
     let c = &s.confrontation;
     if !night {
         return 1.0;
     }
-    let men = (c.garrison_share * w.society.people.tally.status[Status::LocalFighter as usize] as f64).round() as u64;
+    let men = (c.garrison_share * super::town::count(w, s, t, Status::LocalFighter)).round() as u64;
     match Binomial::new(men, c.night_readiness) {
         Ok(d) if men > 0 => d.sample(rng) as f64 / men as f64,
         _ => c.night_readiness,
@@ -329,17 +369,17 @@ pub fn garrison_ready(w: &World, s: &Scenario, night: bool, rng: &mut Rng) -> f6
 /// those who turn out: `civilians` (armed mobilised civilians) and the rest of
 /// `groups` (mobilised local fighters and joined groups' weapons, in
 /// fighters), all by day, `awake_at_night` of them at night.
-pub fn base_defence(w: &World, s: &Scenario, night: bool, ready: f64, civilians: f64, groups: f64) -> f64 {
+pub fn base_defence(w: &World, s: &Scenario, t: u16, night: bool, ready: f64, civilians: f64, groups: f64) -> f64 {
     let c = &s.confrontation;
-    let locals = w.society.people.tally.status[Status::LocalFighter as usize] as f64;
-    let weapons: f64 = w.society.groups.iter().map(|g| f64::from(g.weapons)).sum();
+    let locals = super::town::count(w, s, t, Status::LocalFighter);
+    let weapons: f64 = w.society.groups.iter().filter(|g| g.town == t).map(|g| f64::from(g.weapons)).sum();
     let garrison = c.garrison_share * (locals + c.weapon_value * weapons) * ready;
     let awake = if night { c.awake_at_night } else { 1.0 };
     c.base_defence * (garrison + awake * (civilians + (1.0 - c.garrison_share) * groups))
 }
 
-fn take(w: &mut World, f: usize, kind: Kind) {
-    for inst in w.society.institutions.iter_mut().filter(|i| i.kind == kind) {
+fn take(w: &mut World, f: usize, kind: Kind, t: u16) {
+    for inst in w.society.institutions.iter_mut().filter(|i| i.kind == kind && i.town == t) {
         inst.controller = Controller::Faction(f as u8);
     }
 }
@@ -349,17 +389,18 @@ fn take(w: &mut World, f: usize, kind: Kind) {
 /// Hazem "demanded the surrender of locals who were members"): their heavy
 /// weapons pass to it and their men lay down their arms and go home. Men may
 /// take up arms in a group again later (affiliation), without its weapons.
-fn surrender_groups(w: &mut World, f: usize) {
+fn surrender_groups(w: &mut World, s: &Scenario, f: usize, t: u16) {
+    let single = super::town::single(s);
     let p = &mut w.society.people;
     for i in 0..p.len() {
-        if p.status[i] == Status::LocalFighter {
+        if p.status[i] == Status::LocalFighter && (single || p.place[i] == t) {
             p.group[i] = crate::society::people::NONE_U16;
             p.flags[i].clear(crate::society::people::Flags::ARMED);
             p.assign(i, Status::Civilian, crate::society::people::NONE_U8);
         }
     }
     let mut weapons = 0.0;
-    for g in w.society.groups.iter_mut() {
+    for g in w.society.groups.iter_mut().filter(|g| g.town == t) {
         weapons += f64::from(g.weapons);
         g.weapons = 0;
         g.members = 0;
@@ -374,13 +415,14 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
     let mut captives = Vec::new();
     let mut fled = 0;
     let storm = w.battles.last().is_some_and(|b| b.storm);
+    let t = w.battles.last().map_or(0, |b| b.town);
     match o {
         Outcome::Partial | Outcome::Repelled if !storm => {}
         Outcome::Expelled | Outcome::Partial => {
             let p = &w.society.people;
-            let members: Vec<usize> = (0..p.len()).filter(|&i| p.status[i].member() && p.faction[i] as usize == f).collect();
+            let members: Vec<usize> = (0..p.len()).filter(|&i| p.status[i].member() && p.faction[i] as usize == f && super::town::within(w, s, t, i)).collect();
             for i in members {
-                let fights = combatant(w, f, i);
+                let fights = combatant(w, s, t, f, i);
                 let (status, faction) = if fights && o == Outcome::Partial {
                     (Status::Fighter, f as u8) // they hold the base
                 } else if fights && rng.random::<f64>() < c.capture_share {
@@ -396,26 +438,25 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
                 w.society.people.assign(i, status, faction);
             }
             if o == Outcome::Expelled {
-                w.factions[f].arrived = false;
+                // Driven from its last town, it is out of the region's open
+                // life; it keeps the other towns it is in.
+                let elsewhere = (0..s.region.towns.max(1) as u16).any(|u| u != t && super::town::members(w, s, f, u) > 0.0);
+                if super::town::single(s) || !elsewhere {
+                    w.factions[f].arrived = false;
+                }
                 w.factions[f].expelled_day = Some(w.day);
-                for inst in w.society.institutions.iter_mut().filter(|i| i.controller == Controller::Faction(f as u8)) {
+                for inst in w.society.institutions.iter_mut().filter(|i| i.town == t && i.controller == Controller::Faction(f as u8)) {
                     inst.controller = Controller::Community;
                 }
             }
-            let p = &mut w.society.people;
-            let st = &p.status;
-            p.efficacy_lift.raise_all(c.success_efficacy, |i| st[i].present());
+            super::town::shift_efficacy(w, s, t, c.success_efficacy, true);
         }
         Outcome::FactionHolds => {
-            for inst in w.society.institutions.iter_mut() {
+            for inst in w.society.institutions.iter_mut().filter(|i| i.town == t) {
                 inst.controller = Controller::Faction(f as u8);
             }
-            surrender_groups(w, f);
-            let p = &mut w.society.people;
-            for i in 0..p.len() {
-                let e = p.efficacy_lift.get(i);
-                p.efficacy_lift.set(i, e - c.defeat_efficacy as f32);
-            }
+            surrender_groups(w, s, f, t);
+            super::town::shift_efficacy(w, s, t, c.defeat_efficacy, false);
         }
         Outcome::Stalemate | Outcome::Repelled => {}
     }
@@ -437,5 +478,5 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
         Outcome::Stalemate => "stalemate",
         Outcome::Repelled => "repelled",
     };
-    w.event("battle_decided", &name, None, f64::from(w.day - w.battles.last().expect("active").start_day + 1), label);
+    w.event("battle_decided", &name, None, f64::from(w.day - w.battles.last().expect("active").start_day + 1), super::town::label(s, label, t));
 }

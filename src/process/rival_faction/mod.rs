@@ -57,14 +57,18 @@ impl Sounding {
 /// their thresholds against it (mobilisation's, with their fear, efficacy and
 /// grievance, and the faction's localness) give the cascade's reach as the
 /// smallest fixed point of x = share(threshold <= x + call push).
-pub fn sound(w: &World, s: &Scenario, f: usize, n: u32, rng: &mut Rng) -> Sounding {
+pub fn sound(w: &World, s: &Scenario, f: usize, t: u16, n: u32, rng: &mut Rng) -> Sounding {
     let p = &w.society.people;
     let m = &s.mobilisation;
     let mut thresholds: Vec<(f64, bool)> = Vec::with_capacity(n as usize);
     let mut tries = 0;
-    while thresholds.len() < n as usize && tries < 20 * n as usize && !p.is_empty() {
+    // In a region, the people of the town it weighs (in one town, everyone).
+    let town = (!super::town::single(s)).then(|| super::town::people(w, s, t));
+    let pool = town.as_ref().map_or(p.len(), Vec::len);
+    while thresholds.len() < n as usize && tries < 20 * n as usize && pool > 0 {
         tries += 1;
-        let i = rng.random_range(0..p.len());
+        let k = rng.random_range(0..pool);
+        let i = town.as_ref().map_or(k, |v| v[k] as usize);
         if !p.status[i].present() {
             continue;
         }
@@ -85,7 +89,7 @@ pub fn sound(w: &World, s: &Scenario, f: usize, n: u32, rng: &mut Rng) -> Soundi
         }
         x = next;
     }
-    let present = p.tally.present() as f64;
+    let present = super::town::present(w, s, t);
     let fight = m.roles[3] / m.roles.iter().sum::<f64>().max(1e-9);
     let men = thresholds.iter().filter(|t| t.1 && t.0 <= x + m.call_push).count() as f64 / k;
     let arms = s.confrontation.arms_per_1000 * present / 1000.0;
@@ -98,6 +102,7 @@ pub fn sound(w: &World, s: &Scenario, f: usize, n: u32, rng: &mut Rng) -> Soundi
         .society
         .groups
         .iter()
+        .filter(|g| g.town == t)
         .map(|g| {
             let men = f64::from(g.members);
             let armed = men + s.confrontation.weapon_value * f64::from(g.weapons);
@@ -113,7 +118,7 @@ pub fn sound(w: &World, s: &Scenario, f: usize, n: u32, rng: &mut Rng) -> Soundi
         .sum();
     let holders = (0..s.factions.len())
         .filter(|&h| h != f && w.factions[h].arrived)
-        .map(|h| w.society.people.tally.by_faction[h][Status::Fighter as usize] as f64 + s.confrontation.weapon_value * w.factions[h].weapons)
+        .map(|h| super::town::fighters(w, s, h, t) + s.confrontation.weapon_value * w.factions[h].weapons)
         .sum();
     Sounding { mobilised: x, civilians, groups, holders }
 }
@@ -150,11 +155,12 @@ pub struct Forces {
 
 /// Weigh storming the town and seizing the base with `forces`, against what
 /// the soundings promise.
-pub fn weigh(w: &World, s: &Scenario, f: usize, forces: Forces, rng: &mut Rng) -> Weighing {
+/// The town weighed is `t`.
+pub fn weigh(w: &World, s: &Scenario, f: usize, t: u16, forces: Forces, rng: &mut Rng) -> Weighing {
     let Forces { storm: force, local, base: base_force, lesson, rule } = forces;
     let st = &s.factions[f].strategy;
     let c = &s.confrontation;
-    let sounding = sound(w, s, f, st.soundings, rng);
+    let sounding = sound(w, s, f, t, st.soundings, rng);
     let e_f = s.factions[f].fighting.effectiveness;
     // The square law: the side with the larger effectiveness x force^2 wins;
     // the town hesitates to fire on its own (kin reluctance).
@@ -163,11 +169,11 @@ pub fn weigh(w: &World, s: &Scenario, f: usize, forces: Forces, rng: &mut Rng) -
     let storm_odds = odds(force * e_f.sqrt(), town * c.town_effectiveness.sqrt());
     // The base: tonight's garrison as its scouts see it, and who would turn out.
     let night = s.factions[f].fighting.attack_at_night;
-    let ready = super::confrontation::garrison_ready(w, s, night, rng);
-    let defence = super::confrontation::base_defence(w, s, night, ready, sounding.civilians, sounding.groups);
+    let ready = super::confrontation::garrison_ready(w, s, t, night, rng);
+    let defence = super::confrontation::base_defence(w, s, t, night, ready, sounding.civilians, sounding.groups);
     let base_odds = odds(base_force * e_f / c.town_effectiveness.max(1e-9), defence);
     let fear = 1.0 + st.lesson_weight * lesson;
-    let need = st.hold_per_1000 * w.society.people.tally.present() as f64 / 1000.0;
+    let need = st.hold_per_1000 * super::town::present(w, s, t) / 1000.0;
     let hold = rule / (rule + need).max(1e-9);
     let costs = (1.0 - storm_odds) * st.defeat_cost * fear + st.resistance_cost * sounding.mobilised * fear + st.move_cost;
     let storm = hold * storm_odds - costs;
@@ -186,11 +192,11 @@ pub fn lesson(w: &World, g: usize) -> f64 {
     w.past_uprisings.iter().chain(std::iter::once(&w.uprising)).filter(|u| u.against == Some(g as u8)).map(|u| u.peak_share).fold(0.0, f64::max)
 }
 
-/// Fighters of `f` in town who would fight for it (neither abstaining nor
-/// turned), and how many of them are locals.
-fn fighters(w: &World, f: usize) -> (f64, f64) {
+/// Fighters of `f` in town `town` who would fight for it (neither abstaining
+/// nor turned), and how many of them are locals (the region's local share).
+fn fighters(w: &World, s: &Scenario, f: usize, town: u16) -> (f64, f64) {
     let t = &w.society.people.tally;
-    let all = t.by_faction[f][Status::Fighter as usize] as f64;
+    let all = super::town::fighters(w, s, f, town);
     let members = (t.members[f][0] + t.members[f][1]).max(1) as f64;
     (all, all * t.members[f][Origin::Local as usize] as f64 / members)
 }
@@ -215,7 +221,9 @@ pub fn step(w: &mut World, s: &Scenario) {
             continue;
         }
         let mut rng = w.key.stream(Stream::RivalFaction, w.day, 2 * f as u32);
-        let (n, local) = fighters(w, f);
+        // It weighs the town its rival was driven from (the town last risen).
+        let town = w.uprising.town;
+        let (n, local) = fighters(w, s, f, town);
         if n < 1.0 {
             continue;
         }
@@ -223,10 +231,9 @@ pub fn step(w: &mut World, s: &Scenario) {
         // Its pool elsewhere backs a storm as reinforcements and a move on the
         // base as the siege (confrontation's `siege_force`).
         let backing = super::confrontation::siege_force(w, f, fp);
-        let t = &w.society.people.tally;
-        let others = (t.members[f][0] + t.members[f][1]) as f64 - n;
+        let others = super::town::members(w, s, f, town) - n;
         let forces = Forces { storm: armed + backing, local, base: armed + backing, lesson: lesson(w, g), rule: armed + backing + others.max(0.0) };
-        let wg = weigh(w, s, f, forces, &mut rng);
+        let wg = weigh(w, s, f, town, forces, &mut rng);
         // It storms when that is worth more than waiting and than the base; it
         // takes the base alone when that is worth the move and the town is out
         // of its reach however strong it grows; otherwise it waits.
@@ -254,7 +261,7 @@ pub fn step(w: &mut World, s: &Scenario) {
         );
         // Its moves (surrounding the local groups' bases) give it away: the
         // notables call the town out before the attack comes (ch. 7).
-        mobilisation::call_out(w, s, f);
+        mobilisation::call_out(w, s, f, town);
     }
 }
 
@@ -272,6 +279,7 @@ pub fn weigh_return(w: &World, s: &Scenario, f: usize) -> Option<u32> {
     let foreign = t.by_faction[f][Status::Elsewhere as usize] as f64 - locals;
     let force = locals + foreign.min(fp.strategy.backing_per_local * locals);
     let mut rng = w.key.stream(Stream::RivalFaction, w.day, 2 * f as u32 + 1);
-    let wg = weigh(w, s, f, Forces { storm: force, local: locals, base: 0.0, lesson: lesson(w, f), rule: force }, &mut rng);
+    let town = w.battles.last().map_or(0, |b| b.town);
+    let wg = weigh(w, s, f, town, Forces { storm: force, local: locals, base: 0.0, lesson: lesson(w, f), rule: force }, &mut rng);
     (wg.storm > 0.0).then_some(force.round() as u32)
 }
