@@ -231,8 +231,15 @@ fn argmax(v: &[f64]) -> usize {
 fn pick_group(w: &World, i: usize, rng: &mut Rng) -> u16 {
     let p = &w.society.people;
     let fam = w.society.network.family.row(i);
-    if let Some(&j) = fam.iter().chain(w.society.network.peers.row(i)).find(|&&j| p.status[j as usize] == Status::LocalFighter) {
+    // The groups of the town they are in (each town has its own).
+    let groups = &w.society.groups;
+    let here = |g: u16| groups.get(g as usize).is_some_and(|x| x.town == p.place[i]);
+    if let Some(&j) = fam.iter().chain(w.society.network.peers.row(i)).find(|&&j| p.status[j as usize] == Status::LocalFighter && here(p.group[j as usize])) {
         return p.group[j as usize];
     }
-    rng.random_range(0..w.society.groups.len()) as u16
+    let mine: Vec<u16> = (0..groups.len() as u16).filter(|&g| here(g)).collect();
+    if mine.is_empty() || mine.len() == groups.len() {
+        return rng.random_range(0..groups.len()) as u16;
+    }
+    mine[rng.random_range(0..mine.len())]
 }

@@ -192,7 +192,11 @@ pub fn enter(w: &mut World, i: usize, f: usize, pw: Pathway, u: f64) {
             w.today.joins[g as usize] += 1;
         }
         Pathway::Group => {
-            let g = ((u * w.society.groups.len() as f64) as usize).min(w.society.groups.len() - 1);
+            // One of the groups of the town they are in (each town has its own).
+            let place = p.place[i];
+            let mine: Vec<usize> = (0..w.society.groups.len()).filter(|&g| w.society.groups[g].town == place).collect();
+            let pool = if mine.is_empty() { (0..w.society.groups.len()).collect() } else { mine };
+            let g = pool[((u * pool.len() as f64) as usize).min(pool.len() - 1)];
             p.assign(i, Status::LocalFighter, NONE_U8);
             p.group[i] = g as u16;
             w.society.groups[g].members += 1;
