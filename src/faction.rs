@@ -35,6 +35,8 @@ pub struct Raw {
     pub services: Option<soft_power::RawServices>,
     pub court: Option<soft_power::RawCourt>,
     pub informants: Option<surveillance_and_coercion::RawInformants>,
+    pub campaign: Option<crate::process::campaign::RawCampaign>,
+    pub tawba: Option<crate::process::tawba::RawTawba>,
     pub coercion: Option<surveillance_and_coercion::RawCoercion>,
     pub fighting: Option<confrontation::RawFighting>,
     pub weapons: Option<f64>,
@@ -76,6 +78,10 @@ pub struct Params {
     pub weapons_taken_share: f64,
     pub seen_as_ally: f64,
     pub strategy: rival_faction::Strategy,
+    /// Its campaign: phases, decisive minorities, whole communities (7.20).
+    pub campaign: crate::process::campaign::Campaign,
+    /// Its tawba windows and own rehabilitation (7.21).
+    pub tawba: crate::process::tawba::Tawba,
 }
 
 const SHARE: Real = Real::SHARE;
@@ -275,6 +281,8 @@ impl Params {
             },
         )?;
         let strategy = c.section("strategy", |c| rival_faction::Strategy::resolve(&raw.strategy.clone().unwrap_or_default(), c))?;
+        let campaign = c.section("campaign", |c| crate::process::campaign::Campaign::resolve(&raw.campaign.clone().unwrap_or_default(), c))?;
+        let tawba = c.section("tawba", |c| crate::process::tawba::Tawba::resolve(&raw.tawba.clone().unwrap_or_default(), c))?;
         Ok(Params {
             name: name.to_string(),
             label,
@@ -302,6 +310,8 @@ impl Params {
             weapons_taken_share,
             seen_as_ally,
             strategy,
+            campaign,
+            tawba,
         })
     }
 
@@ -365,6 +375,8 @@ pub struct State {
     pub unpaid: f64,
     /// Whether it serves the registered today (a crisis is under way).
     pub services_on: bool,
+    /// Its campaign and tawba (7.20-7.21).
+    pub campaign: crate::process::campaign::CampaignState,
     /// The share of crisis pressure its services lift from the registered today.
     pub relief_today: f64,
 }

@@ -141,7 +141,13 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
     // group that joined is its own.
     let u = &w.uprising;
     if let Some(i) = (0..p.len()).find(|&i| p.mobilised[i] != 0 && p.place[i] != u.town) {
-        return fail(format!("person {i} is mobilised in place {} but the town up is place {}", p.place[i], u.town));
+        return fail(format!(
+            "person {i} ({}, home {}) is mobilised in place {} but the town up is place {}",
+            p.status[i].name(),
+            p.home[i],
+            p.place[i],
+            u.town
+        ));
     }
     if let Some(g) =
         u.groups_joined.iter().enumerate().find(|&(g, &joined)| joined && w.society.groups.get(g).is_some_and(|x| x.town != u.town)).map(|(g, _)| g)

@@ -26,5 +26,6 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod society;
+pub mod strategy_summary;
 pub mod sweep;
 pub mod world;

@@ -55,6 +55,37 @@ pub struct DayCounts {
     pub pathways: [u64; 4],
     /// The region's flows today (docs/model.md, 7.13-7.19).
     pub region: RegionCounts,
+    /// Local fighters who went over to each faction today by its approaches
+    /// or tawba (shifted, following, repenting).
+    pub local_fighters_to: [u64; MAX_FACTIONS],
+    /// The factions' campaigns and tawba, and the government's offer (7.20-7.22).
+    pub strategy: StrategyCounts,
+}
+
+/// The day's defection strategies, by faction (7.20-7.22).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StrategyCounts {
+    /// Figures and families approached, figures who shifted, their followers.
+    pub approached: [u64; MAX_FACTIONS],
+    pub shifted: [u64; MAX_FACTIONS],
+    pub followers: [u64; MAX_FACTIONS],
+    /// Families that pledged in public, and the people who joined with them.
+    pub pledges: [u64; MAX_FACTIONS],
+    pub pledged: [u64; MAX_FACTIONS],
+    pub windows: [u64; MAX_FACTIONS],
+    pub tawba_offered: [u64; MAX_FACTIONS],
+    pub tawba_taken: [u64; MAX_FACTIONS],
+    pub executed: [u64; MAX_FACTIONS],
+    /// Repentants through the interview, caught leaving, armed in awakening units.
+    pub repentants_admitted: [u64; MAX_FACTIONS],
+    pub repentants_caught: [u64; MAX_FACTIONS],
+    pub awakening: [u64; MAX_FACTIONS],
+    /// Members who took the government's amnesty.
+    pub government_defections: [u64; MAX_FACTIONS],
+    /// Contested choices (an approach or a tawba offer weighed against the
+    /// government's): [to the government's side, to the faction], in all and by faction.
+    pub contested: [u64; 2],
+    pub contested_by: [[u64; 2]; MAX_FACTIONS],
 }
 
 /// The region's flows and events of a day, summed over places.
@@ -151,6 +182,9 @@ pub struct DayRecord {
     pub mobilised: u64,
     /// Prisoners in the community's custody, now.
     pub prisoners: u64,
+    /// Each faction's campaign phase (`Phase as u8`) and the towns it holds (7.20).
+    pub phase: [u8; MAX_FACTIONS],
+    pub towns_held: [u32; MAX_FACTIONS],
     /// Each place of the region (docs/model.md, 7.13-7.19); empty on days the
     /// region is not observed place by place.
     pub places: Vec<PlaceDay>,

@@ -76,7 +76,57 @@ pub fn timeseries_spec(s: &Scenario) -> Vec<(String, Format)> {
     if s.region.declared {
         c.extend(REGION_COLUMNS.iter().map(|k| (k.to_string(), Count)));
     }
+    if s.strategies_on() {
+        for f in &s.factions {
+            c.extend(STRATEGY_COLUMNS.iter().map(|k| (format!("{k}_{}", f.name), Count)));
+        }
+        c.push(("contested_to_government".into(), Count));
+        c.push(("contested_to_faction".into(), Count));
+    }
     c
+}
+
+/// Per-faction columns of the defection strategies (7.20-7.22), when a
+/// faction has a campaign or tawba or the government makes an offer;
+/// `phase` is the phase's number (0 dormant, 1 guerrilla, 2 consolidation,
+/// 3 territory, 4 collapse).
+pub const STRATEGY_COLUMNS: [&str; 15] = [
+    "phase",
+    "towns_held",
+    "approached",
+    "shifted",
+    "followers",
+    "pledges",
+    "pledged",
+    "tawba_windows",
+    "tawba_offered",
+    "tawba_taken",
+    "executed",
+    "repentants_admitted",
+    "repentants_caught",
+    "awakening",
+    "government_defections",
+];
+
+fn strategy_values(r: &DayRecord, f: usize) -> [u64; 15] {
+    let k = &r.counts.strategy;
+    [
+        u64::from(r.phase[f]),
+        u64::from(r.towns_held[f]),
+        k.approached[f],
+        k.shifted[f],
+        k.followers[f],
+        k.pledges[f],
+        k.pledged[f],
+        k.windows[f],
+        k.tawba_offered[f],
+        k.tawba_taken[f],
+        k.executed[f],
+        k.repentants_admitted[f],
+        k.repentants_caught[f],
+        k.awakening[f],
+        k.government_defections[f],
+    ]
 }
 
 /// The region's daily flows in timeseries.csv (a scenario with `[region]`).
@@ -250,6 +300,12 @@ pub fn timeseries_values(s: &Scenario, r: &DayRecord, out: &mut Vec<f64>) {
     out.push(f64::from(r.community_institutions));
     if s.region.declared {
         out.extend(region_values(&k.region).map(n));
+    }
+    if s.strategies_on() {
+        for f in 0..s.factions.len() {
+            out.extend(strategy_values(r, f).map(n));
+        }
+        out.extend(k.strategy.contested.map(n));
     }
 }
 

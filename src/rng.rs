@@ -42,6 +42,11 @@ pub enum Stream {
     Detention = 20,
     BreakingTheWalls = 21,
     Insurgency = 22,
+    Campaign = 23,
+    Tawba = 24,
+    GovernmentOffer = 25,
+    /// Who has skills a faction prizes: one draw per person (day: the faction).
+    Prized = 26,
 }
 
 /// The key of one run: its master seed and replicate number.

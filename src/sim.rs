@@ -245,6 +245,8 @@ pub struct FactionSummary {
     pub coercion_acts: u64,
     pub coercion_acts_against_locals: u64,
     pub grievance_end: f64,
+    /// Its defection strategy and the contest with the government's offer (7.20-7.22); `null` when the run has none.
+    pub strategy: Option<crate::strategy_summary::StrategySummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -314,6 +316,7 @@ impl Summary {
                     coercion_acts: sum(&|r| r.counts.acts[f]),
                     coercion_acts_against_locals: sum(&|r| r.counts.acts_local[f]),
                     grievance_end: last.grievance[f],
+                    strategy: crate::strategy_summary::of(s, w, records, f),
                 }
             })
             .collect();

@@ -189,6 +189,7 @@ impl World {
             }
         }
         for st in &mut self.factions {
+            st.campaign.remap(map);
             // The dead leave the hold records with the columns.
             st.held.retain_mut(|h| {
                 h.person = map[h.person as usize];

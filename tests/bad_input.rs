@@ -331,5 +331,8 @@ fn a_place_name_used_twice_is_refused() {
 #[test]
 fn more_local_groups_than_the_towns_can_number_are_refused() {
     let text = "[armed_groups]\ncount = 700\nsize_mean = 1.0\n[region.generated_towns]\ncount = 100\npeople_mean = 20000.0\n";
-    assert_rejected(&[("bad.toml", text)], &["bad.toml:2:", "`armed_groups.count`", "700 groups in each of 100 towns make 70000", "allowed at most 65000 in all"]);
+    assert_rejected(
+        &[("bad.toml", text)],
+        &["bad.toml:2:", "`armed_groups.count`", "700 groups in each of 100 towns make 70000", "allowed at most 65000 in all"],
+    );
 }

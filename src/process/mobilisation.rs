@@ -523,7 +523,6 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize, t: u16) {
         w.society.people.stand_down_all();
     }
     let frontier = super::town::people(w, s, t);
-    let single = super::town::single(s);
     let u = &mut w.uprising;
     u.against = Some(f as u8);
     u.town = t;
@@ -538,7 +537,7 @@ pub fn call_out(w: &mut World, s: &Scenario, f: usize, t: u16) {
     let p = &mut w.society.people;
     let (mut members, mut fighters) = (0, 0);
     for i in 0..n {
-        if p.status[i].member() && p.faction[i] as usize == f && p.origin[i] == Origin::Local && (single || p.place[i] == t) {
+        if p.status[i].member() && p.faction[i] as usize == f && p.origin[i] == Origin::Local && p.place[i] == t {
             p.flags[i].set(Flags::MEMBER_AT_CALL);
             members += 1;
             fighters += u64::from(p.status[i] == Status::Fighter);
@@ -564,10 +563,10 @@ fn spread_call(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let first = !w.uprising.reached_first;
     w.uprising.reached_first = true;
     let reach = if first { s.mobilisation.call_reach } else { s.mobilisation.call_reach_daily };
-    let (t, single) = (w.uprising.town, super::town::single(s));
+    let t = w.uprising.town;
     let p = &mut w.society.people;
     for i in 0..p.len() {
-        let here = single || p.place[i] == t;
+        let here = p.place[i] == t;
         if here && p.status[i].present() && p.origin[i] == Origin::Local && !p.flags[i].has(Flags::CALLED) && rng.random::<f64>() < reach {
             p.flags[i].set(Flags::CALLED);
             if !first {

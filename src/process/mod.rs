@@ -7,11 +7,13 @@ pub mod affiliation;
 pub mod aftermath;
 pub mod amnesty;
 pub mod breaking_the_walls;
+pub mod campaign;
 pub mod confrontation;
 pub mod demography;
 pub mod detention;
 pub mod displacement_and_return;
 pub mod environment;
+pub mod government_offer;
 pub mod insurgency;
 pub mod mobilisation;
 pub mod observation;
@@ -20,6 +22,7 @@ pub mod relaxation;
 pub mod rival_faction;
 pub mod soft_power;
 pub mod surveillance_and_coercion;
+pub mod tawba;
 pub mod town;
 
 use crate::record::DayRecord;
@@ -35,6 +38,9 @@ pub fn day(w: &mut World, s: &Scenario) -> DayRecord {
     demography::step(w, s); //                             1b
     soft_power::step(w, s); //                              2
     surveillance_and_coercion::step(w, s); //               3
+    campaign::step(w, s); //                               3b
+    tawba::step(w, s); //                                  3c
+    government_offer::step(w, s); //                       3d
     affiliation::step(w, s); //                             4
     mobilisation::step(w, s); //                            5
     amnesty::step(w, s); //                                 6

@@ -48,6 +48,8 @@ pub fn step(w: &World) -> DayRecord {
         counts: w.today.clone(),
         mobilised: t.mobilised,
         prisoners: w.prisoners.len() as u64,
+        phase: std::array::from_fn(|f| w.factions.get(f).map_or(0, |st| st.campaign.phase as u8)),
+        towns_held: std::array::from_fn(|f| w.factions.get(f).map_or(0, |st| st.campaign.towns_held)),
         places: places(w),
     }
 }

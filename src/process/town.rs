@@ -133,10 +133,9 @@ pub fn shift_efficacy(w: &mut World, s: &Scenario, t: u16, a: f64, up: bool) {
     }
 }
 
-/// Whether person `i` is in town `t` (always, in a single town: its people
-/// are all there or away from it).
-pub fn within(w: &World, s: &Scenario, t: u16, i: usize) -> bool {
-    single(s) || w.society.people.place[i] == t
+/// Whether person `i` is in town `t` (not in a camp, prison or hideout).
+pub fn within(w: &World, _s: &Scenario, t: u16, i: usize) -> bool {
+    w.society.people.place[i] == t
 }
 
 /// Everyone in town `t` (in index order).

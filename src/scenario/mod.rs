@@ -48,6 +48,7 @@ pub struct RawScenario {
     pub affiliation: Option<affiliation::Raw>,
     pub mobilisation: Option<mobilisation::Raw>,
     pub amnesty: Option<amnesty::Raw>,
+    pub government: Option<crate::process::government_offer::Raw>,
     pub confrontation: Option<confrontation::Raw>,
     pub aftermath: Option<aftermath::Raw>,
     pub prisoners: Option<prisoners::Raw>,
@@ -90,6 +91,8 @@ pub struct Scenario {
     pub affiliation: affiliation::Params,
     pub mobilisation: mobilisation::Params,
     pub amnesty: amnesty::Params,
+    /// The government's offer and how people weigh offers (docs/model.md, 7.22).
+    pub government: crate::process::government_offer::Params,
     pub confrontation: confrontation::Params,
     pub aftermath: aftermath::Params,
     pub prisoners: prisoners::Params,
@@ -108,6 +111,12 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Whether a faction has a campaign or tawba, or the government makes
+    /// offers to members: the run records the defection strategies (7.20-7.22).
+    pub fn strategies_on(&self) -> bool {
+        self.factions.iter().any(|f| f.campaign.active() || f.tawba.active()) || (self.government.offers() && self.government.defection_reach_per_week > 0.0)
+    }
+
     /// Load, merge and validate a scenario file and its bases.
     pub fn load(path: &Path, reader: &dyn ReadSource) -> Result<Scenario, ScenarioError> {
         Scenario::load_with(path, reader, &[])
@@ -363,6 +372,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     let affiliation = c.section("affiliation", |c| affiliation::Params::resolve(&raw.affiliation.clone().unwrap_or_default(), c))?;
     let mobilisation = c.section("mobilisation", |c| mobilisation::Params::resolve(&raw.mobilisation.clone().unwrap_or_default(), c))?;
     let amnesty = c.section("amnesty", |c| amnesty::Params::resolve(&raw.amnesty.clone().unwrap_or_default(), c))?;
+    let government = c.section("government", |c| crate::process::government_offer::Params::resolve(&raw.government.clone().unwrap_or_default(), c))?;
     let confrontation = c.section("confrontation", |c| confrontation::Params::resolve(&raw.confrontation.clone().unwrap_or_default(), c))?;
     let aftermath = c.section("aftermath", |c| aftermath::Params::resolve(&raw.aftermath.clone().unwrap_or_default(), c))?;
     let prisoners = c.section("prisoners", |c| prisoners::Params::resolve(&raw.prisoners.clone().unwrap_or_default(), c))?;
@@ -385,6 +395,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         affiliation,
         mobilisation,
         amnesty,
+        government,
         confrontation,
         aftermath,
         prisoners,

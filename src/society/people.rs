@@ -113,6 +113,9 @@ impl Flags {
     pub const TAINTED: u32 = 1 << 15;
     /// Convicted by a court of the region (serves beyond the horizon).
     pub const CONVICTED: u32 = 1 << 16;
+    /// Bound to a faction by a public pledge, or featured in its propaganda
+    /// as a repentant: leaving costs `campaign.pledge_cost` (7.20).
+    pub const PLEDGED: u32 = 1 << 17;
     /// A local member of the faction the town rose against, in town when the
     /// council's call went out: the people the abstention rate is a share of.
     pub const MEMBER_AT_CALL: u32 = 1 << 13;
@@ -495,6 +498,11 @@ impl People {
             at.count(self.status[i], self.faction[i], true);
         }
         self.place[i] = to;
+        // Whoever leaves the town that is up stands down (mobilisation is a town's).
+        if let Some(m) = self.mobilised.get_mut(i).filter(|m| **m != 0) {
+            *m = 0;
+            self.tally.mobilised -= 1;
+        }
     }
 
     /// Age in whole years on `day`.

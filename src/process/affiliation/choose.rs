@@ -200,10 +200,18 @@ pub(super) fn decide(w: &World, s: &Scenario, views: &[[View; MAX_FACTIONS]], i:
     if !civil_open {
         options[0].2 = f64::NEG_INFINITY;
     }
-    let top = options[..k].iter().map(|o| o.2 + if current(o) { a.inertia } else { 0.0 }).fold(f64::MIN, f64::max);
+    // A member bound by a public pledge (or featured as a repentant) pays to
+    // rescind it (7.20).
+    let bound = if status.member() && p.flags[i].has(crate::society::people::Flags::PLEDGED) {
+        s.factions.get(p.faction[i] as usize).map_or(0.0, |fp| fp.campaign.pledge_cost)
+    } else {
+        0.0
+    };
+    let stay = a.inertia + bound;
+    let top = options[..k].iter().map(|o| o.2 + if current(o) { stay } else { 0.0 }).fold(f64::MIN, f64::max);
     let mut weights = [0.0f64; 2 * MAX_FACTIONS + 2];
     for (wgt, o) in weights.iter_mut().zip(&options[..k]) {
-        *wgt = (o.2 + if current(o) { a.inertia } else { 0.0 } - top).exp();
+        *wgt = (o.2 + if current(o) { stay } else { 0.0 } - top).exp();
     }
     let chosen = crate::rng::weighted(&weights[..k], rng.random());
     let o = options[chosen];

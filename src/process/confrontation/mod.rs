@@ -389,11 +389,10 @@ fn take(w: &mut World, f: usize, kind: Kind, t: u16) {
 /// Hazem "demanded the surrender of locals who were members"): their heavy
 /// weapons pass to it and their men lay down their arms and go home. Men may
 /// take up arms in a group again later (affiliation), without its weapons.
-fn surrender_groups(w: &mut World, s: &Scenario, f: usize, t: u16) {
-    let single = super::town::single(s);
+fn surrender_groups(w: &mut World, f: usize, t: u16) {
     let p = &mut w.society.people;
     for i in 0..p.len() {
-        if p.status[i] == Status::LocalFighter && (single || p.place[i] == t) {
+        if p.status[i] == Status::LocalFighter && p.place[i] == t {
             p.group[i] = crate::society::people::NONE_U16;
             p.flags[i].clear(crate::society::people::Flags::ARMED);
             p.assign(i, Status::Civilian, crate::society::people::NONE_U8);
@@ -455,7 +454,7 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
             for inst in w.society.institutions.iter_mut().filter(|i| i.town == t) {
                 inst.controller = Controller::Faction(f as u8);
             }
-            surrender_groups(w, s, f, t);
+            surrender_groups(w, f, t);
             super::town::shift_efficacy(w, s, t, c.defeat_efficacy, false);
         }
         Outcome::Stalemate | Outcome::Repelled => {}
