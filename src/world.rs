@@ -214,6 +214,13 @@ impl World {
             r.person = map[r.person as usize];
             r.person != u32::MAX
         });
+        // The month's births waiting for the census name their mothers by
+        // index: renumber them too (a compaction between censuses used to
+        // leave them pointing past the columns).
+        self.births.retain_mut(|(m, _)| {
+            *m = map[*m as usize];
+            *m != u32::MAX
+        });
         s.family_start = starts(&s.people.family, s.family_start.len() - 1);
         s.household_start = starts(&s.people.household, s.household_start.len() - 1);
     }

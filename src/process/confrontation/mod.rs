@@ -136,10 +136,10 @@ fn start(w: &mut World, s: &Scenario) -> bool {
         }
         let fighters = super::town::fighters(w, s, f, t);
         let locals = super::town::count(w, s, t, Status::LocalFighter);
-        // A faction attacks first once.
+        // A faction attacks first once (in a region, once in each town).
         let attack = pending.is_some()
             || (fp.wakes_when_expelled.is_none()
-                && !w.factions[f].attacked
+                && (!w.factions[f].attacked || !super::town::single(s))
                 && ((fighting.attack_day > 0 && w.day == fighting.attack_day)
                     || (fighting.attack_threshold > 0.0 && fighters > fighting.attack_threshold * locals)));
         let storm = pending.unwrap_or(true);
