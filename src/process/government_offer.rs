@@ -9,11 +9,12 @@
 //!   it against staying: the faction's protection (feared, it protects from
 //!   its own violence), its pay or package, commitment and a public pledge
 //!   (`campaign.pledge_cost`). One who takes it leaves as an ex-member.
-//! - The contest (`contest`): anyone a faction approaches or offers tawba
-//!   weighs its offer against the government's and loyalty to their side;
-//!   the campaign and tawba steps call it. Each side's value is
-//!   `protection_weight x protection (x fear, for the faction) +
-//!   livelihood_weight x livelihood x need + services_weight x services`;
+//! - The contest (`faction_wins`): anyone a faction approaches or offers
+//!   tawba weighs its offer against the government's and loyalty to their
+//!   side; the campaign and tawba steps call it. Each side's value is
+//!   `protection_weight x protection x danger + livelihood_weight x
+//!   livelihood x need + services_weight x services` (the faction's services
+//!   are its standing), danger being `insecurity + (1 - insecurity) x fear`;
 //!   the faction's side loses `grievance_weight x grievance` toward it. The
 //!   chance of going to the faction is the logistic of the difference.
 //! - `forces`: the state's security forces in the area, counted beside the

@@ -422,7 +422,8 @@ fn triggers(w: &mut World, s: &Scenario, rng: &mut Rng) {
 
 /// A trigger in town `t`. One town rises at a time: a trigger in another town
 /// while one is up (or demonstrating) angers its own town only; once that
-/// uprising is over, another town may rise, each against a faction once.
+/// uprising is over, another town may rise, each against a faction once
+/// (again after the faction has taken it since).
 fn trigger(w: &mut World, s: &Scenario, f: usize, kind: &'static str, t: u16) {
     super::town::raise_grievance(w, s, f, t, s.mobilisation.trigger_town_grievance);
     if kind == "threat_to_storm" {
@@ -430,8 +431,20 @@ fn trigger(w: &mut World, s: &Scenario, f: usize, kind: &'static str, t: u16) {
     }
     let u = &w.uprising;
     if u.against.is_some() && u.town != t {
-        // A town rises against a faction once (as a single town does).
-        let risen = w.past_uprisings.iter().chain(std::iter::once(u)).any(|x| x.town == t && x.against == Some(f as u8) && x.call_day.is_some());
+        // A town rises against a faction once (as a single town does), and
+        // again only after the faction has taken it since (its rule breeds
+        // its own awakening).
+        let taken = w
+            .battles
+            .iter()
+            .filter(|b| b.faction as usize == f && b.town == t && b.outcome == Some(super::confrontation::Outcome::FactionHolds))
+            .filter_map(|b| b.decided_day)
+            .max();
+        let risen = w
+            .past_uprisings
+            .iter()
+            .chain(std::iter::once(u))
+            .any(|x| x.town == t && x.against == Some(f as u8) && x.call_day.is_some_and(|d| taken.is_none_or(|k| d > k)));
         if !u.over || risen {
             return;
         }
