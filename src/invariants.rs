@@ -189,6 +189,24 @@ pub fn check_summary(s: &Summary, last_day: u32) -> Result<(), Violation> {
             bad.push(format!("{what}: {part} of {whole}"));
         }
     }
+    // The defection strategies (7.20-7.22): the won of the weighed, the
+    // taken of the offered, the shifted of the approached figures and
+    // families, the days in the phases of the days run.
+    for f in &s.factions {
+        let Some(st) = &f.strategy else { continue };
+        let days = st.days_guerrilla + st.days_consolidation + st.days_territory + st.days_collapse;
+        for (part, whole, what) in [
+            (st.contested_won, st.contested, "contested choices won of those weighed"),
+            (st.tawba_taken, st.tawba_offered, "tawba taken of offered"),
+            (st.shifted + st.pledges, st.approached, "figures shifted and families pledged of those approached"),
+            (st.repentants_admitted + st.repentants_caught, st.tawba_taken + st.repentants_admitted, "repentants admitted or caught of those who repented"),
+            (days, u64::from(last_day), "days in the phases of the days run"),
+        ] {
+            if part > whole {
+                bad.push(format!("{}: {what}: {part} of {whole}", f.name));
+            }
+        }
+    }
     match bad.into_iter().next() {
         Some(what) => Err(Violation { day: last_day, what }),
         None => Ok(()),
