@@ -217,20 +217,17 @@ pub struct Newborn {
 /// Insert values into a column: `at[k]` goes before old index `before[k]`
 /// (positions in order).
 fn spread<T: Copy>(v: &mut Vec<T>, before: &[usize], value: impl Fn(usize) -> T) {
-    let mut out = Vec::with_capacity(v.len() + before.len());
-    let mut k = 0;
-    for (i, x) in v.iter().enumerate() {
-        while k < before.len() && before[k] <= i {
-            out.push(value(k));
-            k += 1;
-        }
-        out.push(*x);
+    // In place, from the end: each run of old entries moves up by the number
+    // of newborns before it (no second column, no fresh pages each census).
+    let old = v.len();
+    v.extend((0..before.len()).map(&value));
+    let mut end = old;
+    for k in (0..before.len()).rev() {
+        let b = before[k].min(end);
+        v.copy_within(b..end, b + k + 1);
+        v[b + k] = value(k);
+        end = b;
     }
-    while k < before.len() {
-        out.push(value(k));
-        k += 1;
-    }
-    *v = out;
 }
 
 /// Head counts of one place.
