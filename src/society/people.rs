@@ -236,7 +236,7 @@ fn spread<T: Copy>(v: &mut Vec<T>, before: &[usize], value: impl Fn(usize) -> T)
 pub fn next_equal<T: Copy + PartialEq>(col: &[T], from: usize, v: T) -> usize {
     const BLOCK: usize = 64;
     let mut i = from.min(col.len());
-    while i < col.len() && i % BLOCK != 0 {
+    while i < col.len() && !i.is_multiple_of(BLOCK) {
         if col[i] == v {
             return i;
         }
