@@ -173,20 +173,20 @@ impl Relaxing {
     /// Insert people: `values[k]` goes before old index `before[k]`
     /// (positions in order); the column is rewritten at scale 1.
     pub fn insert(&mut self, before: &[usize], values: &[f32], counted: impl Fn(usize) -> bool + Sync) {
-        let mut out = Vec::with_capacity(self.stored.len() + values.len());
-        let mut k = 0;
-        for i in 0..self.stored.len() {
-            while k < before.len() && before[k] <= i {
-                out.push(values[k].clamp(self.lo, 1.0));
-                k += 1;
-            }
-            out.push(self.get(i));
+        // In place: the stored values at scale 1, then from the end each run
+        // moves up by the number of newborns before it.
+        let old = self.stored.len();
+        for i in 0..old {
+            self.stored[i] = self.get(i);
         }
-        while k < before.len() {
-            out.push(values[k].clamp(self.lo, 1.0));
-            k += 1;
+        self.stored.extend(values[..before.len()].iter().map(|v| v.clamp(self.lo, 1.0)));
+        let mut end = old;
+        for k in (0..before.len()).rev() {
+            let b = before[k].min(end);
+            self.stored.copy_within(b..end, b + k + 1);
+            self.stored[b + k] = values[k].clamp(self.lo, 1.0);
+            end = b;
         }
-        self.stored = out;
         self.scale = 1.0;
         self.shift = 0.0;
         self.renormalise(counted);

@@ -366,27 +366,32 @@ fn time_in_detention(w: &mut World, s: &Scenario, share: &[f64]) {
     // The members' mean commitment in each place.
     let mut sum = vec![0.0f64; places.len()];
     let mut count = vec![0u32; places.len()];
-    for i in 0..n {
-        if p.status[i] == Status::Detained && p.faction[i] == f && (p.place[i] as usize) < places.len() {
+    let next = |col: &[Status], i: usize| crate::society::people::next_equal(col, i, Status::Detained);
+    let mut i = next(&p.status, 0);
+    while i < n {
+        if p.faction[i] == f && (p.place[i] as usize) < places.len() {
             sum[p.place[i] as usize] += f64::from(p.commitment.get(i));
             count[p.place[i] as usize] += 1;
         }
+        i = next(&p.status, i + 1);
     }
     let model: Vec<f64> = sum.iter().zip(&count).map(|(s, &c)| s / f64::from(c.max(1))).collect();
     let week = |per_year: f64| 1.0 - (-per_year * f64::from(WEEK) / 365.0).exp();
     let (harden, enforce, rehab) = (week(d.hardening_per_year), week(d.enforcement_per_year), week(d.rehabilitation_per_year));
-    for i in 0..n {
-        if p.status[i] != Status::Detained {
-            continue;
-        }
+    let mut i = next(&p.status, 0);
+    while i < n {
         let k = p.place[i] as usize;
-        let Some(pl) = places.get(k).filter(|pl| pl.kind.detains()) else { continue };
+        let Some(pl) = places.get(k).filter(|pl| pl.kind.detains()) else {
+            i = next(&p.status, i + 1);
+            continue;
+        };
         let c = f64::from(p.commitment.get(i));
         let mut dc = harden * (1.0 - pl.conditions) * (1.0 - c) + enforce * share[k] * (model[k] - c).max(0.0);
         if pl.rehabilitation {
             dc -= rehab * c;
         }
         p.commitment.set(i, (c + dc).clamp(0.0, 1.0) as f32);
+        i = next(&p.status, i + 1);
     }
 }
 

@@ -170,7 +170,7 @@ pub fn step(w: &mut World, s: &Scenario) {
             .collect();
         let mut left = moving;
         let n = w.society.people.len();
-        let mut i = 0;
+        let mut i = crate::society::people::next_equal(&w.society.people.place, 0, hideout as u16);
         while left > 0 && i < n {
             let p = &w.society.people;
             if p.status[i] == Status::Elsewhere && p.faction[i] as usize == f && p.place[i] as usize == hideout {
@@ -181,7 +181,7 @@ pub fn step(w: &mut World, s: &Scenario) {
                 w.region.today[t].infiltrated += 1;
                 left -= 1;
             }
-            i += 1;
+            i = crate::society::people::next_equal(&w.society.people.place, i + 1, hideout as u16);
         }
     }
     // Attacks and the hunt, by the fighters in towns.

@@ -74,14 +74,14 @@ fn places(w: &World) -> Vec<PlaceDay> {
             .collect();
     if p.tally.status[Status::Detained as usize] > 0 {
         let mut commitment = vec![0.0f64; out.len()];
-        for i in 0..p.len() {
-            if p.status[i] == Status::Detained
-                && let Some(d) = out.get_mut(p.place[i] as usize)
-            {
+        let mut i = crate::society::people::next_equal(&p.status, 0, Status::Detained);
+        while i < p.len() {
+            if let Some(d) = out.get_mut(p.place[i] as usize) {
                 d.detained_by_age[p.age[i] as usize] += 1;
                 d.detained_women += u32::from(p.sex[i] == Sex::Female);
                 commitment[p.place[i] as usize] += f64::from(p.commitment.get(i));
             }
+            i = crate::society::people::next_equal(&p.status, i + 1, Status::Detained);
         }
         for (d, c) in out.iter_mut().zip(commitment) {
             let held = d.status[Status::Detained as usize];

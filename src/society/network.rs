@@ -195,36 +195,72 @@ impl Csr {
     /// given in both directions). Rows stay sorted and free of duplicates.
     pub fn insert(&mut self, map: &[u32], total: usize, mut extra: Vec<(u32, u32)>) {
         extra.sort_unstable();
+        let old_rows = self.offsets.len() - 1;
+        // Forward: each new row's old row (the map is increasing) and, for
+        // the few rows given extra entries, the merged row.
         let mut old_of = vec![u32::MAX; total];
-        for (old, &new) in map.iter().enumerate() {
+        for (old, &new) in map.iter().enumerate().take(old_rows) {
             old_of[new as usize] = old as u32;
         }
+        let mut merged: Vec<u32> = Vec::new();
+        let mut merged_at: Vec<(u32, u32, u32)> = Vec::new(); // (row, start, end) in `merged`
         let mut offsets = Vec::with_capacity(total + 1);
-        let mut targets = Vec::with_capacity(self.targets.len() + extra.len());
+        let mut len = 0u32;
         let mut e = 0;
-        let mut row = Vec::new();
         for (r, &old) in old_of.iter().enumerate() {
-            offsets.push(targets.len() as u32);
-            row.clear();
-            if old != u32::MAX {
-                row.extend(self.row(old as usize).iter().map(|&t| map[t as usize]));
-            }
-            let had = row.len();
-            while e < extra.len() && extra[e].0 as usize == r {
-                if extra[e].1 as usize != r {
-                    row.push(extra[e].1);
+            offsets.push(len);
+            let own = if old != u32::MAX { self.row(old as usize) } else { &[] };
+            if e < extra.len() && extra[e].0 as usize == r {
+                let start = merged.len();
+                merged.extend(own.iter().map(|&t| map[t as usize]));
+                let had = merged.len();
+                while e < extra.len() && extra[e].0 as usize == r {
+                    if extra[e].1 as usize != r {
+                        merged.push(extra[e].1);
+                    }
+                    e += 1;
                 }
-                e += 1;
+                if merged.len() > had {
+                    merged[start..].sort_unstable();
+                    let mut w = start;
+                    for k in start..merged.len() {
+                        if k == start || merged[k] != merged[w - 1] {
+                            merged[w] = merged[k];
+                            w += 1;
+                        }
+                    }
+                    merged.truncate(w);
+                }
+                merged_at.push((r as u32, start as u32, merged.len() as u32));
+                len += (merged.len() - start) as u32;
+            } else {
+                len += own.len() as u32;
             }
-            if row.len() > had {
-                row.sort_unstable();
-                row.dedup();
-            }
-            targets.extend_from_slice(&row);
         }
-        offsets.push(targets.len() as u32);
+        offsets.push(len);
+        // Backward, in place: a row's new start is never before its old one,
+        // so moving rows from the last down overwrites only what was moved.
+        self.targets.resize(len as usize, 0);
+        for r in (0..total).rev() {
+            let (ns, ne) = (offsets[r] as usize, offsets[r + 1] as usize);
+            if let Some(&(mr, ms, me)) = merged_at.last()
+                && mr as usize == r
+            {
+                self.targets[ns..ne].copy_from_slice(&merged[ms as usize..me as usize]);
+                merged_at.pop();
+                continue;
+            }
+            let old = old_of[r];
+            if old == u32::MAX {
+                continue;
+            }
+            let (os, oe) = (self.offsets[old as usize] as usize, self.offsets[old as usize + 1] as usize);
+            self.targets.copy_within(os..oe, ns);
+            for t in &mut self.targets[ns..ne] {
+                *t = map[*t as usize];
+            }
+        }
         self.offsets = offsets;
-        self.targets = targets;
     }
 
     /// Renumber after people were removed (`map[old] = new`, or `u32::MAX`).

@@ -220,20 +220,38 @@ pub struct Newborn {
 /// Insert values into a column: `at[k]` goes before old index `before[k]`
 /// (positions in order).
 fn spread<T: Copy>(v: &mut Vec<T>, before: &[usize], value: impl Fn(usize) -> T) {
-    let mut out = Vec::with_capacity(v.len() + before.len());
-    let mut k = 0;
-    for (i, x) in v.iter().enumerate() {
-        while k < before.len() && before[k] <= i {
-            out.push(value(k));
-            k += 1;
+    // In place, from the end: each run of old entries moves up by the number
+    // of newborns before it (no second column, no fresh pages each census).
+    let old = v.len();
+    v.extend((0..before.len()).map(&value));
+    let mut end = old;
+    for k in (0..before.len()).rev() {
+        let b = before[k].min(end);
+        v.copy_within(b..end, b + k + 1);
+        v[b + k] = value(k);
+        end = b;
+    }
+}
+
+/// The first index at or after `from` whose entry is `v` (or the length):
+/// whole blocks without it are passed over in a few vector instructions, for
+/// the daily searches of a few people among millions.
+pub fn next_equal<T: Copy + PartialEq>(col: &[T], from: usize, v: T) -> usize {
+    const BLOCK: usize = 64;
+    let mut i = from.min(col.len());
+    while i < col.len() && !i.is_multiple_of(BLOCK) {
+        if col[i] == v {
+            return i;
         }
-        out.push(*x);
+        i += 1;
     }
-    while k < before.len() {
-        out.push(value(k));
-        k += 1;
+    for block in col[i..].chunks(BLOCK) {
+        if block.iter().fold(false, |any, &x| any | (x == v)) {
+            return i + block.iter().position(|&x| x == v).unwrap_or(0);
+        }
+        i += block.len();
     }
-    *v = out;
+    col.len()
 }
 
 /// Head counts of one place.
@@ -702,5 +720,27 @@ impl People {
         let places = self.at.len();
         self.recount_places(places);
         map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_equal;
+
+    #[test]
+    fn next_equal_finds_each_match_in_order_across_blocks() {
+        let mut col = vec![0u16; 300];
+        for &k in &[0usize, 63, 64, 65, 130, 299] {
+            col[k] = 7;
+        }
+        let mut found = Vec::new();
+        let mut i = next_equal(&col, 0, 7);
+        while i < col.len() {
+            found.push(i);
+            i = next_equal(&col, i + 1, 7);
+        }
+        assert_eq!(found, vec![0, 63, 64, 65, 130, 299]);
+        assert_eq!(next_equal(&col, 5, 9), 300);
+        assert_eq!(next_equal(&col, 400, 7), 300);
     }
 }
