@@ -217,7 +217,8 @@ fn phases<DB: DrawingBackend>(
         line(&mut chart, &[(d, 0.0), (d, y1)], RGBColor(0, 0, 0), 1, 1)?;
     }
     line(&mut chart, towns, RGBColor(0, 0, 0), 0, 2)?;
-    let mut entries: Vec<Entry> = Phase::ALL.iter().map(|p| Entry { label: p.name().to_string(), colour: PHASE_COLOURS[*p as usize], swatch: Swatch::Fill }).collect();
+    let mut entries: Vec<Entry> =
+        Phase::ALL.iter().map(|p| Entry { label: p.name().to_string(), colour: PHASE_COLOURS[*p as usize], swatch: Swatch::Fill }).collect();
     entries.push(Entry { label: "towns held".into(), colour: RGBColor(0, 0, 0), swatch: Swatch::Line(0) });
     if !windows.is_empty() {
         entries.push(Entry { label: format!("a tawba window opens ({})", windows.len()), colour: RGBColor(0, 0, 0), swatch: Swatch::Line(1) });
