@@ -21,7 +21,8 @@ fn data(name: &str) -> String {
 }
 
 /// Output directories for every chart kind: a run with an ensemble, an
-/// Epstein run, a two-parameter sweep and a sweep of policies.
+/// Epstein run, a two-parameter sweep, a sweep of policies, and a run with a
+/// faction's defection strategy.
 fn outputs(tmp: &Path) -> Vec<PathBuf> {
     let root = root();
     let town = root.join("tests/data/sweep/town.toml").display().to_string();
@@ -32,7 +33,9 @@ fn outputs(tmp: &Path) -> Vec<PathBuf> {
     ok(tmp, &["sweep", &data("policies.toml"), "--out", "policies"]);
     ok(tmp, &["plot", "policies"]);
     ok(tmp, &["sweep", &data("grid3.toml"), "--out", "grid3", "--plot"]);
-    ["run", "epstein", "grid", "policies", "grid3"].iter().map(|d| tmp.join(d)).collect()
+    let strategy = root.join("tests/data/strategy-town.toml").display().to_string();
+    ok(tmp, &["run", &strategy, "--days", "90", "--set", "factions.isis.tawba.windows_per_year=6", "--out", "strategy", "--plot"]);
+    ["run", "epstein", "grid", "policies", "grid3", "strategy"].iter().map(|d| tmp.join(d)).collect()
 }
 
 fn png_size(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
@@ -104,6 +107,7 @@ fn every_chart_kind_is_a_valid_png_and_svg_of_its_stated_size_and_not_blank() {
         "grid3/outcomes-vs-affiliation-protection",
         "grid3/heatmap-base",
         "grid3/heatmap-rich_faction",
+        "strategy/strategy",
     ] {
         assert!(names.iter().any(|n| n == kind), "chart {kind} missing; drawn: {names:?}");
     }
@@ -348,4 +352,43 @@ fn a_sweep_aligns_each_point_on_its_council_call_beside_the_calendar() {
         assert!(peak("mobilised@call", p) >= peak("mobilised", p), "point {p}: aligned peak below the calendar's");
     }
     assert!(tmp.path().join("s/charts/policies-from-call.png").is_file() && tmp.path().join("s/charts/policies.png").is_file());
+}
+
+/// A column's total over the days of a run's timeseries.csv.
+fn column_total(path: &Path, column: &str) -> f64 {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let k = r.headers().unwrap().iter().position(|c| c == column).unwrap_or_else(|| panic!("no column {column}"));
+    r.records().map(|rec| rec.unwrap()[k].parse::<f64>().unwrap()).sum()
+}
+
+#[test]
+fn a_run_with_a_faction_strategy_charts_its_phases_and_defections_and_one_without_draws_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strategy = root().join("tests/data/strategy-town.toml").display().to_string();
+    let set = ["--set", "factions.isis.tawba.windows_per_year=6", "--set", "government.defection_reach_per_week=0.05"];
+    ok(tmp.path(), &[&["run", &strategy, "--days", "60", "--out", "on", "--plot", "--quiet"][..], &set[..]].concat());
+    let svg = fs::read_to_string(tmp.path().join("on/charts/strategy.svg")).expect("a run with a strategy draws strategy.svg");
+    assert!(tmp.path().join("on/charts/strategy.png").is_file(), "no strategy.png beside the SVG");
+    // The legend names every phase (a text element each), and the strip names those the faction was in.
+    for phase in ["dormant", "guerrilla", "consolidation", "territory", "collapse", "towns held"] {
+        assert!(svg.contains(&format!("\n{phase}\n")), "the legend does not name the phase {phase}");
+    }
+    // Who defected to whom: the legend's totals are the timeseries' (the shifted and the followers they brought).
+    let series = tmp.path().join("on/timeseries.csv");
+    let covert = column_total(&series, "shifted_isis") + column_total(&series, "followers_isis");
+    assert!(covert > 0.0, "nobody shifted in 60 days: the chart would show nothing");
+    assert!(svg.contains(&format!("\nto it: covert approach ({covert:.0})\n")), "the covert approaches' total ({covert}) is not in the legend");
+    let tawba = column_total(&series, "tawba_taken_isis");
+    assert!(svg.contains(&format!("\nto it: tawba ({tawba:.0})\n")), "the tawba total ({tawba}) is not in the legend");
+    for label in ["from it to the government (", "repentants caught leaving (", "irredeemable executed (", "won by a faction (", "won by the government ("] {
+        assert!(svg.contains(label), "no `{label}` in the chart");
+    }
+    // Without a campaign, tawba or government offer: no strategy columns, and no strategy chart.
+    let town = root().join("tests/data/sweep/town.toml").display().to_string();
+    ok(tmp.path(), &["run", &town, "--days", "30", "--out", "off", "--plot", "--quiet"]);
+    let header = fs::read_to_string(tmp.path().join("off/timeseries.csv")).unwrap().lines().next().unwrap().to_string();
+    assert!(!header.contains("phase_"), "a run without strategies has phase columns: {header}");
+    assert!(tmp.path().join("off/charts/overview.svg").is_file(), "the run without strategies drew no overview");
+    assert!(!tmp.path().join("off/charts/strategy.svg").exists(), "a run without strategies drew a strategy chart");
+    assert!(!tmp.path().join("off/charts/strategy.png").exists(), "a run without strategies drew a strategy chart");
 }

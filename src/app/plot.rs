@@ -132,6 +132,10 @@ pub fn draw(dir: &Path, choice: &Choice) -> Result<Vec<Chart>, Failure> {
                 resist::chart::run::overview(&title, &series, &events, &labels)
             };
             charts.push(overview.map_err(chart_failure)?);
+            // A faction's campaign or tawba, or a government offer, adds the strategy columns.
+            if resist::chart::strategy::drawn_for(&series) {
+                charts.push(resist::chart::strategy::strategy(&title, &series, &labels).map_err(chart_failure)?);
+            }
             if dir.join("places.csv").is_file() {
                 let region = read_region(dir, &manifest, &title, &labels, &events)?;
                 charts.extend(resist::chart::region::charts(&region).map_err(chart_failure)?);

@@ -8,13 +8,15 @@
 //! each series over replicates, for one ensemble or several policies side by
 //! side ([`bands`]), and a sweep's outcomes against its parameters and as a
 //! heatmap over two parameters ([`sweep`]); a region's places, flows,
-//! detained and faction ([`region`]).
+//! detained and faction ([`region`]); the factions' defection strategies:
+//! their phases, who defected to whom, and the contest ([`strategy`]).
 
 pub mod analysis;
 pub mod bands;
 mod draw;
 pub mod region;
 pub mod run;
+pub mod strategy;
 pub mod style;
 pub mod sweep;
 
