@@ -25,7 +25,10 @@ pub(super) fn views(w: &World, s: &Scenario) -> Vec<[View; MAX_FACTIONS]> {
             let st = &w.factions[f];
             let members = f64::from(place.members[f]);
             // A town up in arms against it is closed to it (the others are not).
-            let up_against = w.uprising.against == Some(f as u8) && w.uprising.call_day.is_some() && !w.uprising.over && (k == w.uprising.town as usize || s.region.towns <= 1);
+            let up_against = w.uprising.against == Some(f as u8)
+                && w.uprising.call_day.is_some()
+                && !w.uprising.over
+                && (k == w.uprising.town as usize || s.region.towns <= 1);
             let cells = place.members[f] + place.detained[f] > 0 && s.region.declared;
             let all_members = t.members_in_town(f) as f64;
             v[f] = View {

@@ -172,10 +172,14 @@ fn execute(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
     let mean = t.executions_per_window / t.window_days.max(1.0);
     let count = if mean > 0.0 { Poisson::new(mean).map(|d| d.sample(rng) as u32).unwrap_or(0) } else { 0 };
     for _ in 0..count {
-        let p = &w.society.people;
-        let Some(i) = (0..256).map(|_| rng.random_range(0..p.len())).find(|&i| enemy(w, i) == Some(true) && campaign::reaches(w, s, f, i)) else {
+        // The irredeemable it can reach: the commanders of local groups.
+        let n = w.society.people.len();
+        let commanders: Vec<usize> =
+            w.society.groups.iter().map(|g| g.commander as usize).filter(|&i| i < n && enemy(w, i) == Some(true) && campaign::reaches(w, s, f, i)).collect();
+        if commanders.is_empty() {
             continue;
-        };
+        }
+        let i = commanders[rng.random_range(0..commanders.len())];
         let town = super::town::of(w, s, i);
         let id = w.society.people.id[i];
         let faction = w.society.people.faction[i];
