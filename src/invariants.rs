@@ -154,6 +154,10 @@ pub fn check_day(w: &World, today: &DayRecord, yesterday: Option<&DayRecord>) ->
     {
         return fail(format!("group {g} of another town joined the uprising of place {}", u.town));
     }
+    // The state's garrisons (7.23) are troops, never negative.
+    if let Some((k, g)) = w.region.garrison.iter().enumerate().find(|&(_, g)| !g.is_finite() || *g < 0.0) {
+        return fail(format!("place {k} has a garrison of {g}"));
+    }
     let t = &w.society.people.tally;
     if let Some(f) = (0..MAX_FACTIONS).find(|&f| t.elsewhere_local[f] > t.by_faction[f][Status::Elsewhere as usize]) {
         return fail(format!("faction {f} has {} locals elsewhere but {} people elsewhere", t.elsewhere_local[f], t.by_faction[f][Status::Elsewhere as usize]));
@@ -201,6 +205,8 @@ pub fn check_summary(s: &Summary, last_day: u32) -> Result<(), Violation> {
             (st.shifted + st.pledges, st.approached, "figures shifted and families pledged of those approached"),
             (st.repentants_admitted + st.repentants_caught, st.tawba_taken + st.repentants_admitted, "repentants admitted or caught of those who repented"),
             (days, u64::from(last_day), "days in the phases of the days run"),
+            (st.offensives_won, st.offensives, "offensives that drove it out of those launched"),
+            (st.returns, st.days_territory, "returns to territory of the days it held territory"),
         ] {
             if part > whole {
                 bad.push(format!("{}: {what}: {part} of {whole}", f.name));

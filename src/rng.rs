@@ -47,6 +47,7 @@ pub enum Stream {
     GovernmentOffer = 25,
     /// Who has skills a faction prizes: one draw per person (day: the faction).
     Prized = 26,
+    CounterOffensive = 27,
 }
 
 /// The key of one run: its master seed and replicate number.

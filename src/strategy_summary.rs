@@ -21,6 +21,12 @@ pub struct StrategySummary {
     pub days_territory: u64,
     pub days_collapse: u64,
     pub towns_held_peak: u64,
+    /// Times it held a town again after a collapse (its return), and the first day.
+    pub returns: u64,
+    pub first_return_day: Option<u32>,
+    /// The state's offensives on towns it held, and those that drove it out (7.23).
+    pub offensives: u64,
+    pub offensives_won: u64,
     /// Approaches (figures and families), figures who shifted, followers.
     pub approached: u64,
     pub shifted: u64,
@@ -57,6 +63,21 @@ pub fn of(s: &Scenario, w: &World, records: &[DayRecord], f: usize) -> Option<St
     let fight = w.battles.iter().filter(|b| b.faction as usize == f).map(|b| b.start_day).min().unwrap_or(u32::MAX);
     let won_before: u64 = records.iter().filter(|r| r.day < fight).map(|r| r.counts.local_fighters_to[f]).sum();
     let st = &w.factions[f].campaign;
+    // A return: territory again after a collapse.
+    let (mut returns, mut first_return_day, mut collapsed) = (0, None, false);
+    for r in records {
+        match r.phase[f] {
+            p if p == Collapse as u8 => collapsed = true,
+            p if p == Territory as u8 && collapsed => {
+                returns += 1;
+                first_return_day.get_or_insert(r.day);
+                collapsed = false;
+            }
+            _ => {}
+        }
+    }
+    let offensives = w.battles.iter().filter(|b| b.faction as usize == f && b.government);
+    let offensives_won = offensives.clone().filter(|b| b.outcome == Some(crate::process::confrontation::Outcome::Expelled)).count() as u64;
     Some(StrategySummary {
         phase_end: st.phase.name(),
         first_guerrilla_day: first(Guerrilla),
@@ -68,6 +89,10 @@ pub fn of(s: &Scenario, w: &World, records: &[DayRecord], f: usize) -> Option<St
         days_territory: days(Territory),
         days_collapse: days(Collapse),
         towns_held_peak: records.iter().map(|r| u64::from(r.towns_held[f])).max().unwrap_or(0),
+        returns,
+        first_return_day,
+        offensives: offensives.count() as u64,
+        offensives_won,
         approached: sum(&|k| k.approached[f]),
         shifted: sum(&|k| k.shifted[f]),
         followers: sum(&|k| k.followers[f]),

@@ -250,12 +250,21 @@ pub struct RegionState {
     /// The day of the latest prison attack, anywhere, and of the first that freed anyone.
     pub last_attack: Option<u32>,
     pub first_break: Option<u32>,
+    /// Per place: the state's troops left in a town it retook (7.23).
+    pub garrison: Vec<f64>,
 }
 
 impl RegionState {
     pub fn new(r: &crate::region::Params) -> RegionState {
         let n = r.places.len();
-        RegionState { attacked_day: vec![None; n], today: vec![Default::default(); n], cell_day: vec![None; n], last_attack: None, first_break: None }
+        RegionState {
+            attacked_day: vec![None; n],
+            today: vec![Default::default(); n],
+            cell_day: vec![None; n],
+            last_attack: None,
+            first_break: None,
+            garrison: vec![0.0; n],
+        }
     }
 }
 

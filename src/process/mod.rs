@@ -9,6 +9,7 @@ pub mod amnesty;
 pub mod breaking_the_walls;
 pub mod campaign;
 pub mod confrontation;
+pub mod counter_offensive;
 pub mod demography;
 pub mod detention;
 pub mod displacement_and_return;
@@ -44,6 +45,7 @@ pub fn day(w: &mut World, s: &Scenario) -> DayRecord {
     affiliation::step(w, s); //                             4
     mobilisation::step(w, s); //                            5
     amnesty::step(w, s); //                                 6
+    counter_offensive::step(w, s); //                      6b
     confrontation::step(w, s); //                           7
     aftermath::step(w, s); //                               8
     prisoners::step(w, s); //                               9

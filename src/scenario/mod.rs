@@ -50,6 +50,7 @@ pub struct RawScenario {
     pub amnesty: Option<amnesty::Raw>,
     pub government: Option<crate::process::government_offer::Raw>,
     pub confrontation: Option<confrontation::Raw>,
+    pub counter_offensive: Option<crate::process::counter_offensive::Raw>,
     pub aftermath: Option<aftermath::Raw>,
     pub prisoners: Option<prisoners::Raw>,
     pub relaxation: Option<relaxation::Raw>,
@@ -94,6 +95,8 @@ pub struct Scenario {
     /// The government's offer and how people weigh offers (docs/model.md, 7.22).
     pub government: crate::process::government_offer::Params,
     pub confrontation: confrontation::Params,
+    /// The state's counter-offensives on towns a faction holds (docs/model.md, 7.23).
+    pub counter_offensive: crate::process::counter_offensive::Params,
     pub aftermath: aftermath::Params,
     pub prisoners: prisoners::Params,
     pub relaxation: relaxation::Params,
@@ -374,6 +377,8 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
     let amnesty = c.section("amnesty", |c| amnesty::Params::resolve(&raw.amnesty.clone().unwrap_or_default(), c))?;
     let government = c.section("government", |c| crate::process::government_offer::Params::resolve(&raw.government.clone().unwrap_or_default(), c))?;
     let confrontation = c.section("confrontation", |c| confrontation::Params::resolve(&raw.confrontation.clone().unwrap_or_default(), c))?;
+    let counter_offensive =
+        c.section("counter_offensive", |c| crate::process::counter_offensive::Params::resolve(&raw.counter_offensive.clone().unwrap_or_default(), c))?;
     let aftermath = c.section("aftermath", |c| aftermath::Params::resolve(&raw.aftermath.clone().unwrap_or_default(), c))?;
     let prisoners = c.section("prisoners", |c| prisoners::Params::resolve(&raw.prisoners.clone().unwrap_or_default(), c))?;
     let relaxation = c.section("relaxation", |c| relaxation::Params::resolve(&raw.relaxation.clone().unwrap_or_default(), c))?;
@@ -397,6 +402,7 @@ fn resolve(raw: &RawScenario, c: &mut Check) -> Result<Scenario, ScenarioError> 
         amnesty,
         government,
         confrontation,
+        counter_offensive,
         aftermath,
         prisoners,
         relaxation,

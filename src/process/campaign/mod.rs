@@ -110,6 +110,11 @@ pub fn step(w: &mut World, s: &Scenario) {
 
 /// Towns where faction `f` runs the court and the police.
 pub fn towns_held(w: &World, s: &Scenario, f: usize) -> u32 {
+    held(w, s, f).iter().filter(|h| **h).count() as u32
+}
+
+/// For each town, whether faction `f` holds it (runs its court and police).
+pub fn held(w: &World, s: &Scenario, f: usize) -> Vec<bool> {
     let towns = s.region.towns.max(1);
     let mut court = vec![false; towns];
     let mut police = vec![false; towns];
@@ -122,7 +127,7 @@ pub fn towns_held(w: &World, s: &Scenario, f: usize) -> u32 {
             }
         }
     }
-    court.iter().zip(&police).filter(|(c, p)| **c && **p).count() as u32
+    court.iter().zip(&police).map(|(c, p)| *c && *p).collect()
 }
 
 fn read_phase(w: &mut World, s: &Scenario, f: usize) {
@@ -130,7 +135,8 @@ fn read_phase(w: &mut World, s: &Scenario, f: usize) {
     let t = &w.society.people.tally;
     let members = t.members_in_town(f);
     let force = members as f64 + t.by_faction[f][Status::Elsewhere as usize] as f64;
-    let defenders = t.status[Status::LocalFighter as usize] as f64 + s.government.forces;
+    let garrisons: f64 = w.region.garrison.iter().sum();
+    let defenders = t.status[Status::LocalFighter as usize] as f64 + s.government.forces + garrisons;
     let r = force / defenders.max(1.0);
     let weight = r * r / (r * r + c.tamkin_ratio * c.tamkin_ratio);
     let held = towns_held(w, s, f);
@@ -152,7 +158,9 @@ fn read_phase(w: &mut World, s: &Scenario, f: usize) {
         Phase::Territory
     } else if st.last_held_day.is_some_and(|d| f64::from(day - d) <= c.collapse_days) {
         Phase::Collapse
-    } else if weight >= 0.5 {
+    } else if weight >= 0.5 + c.phase_margin / 2.0 || (st.phase == Phase::Consolidation && weight >= 0.5 - c.phase_margin / 2.0) {
+        // The label holds until the weight crosses the line by a margin, so
+        // day-to-day noise at the line does not flicker it.
         Phase::Consolidation
     } else {
         Phase::Guerrilla

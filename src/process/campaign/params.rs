@@ -8,6 +8,7 @@ use crate::scenario::{Check, Real, ScenarioError};
 pub struct RawCampaign {
     pub tamkin_ratio: Option<f64>,
     pub collapse_days: Option<f64>,
+    pub phase_margin: Option<f64>,
     pub approaches_per_week: Option<f64>,
     pub notable_weight: Option<f64>,
     pub commander_weight: Option<f64>,
@@ -26,6 +27,7 @@ pub struct RawCampaign {
 pub struct Campaign {
     pub tamkin_ratio: f64,
     pub collapse_days: f64,
+    pub phase_margin: f64,
     pub approaches_per_week: f64,
     /// Relative weights of notables, local group commanders and local fighters as its targets.
     pub weights: [f64; 3],
@@ -72,6 +74,18 @@ impl Campaign {
                 unit: "days",
                 doc: "Days after losing its last town during which its phase reads collapse (then guerrilla again).",
                 source: "Ingram and Mohammed 2022 ('booms and busts'); value: assumption",
+            },
+        )?;
+        let phase_margin = r(
+            "phase_margin",
+            raw.phase_margin,
+            Real {
+                default: 0.1,
+                min: 0.0,
+                max: 0.9,
+                unit: "strength weight",
+                doc: "Margin around the strength weight 0.5 for the phase label: it reads consolidation from 0.5 + margin/2 and guerrilla again below 0.5 - margin/2 (the label only: behaviour follows the weight itself).",
+                source: "assumption (a label that does not flicker with day-to-day noise)",
             },
         )?;
         let approaches_per_week = r(
@@ -176,6 +190,7 @@ impl Campaign {
         Ok(Campaign {
             tamkin_ratio,
             collapse_days,
+            phase_margin,
             approaches_per_week,
             weights: [notable_weight, commander_weight, fighter_weight],
             followers_share,

@@ -87,6 +87,11 @@ pub struct Battle {
     pub local_fighting: u64,
     pub outcome: Option<Outcome>,
     pub decided_day: Option<u32>,
+    /// The state's counter-offensive (7.23): its troops fight on the town's side.
+    pub government: bool,
+    /// The state's troops still fighting (not people of the region).
+    pub troops: f64,
+    pub troops_lost: u64,
 }
 
 fn combatant(w: &World, s: &Scenario, t: u16, f: usize, i: usize) -> bool {
@@ -127,19 +132,27 @@ fn start(w: &mut World, s: &Scenario) -> bool {
         // the town it weighed, the last to rise), else where its fighters are
         // strongest against the local fighters; in a single town, the town.
         let t = if called || w.factions[f].attack_pending.is_some() { w.uprising.town } else { target_town(w, s, f) };
-        // A faction attacks a town once; a town storms a faction once on a
-        // call (in a single town, once in all: it rises once).
+        // A faction attacks a town once (in a region, again once driven out
+        // of it since); a town storms a faction once on a call (in a single
+        // town, once in all: it rises once).
         let by_faction = w.factions[f].attack_pending.is_some();
-        let since = if by_faction || super::town::single(s) { 0 } else { w.uprising.call_day.unwrap_or(0) };
-        if w.battles.iter().any(|b| b.faction as usize == f && b.town == t && b.by_faction == by_faction && b.start_day >= since) {
+        let since = if super::town::single(s) {
+            0
+        } else if by_faction {
+            driven_out(w, f, t)
+        } else {
+            w.uprising.call_day.unwrap_or(0)
+        };
+        if w.battles.iter().any(|b| b.faction as usize == f && b.town == t && b.by_faction == by_faction && !b.government && b.start_day >= since) {
             continue;
         }
         let fighters = super::town::fighters(w, s, f, t);
-        let locals = super::town::count(w, s, t, Status::LocalFighter);
+        // The state's garrison in a town it retook counts among its defenders (7.23).
+        let locals = super::town::count(w, s, t, Status::LocalFighter) + super::counter_offensive::garrison(w, t);
         // A faction attacks first once (in a region, once in each town).
         let attack = pending.is_some()
             || (fp.wakes_when_expelled.is_none()
-                && (!w.factions[f].attacked || !super::town::single(s))
+                && (!w.factions[f].attacked || (!super::town::single(s) && !attacked_since_driven_out(w, f, t)))
                 && ((fighting.attack_day > 0 && w.day == fighting.attack_day)
                     || (fighting.attack_threshold > 0.0 && fighters > fighting.attack_threshold * locals)));
         let storm = pending.unwrap_or(true);
@@ -147,7 +160,21 @@ fn start(w: &mut World, s: &Scenario) -> bool {
             let night = attack && fighting.attack_at_night;
             w.factions[f].attack_pending = None;
             w.factions[f].attacked |= attack;
-            w.battles.push(Battle { faction: f as u8, town: t, start_day: w.day, by_faction: attack, night, storm: !attack || storm, ..Battle::default() });
+            // A garrison of the state's in the town fights on the town's side.
+            let troops = super::counter_offensive::garrison(w, t);
+            if troops > 0.0 {
+                w.region.garrison[t as usize] = 0.0;
+            }
+            w.battles.push(Battle {
+                faction: f as u8,
+                town: t,
+                start_day: w.day,
+                by_faction: attack,
+                night,
+                storm: !attack || storm,
+                troops,
+                ..Battle::default()
+            });
             w.event(
                 if attack { "faction_attack" } else { "town_attack" },
                 if attack { &fp.name } else { "community" },
@@ -177,15 +204,32 @@ fn start(w: &mut World, s: &Scenario) -> bool {
     false
 }
 
+/// The day after faction `f` was last driven out of town `t` (0: never).
+fn driven_out(w: &World, f: usize, t: u16) -> u32 {
+    let out = |b: &&Battle| b.faction as usize == f && b.town == t && matches!(b.outcome, Some(Outcome::Expelled));
+    w.battles.iter().rev().find(out).and_then(|b| b.decided_day).map_or(0, |d| d + 1)
+}
+
+/// Whether faction `f` has attacked town `t` since it was last driven out of
+/// it: in a region it attacks each town once, and again only after losing it.
+fn attacked_since_driven_out(w: &World, f: usize, t: u16) -> bool {
+    let since = driven_out(w, f, t);
+    w.battles.iter().any(|b| b.faction as usize == f && b.town == t && b.by_faction && b.start_day >= since)
+}
+
 /// The town where faction `f`'s fighters are most against the local
-/// fighters there (the first such, in the region's order).
+/// fighters there (the first such, in the region's order), among those it
+/// may attack.
 fn target_town(w: &World, s: &Scenario, f: usize) -> u16 {
     if super::town::single(s) {
         return 0;
     }
     let mut best = (0u16, -1.0);
     for t in 0..s.region.towns as u16 {
-        let odds = super::town::fighters(w, s, f, t) / (super::town::count(w, s, t, Status::LocalFighter) + 1.0);
+        if attacked_since_driven_out(w, f, t) {
+            continue;
+        }
+        let odds = super::town::fighters(w, s, f, t) / (super::town::count(w, s, t, Status::LocalFighter) + super::counter_offensive::garrison(w, t) + 1.0);
         if odds > best.1 {
             best = (t, odds);
         }
@@ -206,13 +250,13 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
     }
     let p = &w.society.people;
     let faction_side: Vec<u32> = (0..p.len()).filter(|&i| combatant(w, s, t, f, i)).map(|i| i as u32).collect();
-    let town_side: Vec<u32> = (0..p.len()).filter(|&i| town_fighter(w, i)).map(|i| i as u32).collect();
+    let town_side: Vec<u32> = (0..p.len()).filter(|&i| town_fighter(w, i) && (!b.government || super::town::within(w, s, t, i))).map(|i| i as u32).collect();
     let joined_weapons: f64 = w
         .society
         .groups
         .iter()
         .enumerate()
-        .filter(|(g, _)| w.uprising.groups_joined.get(*g).copied().unwrap_or(false))
+        .filter(|(g, group)| w.uprising.groups_joined.get(*g).copied().unwrap_or(false) && (!b.government || group.town == t))
         .map(|(_, g)| f64::from(g.weapons))
         .sum();
     // Heavy weapons need men: a faction with no fighters left cannot hold with its guns alone.
@@ -241,7 +285,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
             // The contest for the base: tonight's garrison and whoever turns
             // out to defend it, the fewer the later at night.
             let civilians = armed_civilians.min(arms);
-            let groups = (town_side.len() as f64 - armed_civilians) + c.weapon_value * joined_weapons;
+            let groups = (town_side.len() as f64 - armed_civilians) + c.weapon_value * joined_weapons + b.troops;
             let ready = garrison_ready(w, s, t, b.night, rng);
             let defence = base_defence(w, s, t, b.night, ready, civilians, groups);
             // A move on the base alone is a siege prepared over the days
@@ -265,14 +309,24 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         return;
     }
     // Attrition; a night attack's first day is the faction's alone.
-    let town_fire = if first_day && b.night { 0.0 } else { c.town_effectiveness * town_force * (1.0 - c.kin_reluctance * local_share) };
+    let town_fire = if first_day && b.night { 0.0 } else { c.town_effectiveness * town_force * (1.0 - c.kin_reluctance * local_share) }
+        + s.counter_offensive.troop_effectiveness * b.troops;
     let faction_fire = fp.fighting.effectiveness * faction_force;
     let draw = |rng: &mut Rng, m: f64| {
         if m > 0.0 { Poisson::new(m).map(|d| d.sample(rng) as usize).unwrap_or(0) } else { 0 }
     };
     let faction_losses = draw(rng, town_fire).min(faction_side.len());
     let fighters_left = faction_side.len() - faction_losses;
-    let town_losses = draw(rng, faction_fire).min(town_side.len());
+    let mut town_losses = draw(rng, faction_fire);
+    if b.troops > 0.0 {
+        // The state's troops take their share of the losses.
+        let share = b.troops / (b.troops + town_side.len() as f64);
+        let troop_losses = (Binomial::new(town_losses as u64, share).map(|d| d.sample(rng)).unwrap_or(0) as f64).min(b.troops);
+        b.troops -= troop_losses;
+        b.troops_lost += troop_losses as u64;
+        town_losses -= troop_losses as usize;
+    }
+    let town_losses = town_losses.min(town_side.len());
     let civilians = draw(rng, c.collateral * faction_force);
     let misidentified = draw(rng, c.misidentified * faction_losses as f64);
     for i in pick(faction_side, faction_losses, rng) {
@@ -306,7 +360,7 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         }
     }
     let deaths = (faction_losses + town_losses) as f64 + (w.today.deaths_civilian + w.today.deaths_misidentified) as f64;
-    let (faction_left, town_left) = (manned(fighters_left), town_force - town_losses as f64);
+    let (faction_left, town_left) = (manned(fighters_left), town_force - town_losses as f64 + b.troops);
     w.event("battle_day", &fp.name, None, deaths, format!("town {town_left:.0} faction {faction_left:.0}"));
     w.today.battle_deaths_town += town_losses as u64;
     w.today.battle_deaths_faction += faction_losses as u64;
@@ -415,6 +469,9 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
     let mut fled = 0;
     let storm = w.battles.last().is_some_and(|b| b.storm);
     let t = w.battles.last().map_or(0, |b| b.town);
+    // The state's offensive (7.23): the town did not rise, so its efficacy
+    // does not move and no uprising ends; the captured go to the state.
+    let government = w.battles.last().is_some_and(|b| b.government);
     match o {
         Outcome::Partial | Outcome::Repelled if !storm => {}
         Outcome::Expelled | Outcome::Partial => {
@@ -448,8 +505,11 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
                     inst.controller = Controller::Community;
                 }
             }
-            super::town::shift_efficacy(w, s, t, c.success_efficacy, true);
+            if !government {
+                super::town::shift_efficacy(w, s, t, c.success_efficacy, true);
+            }
         }
+        Outcome::FactionHolds if government => {}
         Outcome::FactionHolds => {
             for inst in w.society.institutions.iter_mut().filter(|i| i.town == t) {
                 inst.controller = Controller::Faction(f as u8);
@@ -459,17 +519,35 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
         }
         Outcome::Stalemate | Outcome::Repelled => {}
     }
-    // The captured go into the community's custody (prisoners).
+    // The captured go into the community's custody (prisoners), or the
+    // state's prisons after its offensive where the region has room.
     for i in captives {
-        super::prisoners::admit(w, i, f, false);
+        if !(government && super::counter_offensive::imprison(w, s, i)) {
+            super::prisoners::admit(w, i, f, false);
+        }
     }
     let b = w.battles.last_mut().expect("active");
+    // The state's troops stay as the town's garrison unless the faction
+    // holds it (or beat back the state's offensive).
+    let stays = match o {
+        Outcome::FactionHolds => false,
+        Outcome::Stalemate => !government,
+        _ => true,
+    };
+    if stays
+        && b.troops > 0.0
+        && let Some(g) = w.region.garrison.get_mut(t as usize)
+    {
+        *g += b.troops;
+    }
     b.outcome = Some(o);
     b.decided_day = Some(w.day);
     b.toll.captured = captured;
     b.toll.fled = fled;
     // The town stands down tomorrow (mobilisation); today's record shows it up.
-    w.uprising.over = true;
+    if !government {
+        w.uprising.over = true;
+    }
     let label = match o {
         Outcome::Expelled => "expelled",
         Outcome::Partial => "partial",
