@@ -103,3 +103,28 @@ fn the_faction_returns_to_its_towns_as_garrisons_thin_out() {
     assert!(mean(&a) > 0.5, "the faction returns in most runs ({:.2} returns a run)", mean(&a));
     assert!(lo > 0.0, "thinning garrisons let it return (+{m:.2}, 99% {lo:.2} to {hi:.2})");
 }
+
+/// Conservation through the cycle: every day of a run with the state's
+/// offensives, their garrisons and the faction's returns keeps the head
+/// count and every invariant, and the summary's parts stay within their wholes.
+#[test]
+fn invariants_hold_through_offensives_garrisons_and_returns() {
+    use resist::invariants::{check_day, check_summary, head_count};
+    let s = province("");
+    let mut sim = resist::sim::Simulation::new(&s, resist::rng::RunKey::new(SEED, 0), s.days);
+    let mut yesterday = sim.records()[0].clone();
+    let mut expected = head_count(&yesterday);
+    while !sim.done() {
+        let today = sim.step().clone();
+        if let Err(e) = check_day(sim.world(), &today, Some(&yesterday)) {
+            panic!("{e}");
+        }
+        expected += today.counts.region.births;
+        assert_eq!(head_count(&today), expected, "day {}", today.day);
+        yesterday = today;
+    }
+    let out = sim.finish();
+    check_summary(&out.summary, s.days).unwrap_or_else(|e| panic!("{e}"));
+    let st = out.summary.factions[0].strategy.clone().expect("strategy");
+    assert!(st.offensives_won > 0 && st.returns > 0, "the run covers an offensive that drove it out and a return ({} won, {} returns)", st.offensives_won, st.returns);
+}
