@@ -82,6 +82,9 @@ pub struct StrategyCounts {
     pub awakening: [u64; MAX_FACTIONS],
     /// Members who took the government's amnesty.
     pub government_defections: [u64; MAX_FACTIONS],
+    /// The state's offensives on towns it holds begun today, and those that drove it out (7.23).
+    pub offensives: [u64; MAX_FACTIONS],
+    pub offensives_won: [u64; MAX_FACTIONS],
     /// Contested choices (an approach or a tawba offer weighed against the
     /// government's): [to the government's side, to the faction], in all and by faction.
     pub contested: [u64; 2],

@@ -90,7 +90,7 @@ pub fn timeseries_spec(s: &Scenario) -> Vec<(String, Format)> {
 /// faction has a campaign or tawba or the government makes an offer;
 /// `phase` is the phase's number (0 dormant, 1 guerrilla, 2 consolidation,
 /// 3 territory, 4 collapse).
-pub const STRATEGY_COLUMNS: [&str; 15] = [
+pub const STRATEGY_COLUMNS: [&str; 17] = [
     "phase",
     "towns_held",
     "approached",
@@ -106,9 +106,11 @@ pub const STRATEGY_COLUMNS: [&str; 15] = [
     "repentants_caught",
     "awakening",
     "government_defections",
+    "offensives",
+    "offensives_won",
 ];
 
-fn strategy_values(r: &DayRecord, f: usize) -> [u64; 15] {
+fn strategy_values(r: &DayRecord, f: usize) -> [u64; 17] {
     let k = &r.counts.strategy;
     [
         u64::from(r.phase[f]),
@@ -126,6 +128,8 @@ fn strategy_values(r: &DayRecord, f: usize) -> [u64; 15] {
         k.repentants_caught[f],
         k.awakening[f],
         k.government_defections[f],
+        k.offensives[f],
+        k.offensives_won[f],
     ]
 }
 

@@ -126,5 +126,10 @@ fn invariants_hold_through_offensives_garrisons_and_returns() {
     let out = sim.finish();
     check_summary(&out.summary, s.days).unwrap_or_else(|e| panic!("{e}"));
     let st = out.summary.factions[0].strategy.clone().expect("strategy");
-    assert!(st.offensives_won > 0 && st.returns > 0, "the run covers an offensive that drove it out and a return ({} won, {} returns)", st.offensives_won, st.returns);
+    assert!(
+        st.offensives_won > 0 && st.returns > 0,
+        "the run covers an offensive that drove it out and a return ({} won, {} returns)",
+        st.offensives_won,
+        st.returns
+    );
 }

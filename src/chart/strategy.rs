@@ -75,7 +75,7 @@ struct Flow {
 
 enum Panel {
     /// A faction's phases as bands and the towns it holds.
-    Phases { caption: String, runs: Vec<(f64, f64, usize)>, towns: Vec<(f64, f64)>, windows: Vec<f64> },
+    Phases { caption: String, runs: Vec<(f64, f64, usize)>, towns: Vec<(f64, f64)>, windows: Vec<f64>, offensives: (Vec<f64>, f64) },
     /// Monthly flows as lines.
     Flows { caption: String, flows: Vec<Flow> },
     /// The contest a month at a time: (bin centre, won by a faction, won by the government), and the totals.
@@ -114,12 +114,15 @@ pub fn strategy(title: &str, series: &Table, labels: &BTreeMap<String, String>) 
         let most = towns.iter().copied().fold(0.0, f64::max);
         let moved = flows_of.iter().any(|k| total(&col(format!("{k}_{f}"))) > 0.0);
         let windows = days.iter().zip(col(format!("tawba_windows_{f}"))).filter(|(_, n)| *n > 0.0).map(|(d, _)| *d).collect();
+        let offensives = days.iter().zip(col(format!("offensives_{f}"))).filter(|(_, n)| *n > 0.0).map(|(d, _)| *d).collect();
+        let offensives = (offensives, total(&col(format!("offensives_won_{f}"))));
         let caption = format!("{name}: its campaign phase, and the towns it holds (at most {most:.0})");
         panels.push(Panel::Phases {
             caption: if moved { caption } else { format!("{caption}; nobody approached, and nobody defected to or from it") },
             runs: phase_runs(&days, &col(format!("phase_{f}"))),
             towns: days.iter().copied().zip(towns).collect(),
             windows,
+            offensives,
         });
         if !moved {
             continue;
@@ -176,7 +179,7 @@ impl Figure for Strategy {
             let (plot, side) = area.split_horizontally(WIDTH - SIDE);
             let x_desc = if last { "day" } else { "" };
             match p {
-                Panel::Phases { caption, runs, towns, windows } => phases(&plot, &side, caption, runs, towns, windows, self.x, x_desc)?,
+                Panel::Phases { caption, runs, towns, windows, offensives } => phases(&plot, &side, caption, runs, towns, windows, offensives, self.x, x_desc)?,
                 Panel::Flows { caption, flows } => {
                     let y1 = top(flows.iter().flat_map(|f| f.points.iter().map(|q| q.1)));
                     let mut chart = axes(&plot, caption, self.x, (0.0, y1), x_desc, "people a month")?;
@@ -196,7 +199,8 @@ impl Figure for Strategy {
 }
 
 /// The phase strip: a band a phase, named where wide enough, under the towns
-/// held, and the days its tawba windows opened as dashed black lines.
+/// held, the days its tawba windows opened as dashed black lines, and the
+/// days the state's offensives on its towns began as dotted red lines (7.23).
 #[allow(clippy::too_many_arguments)]
 fn phases<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
@@ -205,6 +209,7 @@ fn phases<DB: DrawingBackend>(
     runs: &[(f64, f64, usize)],
     towns: &[(f64, f64)],
     windows: &[f64],
+    offensives: &(Vec<f64>, f64),
     x: (f64, f64),
     x_desc: &str,
 ) -> DrawResult<DB> {
@@ -216,6 +221,9 @@ fn phases<DB: DrawingBackend>(
     for &d in windows {
         line(&mut chart, &[(d, 0.0), (d, y1)], RGBColor(0, 0, 0), 1, 1)?;
     }
+    for &d in &offensives.0 {
+        line(&mut chart, &[(d, 0.0), (d, y1)], OFFENSIVE, 2, 2)?;
+    }
     line(&mut chart, towns, RGBColor(0, 0, 0), 0, 2)?;
     let mut entries: Vec<Entry> =
         Phase::ALL.iter().map(|p| Entry { label: p.name().to_string(), colour: PHASE_COLOURS[*p as usize], swatch: Swatch::Fill }).collect();
@@ -223,8 +231,15 @@ fn phases<DB: DrawingBackend>(
     if !windows.is_empty() {
         entries.push(Entry { label: format!("a tawba window opens ({})", windows.len()), colour: RGBColor(0, 0, 0), swatch: Swatch::Line(1) });
     }
+    if !offensives.0.is_empty() {
+        let label = format!("the state's offensive ({}; {:.0} drove it out)", offensives.0.len(), offensives.1);
+        entries.push(Entry { label, colour: OFFENSIVE, swatch: Swatch::Line(2) });
+    }
     legend(side, "phase", &entries)
 }
+
+/// The state's offensives (7.23).
+const OFFENSIVE: RGBColor = RGBColor(170, 20, 20);
 
 /// Each band's phase written in it, when the band is wide enough for the word.
 fn name_bands<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, runs: &[(f64, f64, usize)], x: (f64, f64), y1: f64) -> DrawResult<DB> {

@@ -128,6 +128,7 @@ pub fn step(w: &mut World, s: &Scenario) {
         if let Some(t) = due {
             let t = t as u16;
             w.battles.push(Battle { faction: f as u8, town: t, start_day: w.day, storm: true, government: true, troops: co.troops, ..Battle::default() });
+            w.today.strategy.offensives[f] += 1;
             let fighters = super::town::fighters(w, s, f, t);
             w.event("government_offensive", &fp.name, None, fighters, super::town::label(s, &format!("{:.0} troops", co.troops), t));
             return;

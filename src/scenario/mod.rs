@@ -117,7 +117,9 @@ impl Scenario {
     /// Whether a faction has a campaign or tawba, or the government makes
     /// offers to members: the run records the defection strategies (7.20-7.22).
     pub fn strategies_on(&self) -> bool {
-        self.factions.iter().any(|f| f.campaign.active() || f.tawba.active()) || (self.government.offers() && self.government.defection_reach_per_week > 0.0)
+        self.factions.iter().any(|f| f.campaign.active() || f.tawba.active())
+            || (self.government.offers() && self.government.defection_reach_per_week > 0.0)
+            || self.counter_offensive.offensives_per_year > 0.0
     }
 
     /// Load, merge and validate a scenario file and its bases.

@@ -494,6 +494,9 @@ fn decide(w: &mut World, s: &Scenario, f: usize, o: Outcome, rng: &mut Rng) {
                 w.society.people.assign(i, status, faction);
             }
             if o == Outcome::Expelled {
+                if government {
+                    w.today.strategy.offensives_won[f] += 1;
+                }
                 // Driven from its last town, it is out of the region's open
                 // life; it keeps the other towns it is in.
                 let elsewhere = (0..s.region.towns.max(1) as u16).any(|u| u != t && super::town::members(w, s, f, u) > 0.0);
