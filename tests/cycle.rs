@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use common::*;
@@ -20,11 +19,7 @@ const SEED: u64 = 2011;
 const REPS: u64 = 24;
 
 fn province(overrides: &str) -> Scenario {
-    let dir = root().join("tests").join("data");
-    let path = dir.join("cycle-variant.toml");
-    let text = format!("base = \"province-cycle.toml\"\n{overrides}");
-    let reader = move |p: &Path| if p == path { Ok(text.clone()) } else { std::fs::read_to_string(p) };
-    Scenario::load(&dir.join("cycle-variant.toml"), &reader).unwrap_or_else(|e| panic!("{e}"))
+    data_variant("province-cycle.toml", overrides)
 }
 
 /// What a run says of the cycle.
@@ -53,11 +48,9 @@ fn base() -> &'static [Cycle] {
     BASE.get_or_init(|| runs(&province("")))
 }
 
-/// Mean and 99% interval of paired differences a - b.
+/// Mean and 99% interval of paired differences a - b (t for 24 replicates).
 fn paired(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
-    let (m, h) = (mean(&d), 2.81 * sd(&d) / (d.len() as f64).sqrt());
-    (m, m - h, m + h)
+    paired_interval(a, b, 2.81)
 }
 
 fn of(r: &[Cycle], get: fn(&Cycle) -> f64) -> Vec<f64> {

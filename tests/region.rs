@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::path::Path;
 
 use common::*;
 use resist::record::DayRecord;
@@ -24,11 +23,7 @@ const DAYS: u32 = 1460;
 
 /// The small region with TOML `overrides` laid over it.
 fn small(overrides: &str) -> Scenario {
-    let dir = root().join("tests").join("data");
-    let path = dir.join("region-variant.toml");
-    let text = format!("base = \"region-small.toml\"\n{overrides}");
-    let reader = move |p: &Path| if p == path { Ok(text.clone()) } else { std::fs::read_to_string(p) };
-    Scenario::load(&dir.join("region-variant.toml"), &reader).unwrap_or_else(|e| panic!("{e}"))
+    data_variant("region-small.toml", overrides)
 }
 
 /// What a run says about the region.

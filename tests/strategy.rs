@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::path::Path;
 
 use common::*;
 use resist::scenario::Scenario;
@@ -19,11 +18,7 @@ const SEED: u64 = 2014;
 const REPS: u64 = 48;
 
 fn town(overrides: &str) -> Scenario {
-    let dir = root().join("tests").join("data");
-    let path = dir.join("strategy-variant.toml");
-    let text = format!("base = \"strategy-town.toml\"\n{overrides}");
-    let reader = move |p: &Path| if p == path { Ok(text.clone()) } else { std::fs::read_to_string(p) };
-    Scenario::load(&dir.join("strategy-variant.toml"), &reader).unwrap_or_else(|e| panic!("{e}"))
+    data_variant("strategy-town.toml", overrides)
 }
 
 #[derive(Clone, Debug)]
@@ -51,11 +46,9 @@ fn runs(s: &Scenario, by_day: usize) -> Vec<Run> {
     })
 }
 
-/// Mean and 99% interval of paired differences a - b.
+/// Mean and 99% interval of paired differences a - b (t for 48 replicates).
 fn paired(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
-    let (m, h) = (mean(&d), 2.68 * sd(&d) / (d.len() as f64).sqrt());
-    (m, m - h, m + h)
+    paired_interval(a, b, 2.68)
 }
 
 /// Pattern 14 (first half): a weak faction facing weak local protection

@@ -94,3 +94,21 @@ pub fn correlation(x: &[f64], y: &[f64]) -> f64 {
     let vy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
     cov / (vx * vy).sqrt()
 }
+
+/// A scenario from a test file `tests/data/<base>` with TOML overrides (the
+/// ablation twins of the pattern tests).
+pub fn data_variant(base: &str, overrides: &str) -> Scenario {
+    let dir = root().join("tests").join("data");
+    let path = dir.join("variant.toml");
+    let text = format!("base = \"{base}\"\n{overrides}");
+    let reader = move |p: &Path| if p == path { Ok(text.clone()) } else { std::fs::read_to_string(p) };
+    Scenario::load(&dir.join("variant.toml"), &reader).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Mean of the paired differences a - b (replicate by replicate: common
+/// random numbers) and its interval, `t` standard errors either side.
+pub fn paired_interval(a: &[f64], b: &[f64], t: f64) -> (f64, f64, f64) {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let (m, h) = (mean(&d), t * sd(&d) / (d.len() as f64).sqrt());
+    (m, m - h, m + h)
+}
