@@ -383,9 +383,11 @@ fn a_run_with_a_faction_strategy_charts_its_phases_and_defections_and_one_withou
     for label in ["from it to the government (", "repentants caught leaving (", "irredeemable executed (", "won by a faction (", "won by the government ("] {
         assert!(svg.contains(label), "no `{label}` in the chart");
     }
-    // Without a campaign, tawba or government offer: no strategy columns, and no strategy chart.
+    // Without a campaign, tawba or government offer: no strategy columns, and no strategy chart
+    // (the town is Atarib's: its faction's profile switched off).
     let town = root().join("tests/data/sweep/town.toml").display().to_string();
-    ok(tmp.path(), &["run", &town, "--days", "30", "--out", "off", "--plot", "--quiet"]);
+    let off = ["--set", "factions.isis.campaign.approaches_per_week=0", "--set", "factions.isis.tawba.window_on_capture=false"];
+    ok(tmp.path(), &[&["run", &town, "--days", "30", "--out", "off", "--plot", "--quiet"][..], &off[..]].concat());
     let header = fs::read_to_string(tmp.path().join("off/timeseries.csv")).unwrap().lines().next().unwrap().to_string();
     assert!(!header.contains("phase_"), "a run without strategies has phase columns: {header}");
     assert!(tmp.path().join("off/charts/overview.svg").is_file(), "the run without strategies drew no overview");

@@ -9,7 +9,6 @@
 
 mod common;
 
-
 use common::*;
 use resist::record::DayRecord;
 use resist::region_summary::RegionSummary;

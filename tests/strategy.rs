@@ -8,7 +8,6 @@
 
 mod common;
 
-
 use common::*;
 use resist::scenario::Scenario;
 use resist::sim::RunOutput;

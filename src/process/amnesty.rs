@@ -196,8 +196,9 @@ pub fn step(w: &mut World, s: &Scenario) {
             Flags::TURNED => {
                 w.today.turned += 1;
                 w.uprising.local_turned += u64::from(local);
-                // Turned members fight if they can; others help as they can.
-                let role = if w.society.people.fighting_age_man(i) { super::mobilisation::FIGHT } else { 1 };
+                // Turned members fight if they can (not under a weapons ban, 7.8); others help as they can.
+                let p = &w.society.people;
+                let role = if p.fighting_age_man(i) && p.may_bear_arms(i) { super::mobilisation::FIGHT } else { 1 };
                 super::mobilisation::mobilise(w, i, role);
             }
             _ => {}

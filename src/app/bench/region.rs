@@ -35,6 +35,8 @@ fn ne_syria(k: f64, days: Option<u32>) -> Result<Scenario, Failure> {
     for (name, capacity, people) in [("hasakeh", 5_000.0, 4_000.0), ("north", 4_000.0, 3_000.0), ("south", 4_000.0, 3_000.0)] {
         text.push_str(&format!("[region.prisons.{name}]\ncapacity = {}\npeople = {}\n", scaled(capacity), scaled(people)));
     }
+    // Its approaches across the region and the security forces scale with it (as tests/data/region-small.toml).
+    text.push_str(&format!("[factions.isis.campaign]\napproaches_per_week = {}\n[government]\nforces = {}\n", 1.0 * k, scaled(20_000.0)));
     // A top-level key goes before the first table, or it would land in the last.
     if let Some(d) = days {
         text.insert_str(0, &format!("days = {d}\n"));

@@ -99,13 +99,21 @@ pub fn step(w: &mut World, s: &Scenario) {
     for (f, fp) in s.factions.iter().enumerate() {
         read_phase(w, s, f);
         lapse_pledges(w, f);
-        if !w.factions[f].arrived || !fp.campaign.active() {
+        if !open(w, f) || !fp.campaign.active() {
             continue;
         }
         let mut rng = w.key.stream(Stream::Campaign, w.day, f as u32);
         approach_decisive_minorities(w, s, f, &mut rng);
         approach_communities(w, s, f, &mut rng);
     }
+}
+
+/// Whether faction `f` is open in the region today: arrived, or with members
+/// in its towns (a dormant faction's cells after its territorial defeat, 7.18).
+/// Its approaches and tawba work from there; `reaches` limits them to the
+/// places where it has people (in a region of several towns).
+pub fn open(w: &World, f: usize) -> bool {
+    w.factions[f].arrived || w.society.people.tally.members_in_town(f) > 0
 }
 
 /// Towns where faction `f` runs the court and the police.

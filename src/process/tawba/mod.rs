@@ -47,7 +47,7 @@ pub fn step(w: &mut World, s: &Scenario) {
         }
         let mut rng = w.key.stream(Stream::Tawba, w.day, f as u32);
         rehabilitate(w, s, f, &mut rng);
-        if !w.factions[f].arrived && w.society.people.tally.members_in_town(f) == 0 {
+        if !campaign::open(w, f) {
             continue;
         }
         open_or_close(w, s, f, &mut rng);
@@ -221,7 +221,7 @@ fn rehabilitate(w: &mut World, s: &Scenario, f: usize, rng: &mut Rng) {
         if !still {
             // Left before the end: caught (and killed) where it still has
             // people to watch them, or gone (driven out with it, detained, dead).
-            let watched = p.status[i].present() && p.status[i] != Status::Detained && campaign::reaches(w, s, f, i) && w.factions[f].arrived;
+            let watched = p.status[i].present() && p.status[i] != Status::Detained && campaign::reaches(w, s, f, i) && campaign::open(w, f);
             if watched && rng.random::<f64>() < t.monitoring {
                 let id = p.id[i];
                 let faction = p.faction[i];
