@@ -24,7 +24,6 @@
 use rand::RngExt;
 
 use super::confrontation::Battle;
-use crate::region::PlaceKind;
 use crate::rng::Stream;
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
 use crate::world::World;
@@ -144,13 +143,9 @@ pub fn garrison(w: &World, t: u16) -> f64 {
 /// Move person `i` (captured, already detained) to the first of the region's
 /// prisons with room; false if there is none (the town's custody takes them).
 pub fn imprison(w: &mut World, s: &Scenario, i: usize) -> bool {
-    let p = &mut w.society.people;
-    let room = (0..s.region.places.len()).find(|&k| s.region.places[k].kind == PlaceKind::Prison && p.at[k].alive() < s.region.places[k].capacity);
-    let Some(k) = room else {
+    let Some(k) = super::detention::prison_with_room(w, s) else {
         return false;
     };
-    p.move_to(i, k as u16);
-    w.region.today[k].detained += 1;
-    w.today.region.detained += 1;
+    super::detention::into_prison(w, i, k);
     true
 }

@@ -268,6 +268,19 @@ impl RegionState {
     }
 }
 
+/// The first of the region's prisons with room, if any.
+pub fn prison_with_room(w: &World, s: &Scenario) -> Option<usize> {
+    let places = &s.region.places;
+    (0..places.len()).find(|&k| places[k].kind == PlaceKind::Prison && w.society.people.at[k].alive() < places[k].capacity)
+}
+
+/// Person `i`, already detained, into prison `k`, counted among the day's detained.
+pub fn into_prison(w: &mut World, i: usize, k: usize) {
+    w.society.people.move_to(i, k as u16);
+    w.region.today[k].detained += 1;
+    w.today.region.detained += 1;
+}
+
 /// Yearly rate to a daily probability.
 pub fn daily(per_year: f64) -> f64 {
     1.0 - (-per_year / 365.0).exp()

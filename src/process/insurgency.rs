@@ -11,8 +11,7 @@
 
 use rand::RngExt;
 
-use crate::process::detention::daily;
-use crate::region::PlaceKind;
+use crate::process::detention::{self, daily};
 use crate::rng::Stream;
 use crate::rng::skip;
 use crate::scenario::{Check, Real, Scenario, ScenarioError};
@@ -196,7 +195,6 @@ pub fn step(w: &mut World, s: &Scenario) {
         }
         i += 1 + skip(&mut rng, rate);
     }
-    let prisons: Vec<usize> = (0..s.region.places.len()).filter(|&k| s.region.places[k].kind == PlaceKind::Prison).collect();
     for &a in &fighters {
         let a = a as usize;
         if w.society.people.status[a] != Status::Fighter {
@@ -208,17 +206,13 @@ pub fn step(w: &mut World, s: &Scenario) {
             attack(w, s, a, t, &mut rng);
         }
         if u[1] * rate < daily(ip.hunted_per_year) {
-            let p = &mut w.society.people;
-            let room = prisons.iter().copied().find(|&k| p.at[k].alive() < s.region.places[k].capacity);
-            match room.filter(|_| u[2] < ip.captured_share) {
+            match detention::prison_with_room(w, s).filter(|_| u[2] < ip.captured_share) {
                 Some(k) => {
-                    p.assign(a, Status::Detained, f as u8);
-                    p.move_to(a, k as u16);
-                    w.region.today[k].detained += 1;
-                    w.today.region.detained += 1;
+                    w.society.people.assign(a, Status::Detained, f as u8);
+                    detention::into_prison(w, a, k);
                 }
                 None => {
-                    p.assign(a, Status::Dead, f as u8);
+                    w.society.people.assign(a, Status::Dead, f as u8);
                     w.today.region.fighters_killed += 1;
                 }
             }

@@ -149,7 +149,7 @@ fn read_phase(w: &mut World, s: &Scenario, f: usize) {
     let weight = r * r / (r * r + c.tamkin_ratio * c.tamkin_ratio);
     let held = towns_held(w, s, f);
     let day = w.day;
-    let open = w.factions[f].arrived || members > 0;
+    let open = open(w, f);
     let st = &mut w.factions[f].campaign;
     st.opened |= open;
     st.strength_weight = weight;

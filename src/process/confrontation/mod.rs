@@ -91,7 +91,6 @@ pub struct Battle {
     pub government: bool,
     /// The state's troops still fighting (not people of the region).
     pub troops: f64,
-    pub troops_lost: u64,
 }
 
 fn combatant(w: &World, s: &Scenario, t: u16, f: usize, i: usize) -> bool {
@@ -323,7 +322,6 @@ fn fight(w: &mut World, s: &Scenario, rng: &mut Rng) {
         let share = b.troops / (b.troops + town_side.len() as f64);
         let troop_losses = (Binomial::new(town_losses as u64, share).map(|d| d.sample(rng)).unwrap_or(0) as f64).min(b.troops);
         b.troops -= troop_losses;
-        b.troops_lost += troop_losses as u64;
         town_losses -= troop_losses as usize;
     }
     let town_losses = town_losses.min(town_side.len());
